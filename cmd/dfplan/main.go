@@ -1,0 +1,79 @@
+// Command dfplan trains Diffusion Forcing models on maze trajectories, plans
+// with them, benchmarks planners on the built-in D4RL maze2d simulator, and
+// runs the planner as a ROS 1 node.
+//
+// Results go to stdout (tables, CSV, JSON); logs and progress go to stderr.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// usageError marks an error the user caused with the command line itself
+// (bad flag value, missing argument). It exits with status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// subcommands is filled by each command file's init function.
+var subcommands []func() *cobra.Command
+
+func newRootCmd() *cobra.Command {
+	var verbose bool
+	root := &cobra.Command{
+		Use:   "dfplan",
+		Short: "Diffusion Forcing planner for robots: train, plan, benchmark, run on ROS",
+		Example: `  dfplan bench --maze medium --planner df --episodes 10
+  dfplan gen --maze umaze --steps 1000000 --out umaze.npz
+  dfplan train --data umaze.npz --out umaze.safetensors`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+			level := slog.LevelInfo
+			if verbose {
+				level = slog.LevelDebug
+			}
+			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
+		},
+	}
+	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug details to stderr")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%s: %w (see '%s --help')", cmd.CommandPath(), err, cmd.CommandPath())}
+	})
+	for _, mk := range subcommands {
+		root.AddCommand(mk())
+	}
+	return root
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the command line and returns the process exit status:
+// 0 success, 2 usage error, 1 any other failure.
+func run(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "dfplan: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
