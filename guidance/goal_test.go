@@ -1,0 +1,79 @@
+package guidance
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func testObjective() *GoalReaching {
+	return &GoalReaching{
+		FrameStack: 3, FrameDim: 6, PosIndex: [2]int{0, 1},
+		Mean: [2]float64{3.5, 3.4}, Std: [2]float64{1.3, 1.5}, Discount: 0.97,
+	}
+}
+
+// The analytic gradient must match central finite differences of the value.
+// float32 storage of x0 limits agreement to about 1e-3 relative.
+func TestGoalReachingGradientMatchesFiniteDifferences(t *testing.T) {
+	g := testObjective()
+	if err := g.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const b, h = 2, 4
+	x0 := make([]float32, b*h*g.FrameStack*g.FrameDim)
+	for i := range x0 {
+		x0[i] = float32(rng.NormFloat64())
+	}
+	goals := [][]float64{{1, 1}, {5, 2}}
+	grad := make([]float32, len(x0))
+	g.ValueGrad(x0, b, h, goals, 1, grad)
+	sum := func() float64 {
+		v := g.ValueGrad(x0, b, h, goals, 1, make([]float32, len(x0)))
+		return v[0] + v[1]
+	}
+	const eps = 1e-2
+	for i := range x0 {
+		orig := x0[i]
+		x0[i] = orig + eps
+		up := sum()
+		x0[i] = orig - eps
+		down := sum()
+		x0[i] = orig
+		fd := (up - down) / (2 * eps)
+		if math.Abs(fd-float64(grad[i])) > 1e-3*math.Max(1, math.Abs(fd)) {
+			t.Fatalf("grad[%d] = %g, finite difference %g", i, grad[i], fd)
+		}
+	}
+}
+
+func TestGoalReachingValueIsZeroAtGoal(t *testing.T) {
+	g := testObjective()
+	x0 := make([]float32, 1*2*g.FrameStack*g.FrameDim)
+	// Every frame exactly at the goal (normalized coordinates of (1, 1)).
+	for f := 0; f < 2*g.FrameStack; f++ {
+		x0[f*g.FrameDim] = float32((1 - g.Mean[0]) / g.Std[0])
+		x0[f*g.FrameDim+1] = float32((1 - g.Mean[1]) / g.Std[1])
+	}
+	v := g.ValueGrad(x0, 1, 2, [][]float64{{1, 1}}, 1, make([]float32, len(x0)))
+	if math.Abs(v[0]) > 1e-5 {
+		t.Fatalf("J at goal = %g, want 0", v[0])
+	}
+}
+
+func TestGoalReachingValidate(t *testing.T) {
+	bad := map[string]func(g *GoalReaching){
+		"frame stack": func(g *GoalReaching) { g.FrameStack = 0 },
+		"pos index":   func(g *GoalReaching) { g.PosIndex = [2]int{0, 9} },
+		"std":         func(g *GoalReaching) { g.Std[1] = 0 },
+		"discount":    func(g *GoalReaching) { g.Discount = 1.5 },
+	}
+	for name, mutate := range bad {
+		g := testObjective()
+		mutate(g)
+		if g.Validate() == nil {
+			t.Errorf("%s: want error", name)
+		}
+	}
+}

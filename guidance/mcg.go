@@ -1,0 +1,169 @@
+package guidance
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/dfplan/dfplan/dynamics"
+)
+
+// Denoiser is the part of a dynamics model that guidance needs: a batched
+// prediction of clean tokens with a vector–Jacobian product, and the noise
+// schedule. *dynamics.Model satisfies it.
+type Denoiser interface {
+	Predict(in *dynamics.Input) (*dynamics.Output, error)
+	Schedule() *dynamics.Schedule
+}
+
+// MonteCarlo is Monte Carlo Guidance: the guidance gradient for the tokens
+// being denoised is averaged over several sampled completions of the
+// uncertain future.
+//
+// Because the network is causal, the clean prediction of a far token depends
+// on the near tokens only through the latent carried forward. Sample r keeps
+// the plan's near tokens and draws the still-noisy future tokens afresh,
+//
+//	x_t⁽ʳ⁾ = √ᾱ_k · x̂0_t + √(1−ᾱ_k) · ε⁽ʳ⁾,   ε⁽ʳ⁾ ~ N(0, I),
+//
+// around the previous estimate x̂0_t; the network predicts every token of
+// every sample, J is computed on each, and the gradients that reach the
+// shared near tokens are averaged:
+//
+//	g = (1/N) Σ_r ∇_x J(x̂0(x⁽ʳ⁾)).
+//
+// Sample 0 is the plan itself, so with N = 1 this is plain guidance.
+type MonteCarlo struct {
+	// Model predicts clean tokens and their vector–Jacobian products.
+	Model Denoiser
+	// Objective scores predicted clean plans.
+	Objective Objective
+	// Samples is N, the number of sampled futures (1 = plain guidance).
+	Samples int
+}
+
+// Step is one sampling step's state, batched over B plans of H tokens of
+// TokenDim features each.
+type Step struct {
+	B, H, TokenDim, ObsDim int
+	// Obs0 holds the B normalized current observations.
+	Obs0 []float32
+	// X holds the B×H×TokenDim noisy tokens of the plans.
+	X []float32
+	// K holds the B×H diffusion noise levels of X.
+	K []int
+	// Future marks the tokens (of H) that are still noisy and are not
+	// denoised in this step: those are redrawn for every sample.
+	Future []bool
+	// X0Prev is the previous estimate of the clean plan, around which
+	// future tokens are redrawn; nil draws them as pure noise.
+	X0Prev []float32
+	// Goals holds one goal per plan.
+	Goals [][]float64
+	// Scale multiplies the objective's gradient; 0 skips the backward pass.
+	Scale float64
+	// Rand draws the future samples.
+	Rand *rand.Rand
+}
+
+// Result is what a guidance step returns for the plan itself (sample 0).
+type Result struct {
+	// X0 is the predicted clean plan (B×H×TokenDim).
+	X0 []float32
+	// Grad is Scale·∇_X J averaged over samples (B×H×TokenDim); nil when
+	// Scale is 0.
+	Grad []float32
+	// Value is J of each plan's prediction, averaged over samples.
+	Value []float64
+}
+
+// Estimate predicts the clean plan and, when s.Scale ≠ 0, the Monte Carlo
+// guidance gradient.
+func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
+	n := mc.Samples
+	if n < 1 {
+		return nil, fmt.Errorf("monte carlo guidance: %d samples, want ≥ 1", n)
+	}
+	hasFuture := false
+	for _, f := range s.Future {
+		hasFuture = hasFuture || f
+	}
+	if s.Scale == 0 || !hasFuture {
+		// Nothing uncertain to average over: every sample would be the plan.
+		n = 1
+	}
+	tokLen := s.H * s.TokenDim
+	bn := s.B * n
+	in := &dynamics.Input{
+		B:    bn,
+		H:    s.H,
+		Obs0: make([]float32, bn*s.ObsDim),
+		X:    make([]float32, bn*tokLen),
+		K:    make([]int, bn*s.H),
+	}
+	sched := mc.Model.Schedule()
+	// Sequence b·n + r is sample r of plan b.
+	for b := 0; b < s.B; b++ {
+		for r := 0; r < n; r++ {
+			seq := b*n + r
+			copy(in.Obs0[seq*s.ObsDim:(seq+1)*s.ObsDim], s.Obs0[b*s.ObsDim:(b+1)*s.ObsDim])
+			copy(in.K[seq*s.H:(seq+1)*s.H], s.K[b*s.H:(b+1)*s.H])
+			dst := in.X[seq*tokLen : (seq+1)*tokLen]
+			copy(dst, s.X[b*tokLen:(b+1)*tokLen])
+			if r == 0 {
+				continue
+			}
+			for t := 0; t < s.H; t++ {
+				if !s.Future[t] {
+					continue
+				}
+				k := s.K[b*s.H+t]
+				for i := t * s.TokenDim; i < (t+1)*s.TokenDim; i++ {
+					x0 := 0.0
+					if s.X0Prev != nil {
+						x0 = float64(s.X0Prev[b*tokLen+i])
+					}
+					dst[i] = float32(sched.QSample(x0, s.Rand.NormFloat64(), k))
+				}
+			}
+		}
+	}
+
+	var goals [][]float64
+	if s.Scale != 0 {
+		// A first pass predicts x̂0 of every sample; J's gradient on those
+		// predictions is then pulled back through the network.
+		goals = make([][]float64, bn)
+		for seq := range goals {
+			goals[seq] = s.Goals[seq/n]
+		}
+	}
+	out, err := mc.Model.Predict(in)
+	if err != nil {
+		return nil, fmt.Errorf("monte carlo guidance: predict: %w", err)
+	}
+	res := &Result{X0: make([]float32, s.B*tokLen), Value: make([]float64, s.B)}
+	for b := 0; b < s.B; b++ {
+		copy(res.X0[b*tokLen:(b+1)*tokLen], out.X0[b*n*tokLen:(b*n+1)*tokLen])
+	}
+	if s.Scale == 0 {
+		return res, nil
+	}
+	in.GradX0 = make([]float32, len(in.X))
+	values := mc.Objective.ValueGrad(out.X0, bn, s.H, goals, s.Scale/float64(n), in.GradX0)
+	back, err := mc.Model.Predict(in)
+	if err != nil {
+		return nil, fmt.Errorf("monte carlo guidance: gradient: %w", err)
+	}
+	res.Grad = make([]float32, s.B*tokLen)
+	for b := 0; b < s.B; b++ {
+		g := res.Grad[b*tokLen : (b+1)*tokLen]
+		for r := 0; r < n; r++ {
+			seq := b*n + r
+			for i, v := range back.GradX[seq*tokLen : (seq+1)*tokLen] {
+				g[i] += v
+			}
+			res.Value[b] += values[seq] / float64(n)
+		}
+	}
+	return res, nil
+}
