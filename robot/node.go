@@ -1,0 +1,546 @@
+package robot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/bluenviron/goroslib/v2"
+	"github.com/bluenviron/goroslib/v2/pkg/msgs/geometry_msgs"
+	"github.com/bluenviron/goroslib/v2/pkg/msgs/nav_msgs"
+	"github.com/bluenviron/goroslib/v2/pkg/msgs/std_msgs"
+	"github.com/golang/geo/r2"
+
+	"github.com/dfplan/dfplan/planner"
+)
+
+// Map is the part of a map the node needs: whether a goal is reachable
+// free space. *sim.Maze satisfies it.
+type Map interface {
+	// IsFree reports whether p (in odometry coordinates) is free space
+	// inside the map.
+	IsFree(p r2.Point) bool
+}
+
+// Defaults of NodeConf and SimNodeConf.
+const (
+	DefaultRate         = 100.0 // Hz: the simulator's 0.01 s step
+	DefaultOpenLoop     = 10
+	DefaultOdomTimeout  = 500 * time.Millisecond
+	DefaultPlanDeadline = time.Second
+)
+
+// NodeConf is the configuration of a Node.
+type NodeConf struct {
+	// Name of the ROS node. It defaults to "dfplan".
+	Name string
+	// Namespace of the node. It defaults to "/" (or ROS_NAMESPACE).
+	Namespace string
+	// MasterAddress is the ROS master's host:port. It defaults to the
+	// host:port of ROS_MASTER_URI, else 127.0.0.1:11311.
+	MasterAddress string
+	// Host is the IP or hostname other nodes use to reach this one. It
+	// defaults to ROS_IP, else ROS_HOSTNAME, else the local address on the
+	// master's subnet.
+	Host string
+
+	// Policy makes the plans. Required. Plan may take longer than a control
+	// tick: it runs in the background and the tick never waits for it.
+	Policy planner.Policy
+	// Map validates goals: a goal where IsFree is false is refused. Required.
+	Map Map
+
+	// Rate is the control rate in Hz: one action per tick. It defaults to
+	// 100 (DefaultRate).
+	Rate float64
+	// OpenLoop is how many planned actions are executed between replans
+	// (a replan is requested every OpenLoop ticks). It defaults to 10.
+	OpenLoop int
+	// OdomTimeout is how long the node drives without odometry before the
+	// watchdog stops the robot. It defaults to 500 ms.
+	OdomTimeout time.Duration
+	// PlanDeadline is how long a plan may take before the watchdog stops
+	// the robot until it arrives. It defaults to 1 s.
+	PlanDeadline time.Duration
+
+	// OdomTopic is the odometry input (nav_msgs/Odometry). It defaults to "odom".
+	OdomTopic string
+	// GoalTopic is the goal input (geometry_msgs/PoseStamped). It defaults
+	// to "move_base_simple/goal", where RViz's "2D Nav Goal" publishes.
+	GoalTopic string
+	// CmdVelTopic is the action output (geometry_msgs/Twist). It defaults to "cmd_vel".
+	CmdVelTopic string
+
+	// Log receives the node's events. It defaults to slog.Default().
+	Log *slog.Logger
+}
+
+func (c NodeConf) withDefaults() (NodeConf, error) {
+	rc, err := rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}.withDefaults("dfplan")
+	if err != nil {
+		return c, err
+	}
+	c.Name, c.Namespace, c.MasterAddress, c.Host = rc.Name, rc.Namespace, rc.MasterAddress, rc.Host
+	if c.Policy == nil {
+		return c, errors.New("Policy: required")
+	}
+	if c.Map == nil {
+		return c, errors.New("Map: required")
+	}
+	if c.Rate == 0 {
+		c.Rate = DefaultRate
+	}
+	if !(c.Rate > 0 && c.Rate <= 10000) {
+		return c, fmt.Errorf("Rate %v Hz: want 0 < rate <= 10000", c.Rate)
+	}
+	if c.OpenLoop == 0 {
+		c.OpenLoop = DefaultOpenLoop
+	}
+	if c.OpenLoop < 0 {
+		return c, fmt.Errorf("OpenLoop %d: want >= 1", c.OpenLoop)
+	}
+	if c.OdomTimeout == 0 {
+		c.OdomTimeout = DefaultOdomTimeout
+	}
+	if c.OdomTimeout < 0 {
+		return c, fmt.Errorf("OdomTimeout %v: want > 0", c.OdomTimeout)
+	}
+	if c.PlanDeadline == 0 {
+		c.PlanDeadline = DefaultPlanDeadline
+	}
+	if c.PlanDeadline < 0 {
+		return c, fmt.Errorf("PlanDeadline %v: want > 0", c.PlanDeadline)
+	}
+	if c.OdomTopic == "" {
+		c.OdomTopic = "odom"
+	}
+	if c.GoalTopic == "" {
+		c.GoalTopic = "move_base_simple/goal"
+	}
+	if c.CmdVelTopic == "" {
+		c.CmdVelTopic = "cmd_vel"
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	return c, nil
+}
+
+// Node is the planning node: it turns odometry and goals into actions on
+// cmd_vel with a receding-horizon loop over a planner.Policy, under a
+// safety Watchdog.
+//
+// Topics: subscribes OdomTopic and GoalTopic; publishes CmdVelTopic
+// (linear.x, linear.y = the action), ~action (std_msgs/Float64MultiArray,
+// the raw action) and ~plan (nav_msgs/Path, each new plan's predicted
+// positions).
+type Node struct {
+	conf   NodeConf
+	period time.Duration
+	log    *slog.Logger
+
+	ros     *goroslib.Node
+	subOdom *goroslib.Subscriber
+	subGoal *goroslib.Subscriber
+	pubCmd  *goroslib.Publisher
+	pubAct  *goroslib.Publisher
+	pubPlan *goroslib.Publisher
+
+	odomIn chan odomMsg
+	goalIn chan goalMsg
+	reqs   chan planRequest
+	res    chan planResult
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	tickJitter  samples
+	replanTime  samples
+	statsMu     sync.Mutex
+	safetyTicks int64 // guarded by statsMu
+}
+
+type odomMsg struct {
+	at    time.Time
+	state []float64
+	frame string
+}
+
+type goalMsg struct {
+	goal  []float64
+	frame string
+}
+
+type planRequest struct {
+	ctx       context.Context
+	gen       int   // goal generation the plan is for
+	tick      int64 // tick at which the observation was taken
+	obs, goal []float64
+	start     time.Time
+	frame     string
+	stamp     time.Time
+}
+
+type planResult struct {
+	req  planRequest
+	plan *planner.Plan
+	err  error
+}
+
+// NewNode validates conf, joins the ROS graph and starts the control loop.
+// It fails if the master cannot be reached (see WaitMaster to wait for it).
+func NewNode(conf NodeConf) (*Node, error) {
+	conf, err := conf.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("robot.NodeConf: %w", err)
+	}
+	n := &Node{
+		conf:   conf,
+		period: time.Duration(float64(time.Second) / conf.Rate),
+		log:    conf.Log.With("node", conf.Name),
+		odomIn: make(chan odomMsg, 64),
+		goalIn: make(chan goalMsg, 8),
+		reqs:   make(chan planRequest, 1),
+		res:    make(chan planResult, 1),
+	}
+	if err := n.connect(); err != nil {
+		n.closeROS()
+		return nil, err
+	}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+	n.wg.Add(2)
+	go n.planLoop()
+	go n.tickLoop()
+	n.log.Info("planning node started", "master", conf.MasterAddress, "rate_hz", conf.Rate,
+		"open_loop", conf.OpenLoop, "odom_timeout", conf.OdomTimeout, "plan_deadline", conf.PlanDeadline)
+	return n, nil
+}
+
+func (n *Node) connect() error {
+	c := n.conf
+	var err error
+	n.ros, err = newROSNode(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, n.log)
+	if err != nil {
+		return err
+	}
+	priv := func(s string) string { return privateName(c.Namespace, c.Name, s) }
+	if n.pubCmd, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: c.CmdVelTopic, Msg: &geometry_msgs.Twist{}}); err != nil {
+		return fmt.Errorf("publish %s: %w", c.CmdVelTopic, err)
+	}
+	if n.pubAct, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: priv("action"), Msg: &std_msgs.Float64MultiArray{}}); err != nil {
+		return fmt.Errorf("publish ~action: %w", err)
+	}
+	if n.pubPlan, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: priv("plan"), Msg: &nav_msgs.Path{}, Latch: true}); err != nil {
+		return fmt.Errorf("publish ~plan: %w", err)
+	}
+	if n.subOdom, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n.ros, Topic: c.OdomTopic, Callback: n.onOdom, QueueSize: 64}); err != nil {
+		return fmt.Errorf("subscribe %s: %w", c.OdomTopic, err)
+	}
+	if n.subGoal, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n.ros, Topic: c.GoalTopic, Callback: n.onGoal, QueueSize: 8}); err != nil {
+		return fmt.Errorf("subscribe %s: %w", c.GoalTopic, err)
+	}
+	return nil
+}
+
+func (n *Node) closeROS() {
+	for _, s := range []*goroslib.Subscriber{n.subOdom, n.subGoal} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	for _, p := range []*goroslib.Publisher{n.pubCmd, n.pubAct, n.pubPlan} {
+		if p != nil {
+			p.Close()
+		}
+	}
+	if n.ros != nil {
+		n.ros.Close()
+	}
+}
+
+// Close publishes a zero action, stops the control and planning loops,
+// leaves the ROS graph and logs the node's timing statistics.
+func (n *Node) Close() {
+	n.cancel()
+	n.wg.Wait() // the tick loop publishes the zero action on its way out
+	// goroslib does not flush on close: give the zero action time to leave.
+	time.Sleep(50 * time.Millisecond)
+	n.closeROS()
+	s := n.Stats()
+	n.log.Info("planning node stopped", "ticks", s.Ticks, "tick_jitter_p50", s.TickJitterP50,
+		"tick_jitter_p99", s.TickJitterP99, "replans", s.Replans, "replan_p50", s.ReplanP50,
+		"replan_p99", s.ReplanP99, "safety_ticks", s.SafetyTicks)
+}
+
+// Stats returns the node's timing measurements so far.
+func (n *Node) Stats() NodeStats {
+	j, ticks := n.tickJitter.quantiles(0.5, 0.99)
+	r, replans := n.replanTime.quantiles(0.5, 0.99)
+	n.statsMu.Lock()
+	safety := n.safetyTicks
+	n.statsMu.Unlock()
+	return NodeStats{Ticks: ticks, TickJitterP50: j[0], TickJitterP99: j[1],
+		Replans: replans, ReplanP50: r[0], ReplanP99: r[1], SafetyTicks: safety}
+}
+
+// onOdom runs on goroslib's goroutine: it only hands the message over.
+func (n *Node) onOdom(m *nav_msgs.Odometry) {
+	o := odomMsg{at: time.Now(), frame: m.Header.FrameId, state: []float64{
+		m.Pose.Pose.Position.X, m.Pose.Pose.Position.Y,
+		m.Twist.Twist.Linear.X, m.Twist.Twist.Linear.Y}}
+	select {
+	case n.odomIn <- o:
+	default: // the tick loop is behind; it catches up from later messages
+	}
+}
+
+func (n *Node) onGoal(m *geometry_msgs.PoseStamped) {
+	g := goalMsg{frame: m.Header.FrameId, goal: []float64{m.Pose.Position.X, m.Pose.Position.Y}}
+	select {
+	case n.goalIn <- g:
+	default:
+		n.log.Warn("goal dropped: goals arrive faster than the node reads them")
+	}
+}
+
+// planLoop runs the policy for each request, one at a time.
+func (n *Node) planLoop() {
+	defer n.wg.Done()
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case req := <-n.reqs:
+			p, err := n.conf.Policy.Plan(req.ctx, req.obs, req.goal)
+			n.replanTime.add(time.Since(req.start))
+			select {
+			case n.res <- planResult{req: req, plan: p, err: err}:
+			case <-n.ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// control is the tick loop's state; only the tick loop touches it.
+type control struct {
+	wd          *Watchdog
+	tick        int64
+	state       []float64 // latest finite odometry
+	frame       string    // its frame_id
+	goal        []float64 // current valid goal, nil when idle
+	gen         int       // bumped on every goal change, to drop stale plans
+	plan        *planner.Plan
+	idx         int // next action of plan
+	inflight    *planRequest
+	cancelIn    context.CancelFunc
+	lastReq     int64 // tick of the last request
+	late        bool  // the inflight request's lateness was reported
+	frameWarned string
+}
+
+func (n *Node) tickLoop() {
+	defer n.wg.Done()
+	c := &control{wd: NewWatchdog(time.Now(), n.conf.OdomTimeout)}
+	ticker := time.NewTicker(n.period)
+	defer ticker.Stop()
+	last := time.Now()
+	zero := []float64{0, 0}
+	for {
+		select {
+		case <-n.ctx.Done():
+			if c.cancelIn != nil {
+				c.cancelIn()
+			}
+			n.publishAction(zero)
+			return
+		case now := <-ticker.C:
+			d := now.Sub(last) - n.period
+			last = now
+			n.tickJitter.add(d.Abs())
+			a := n.step(c, time.Now())
+			if a == nil {
+				a = zero
+			}
+			n.publishAction(a)
+		}
+	}
+}
+
+// step runs one control tick and returns the action to publish (nil for
+// zero).
+func (n *Node) step(c *control, now time.Time) []float64 {
+	c.tick++
+	// Inputs, in arrival order.
+	for drained := false; !drained; {
+		select {
+		case o := <-n.odomIn:
+			c.wd.Odom(o.at, o.state)
+			if firstNonFinite(o.state) < 0 {
+				c.state, c.frame = o.state, o.frame
+			}
+		case g := <-n.goalIn:
+			n.newGoal(c, g)
+		default:
+			drained = true
+		}
+	}
+	select {
+	case r := <-n.res:
+		n.planArrived(c, r, now)
+	default:
+	}
+	if c.inflight != nil && !c.late && now.Sub(c.inflight.start) > n.conf.PlanDeadline {
+		c.late = true
+		c.wd.PlanLate(fmt.Sprintf("plan not ready after %v (deadline %v)", now.Sub(c.inflight.start).Round(time.Millisecond), n.conf.PlanDeadline))
+	}
+	if c.plan != nil && c.idx >= len(c.plan.Actions) {
+		c.wd.PlanLate(fmt.Sprintf("plan of %d actions ran out before the next plan was ready", len(c.plan.Actions)))
+		c.plan = nil
+	}
+	odomOK := !c.wd.Active(FaultNoOdom) && !c.wd.Active(FaultBadOdom) && c.state != nil
+	if c.goal != nil && odomOK && c.inflight == nil && (c.plan == nil || c.tick-c.lastReq >= int64(n.conf.OpenLoop)) {
+		n.request(c, now)
+	}
+	ok := c.wd.Tick(now)
+	n.logTransitions(c)
+	if !ok {
+		// Anything planned before the fault is stale by the time it clears.
+		c.plan = nil
+		n.statsMu.Lock()
+		n.safetyTicks++
+		n.statsMu.Unlock()
+		return nil
+	}
+	if c.goal == nil || c.plan == nil {
+		return nil
+	}
+	a := c.plan.Actions[c.idx]
+	c.idx++
+	return a
+}
+
+func (n *Node) newGoal(c *control, g goalMsg) {
+	free := firstNonFinite(g.goal) < 0 && n.conf.Map.IsFree(r2.Point{X: g.goal[0], Y: g.goal[1]})
+	// A new goal, valid or not, makes the current plan and any plan in
+	// flight obsolete.
+	c.gen++
+	c.plan = nil
+	if c.cancelIn != nil {
+		c.cancelIn()
+		c.cancelIn = nil
+	}
+	c.inflight = nil
+	if !c.wd.Goal(g.goal, free) {
+		c.goal = nil
+		return
+	}
+	if g.frame != "" && c.frame != "" && g.frame != c.frame && g.frame != "map" && c.frameWarned != g.frame {
+		c.frameWarned = g.frame
+		n.log.Warn("goal frame differs from odometry frame; using the goal's coordinates as odometry coordinates",
+			"goal_frame", g.frame, "odom_frame", c.frame)
+	}
+	c.goal = g.goal
+	n.log.Info("new goal", "x", g.goal[0], "y", g.goal[1])
+}
+
+func (n *Node) request(c *control, now time.Time) {
+	ctx, cancel := context.WithCancel(n.ctx)
+	req := planRequest{ctx: ctx, gen: c.gen, tick: c.tick, obs: append([]float64(nil), c.state...),
+		goal: append([]float64(nil), c.goal...), start: now, frame: c.frame, stamp: n.ros.TimeNow()}
+	select {
+	case n.reqs <- req:
+		c.inflight, c.cancelIn, c.lastReq, c.late = &req, cancel, c.tick, false
+	default: // the planner still holds a cancelled request; try next tick
+		cancel()
+	}
+}
+
+func (n *Node) planArrived(c *control, r planResult, now time.Time) {
+	stale := r.req.gen != c.gen
+	if c.inflight != nil && c.inflight.tick == r.req.tick && !stale {
+		c.inflight = nil
+		c.cancelIn()
+		c.cancelIn = nil
+	}
+	if stale || errors.Is(r.err, context.Canceled) {
+		return
+	}
+	if r.err == nil {
+		r.err = checkPlan(r.plan)
+	}
+	if r.err != nil {
+		c.wd.PlanFailed(fmt.Errorf("plan: %w", r.err))
+		return
+	}
+	// The plan starts at the observation of tick r.req.tick; the actions of
+	// the ticks since then are already in the past.
+	skip := int(c.tick - r.req.tick)
+	if skip >= len(r.plan.Actions) {
+		c.wd.PlanLate(fmt.Sprintf("plan of %d actions arrived %d ticks after its observation", len(r.plan.Actions), skip))
+		return
+	}
+	// A usable plan, even a late one, ends planner and lateness faults.
+	c.wd.PlanReady()
+	c.plan, c.idx = r.plan, skip
+	n.publishPlan(r)
+}
+
+// checkPlan rejects plans the node cannot execute.
+func checkPlan(p *planner.Plan) error {
+	if p == nil || len(p.Actions) == 0 {
+		return errors.New("empty plan")
+	}
+	for i, a := range p.Actions {
+		if len(a) < 2 {
+			return fmt.Errorf("action %d has %d components, want 2", i, len(a))
+		}
+		if j := firstNonFinite(a); j >= 0 {
+			return fmt.Errorf("action %d component %d is %v", i, j, a[j])
+		}
+	}
+	return nil
+}
+
+func (n *Node) logTransitions(c *control) {
+	for _, t := range c.wd.Transitions() {
+		if t.Raised {
+			n.log.Warn("safety stop: publishing zero actions", "fault", t.Fault.String(), "reason", t.Reason)
+		} else {
+			n.log.Info("safety fault cleared", "fault", t.Fault.String())
+		}
+	}
+}
+
+func (n *Node) publishAction(a []float64) {
+	n.pubCmd.Write(&geometry_msgs.Twist{Linear: geometry_msgs.Vector3{X: a[0], Y: a[1]}})
+	n.pubAct.Write(&std_msgs.Float64MultiArray{
+		Layout: std_msgs.MultiArrayLayout{Dim: []std_msgs.MultiArrayDimension{{Label: "action", Size: uint32(len(a)), Stride: uint32(len(a))}}},
+		Data:   append([]float64(nil), a...),
+	})
+}
+
+func (n *Node) publishPlan(r planResult) {
+	frame := r.req.frame
+	if frame == "" {
+		frame = "odom"
+	}
+	path := &nav_msgs.Path{Header: std_msgs.Header{FrameId: frame, Stamp: r.req.stamp}}
+	for i, o := range r.plan.Observations {
+		if len(o) < 2 || firstNonFinite(o[:2]) >= 0 {
+			continue
+		}
+		path.Poses = append(path.Poses, geometry_msgs.PoseStamped{
+			Header: std_msgs.Header{FrameId: frame, Stamp: r.req.stamp.Add(time.Duration(i+1) * n.period)},
+			Pose: geometry_msgs.Pose{
+				Position:    geometry_msgs.Point{X: o[0], Y: o[1]},
+				Orientation: geometry_msgs.Quaternion{W: 1},
+			},
+		})
+	}
+	n.pubPlan.Write(path)
+}

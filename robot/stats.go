@@ -1,0 +1,68 @@
+package robot
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// samples keeps the most recent durations of one kind (a ring of fixed
+// size) for percentiles; safe for concurrent use.
+type samples struct {
+	mu    sync.Mutex
+	buf   []time.Duration
+	next  int
+	count int64
+}
+
+const samplesCap = 1 << 14
+
+func (s *samples) add(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.buf) < samplesCap {
+		s.buf = append(s.buf, d)
+	} else {
+		s.buf[s.next] = d
+		s.next = (s.next + 1) % samplesCap
+	}
+	s.count++
+}
+
+// quantiles returns the q-quantiles (nearest rank) of the kept samples and
+// how many samples were ever added.
+func (s *samples) quantiles(qs ...float64) ([]time.Duration, int64) {
+	s.mu.Lock()
+	sorted := slices.Clone(s.buf)
+	n := s.count
+	s.mu.Unlock()
+	slices.Sort(sorted)
+	out := make([]time.Duration, len(qs))
+	if len(sorted) == 0 {
+		return out, n
+	}
+	for i, q := range qs {
+		k := int(q*float64(len(sorted))+0.5) - 1
+		out[i] = sorted[max(0, min(k, len(sorted)-1))]
+	}
+	return out, n
+}
+
+// NodeStats are timing measurements of a running node: how regular the
+// control tick is and how long plans take. They are measurements, not
+// pass/fail thresholds.
+type NodeStats struct {
+	// Ticks is the number of control ticks so far.
+	Ticks int64
+	// TickJitterP50 and TickJitterP99 are percentiles of |actual tick
+	// period − nominal period| over the last 16384 ticks.
+	TickJitterP50, TickJitterP99 time.Duration
+	// Replans is the number of plans the policy returned (with or without error).
+	Replans int64
+	// ReplanP50 and ReplanP99 are percentiles of the policy's Plan latency
+	// (request to result) over the last 16384 plans.
+	ReplanP50, ReplanP99 time.Duration
+	// SafetyTicks is the number of ticks that published a zero action
+	// because a fault was active.
+	SafetyTicks int64
+}
