@@ -1,0 +1,292 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/guidance"
+)
+
+// Config configures a Diffusion Forcing planner.
+type Config struct {
+	// Schedule is the scheduling matrix: pyramid (default), full_sequence
+	// or autoregressive.
+	Schedule string `json:"schedule" yaml:"schedule"`
+	// SamplingSteps is S, the number of DDIM steps a token takes from pure
+	// noise to clean. Default 10.
+	SamplingSteps int `json:"sampling_steps" yaml:"sampling_steps"`
+	// Uncertainty is u, the pyramid's slope: token t starts denoising u·t
+	// rows after token 0. Default 1.
+	Uncertainty float64 `json:"uncertainty" yaml:"uncertainty"`
+	// HorizonTokens is the number of tokens planned. Default 30.
+	HorizonTokens int `json:"horizon_tokens" yaml:"horizon_tokens"`
+	// OpenLoop is the number of planned frames executed before replanning.
+	// Default: the model's frame stack. Must not exceed the horizon.
+	OpenLoop int `json:"open_loop" yaml:"open_loop"`
+	// Eta is DDIM's η: 0 (default) is deterministic given the initial noise.
+	Eta float64 `json:"eta" yaml:"eta"`
+	// GuidanceScale multiplies the goal-reaching gradient; 0 samples
+	// without guidance. Default 0.
+	GuidanceScale float64 `json:"guidance_scale" yaml:"guidance_scale"`
+	// MCGSamples is N, the number of sampled futures the guidance gradient
+	// is averaged over; 1 (default) is plain guidance.
+	MCGSamples int `json:"mcg_samples" yaml:"mcg_samples"`
+	// Discount weights plan frame f by Discount^f in the goal objective;
+	// 0 or 1 weights all frames alike. Default 0.
+	Discount float64 `json:"discount" yaml:"discount"`
+	// Seed seeds the sampling noise. Default 0.
+	Seed uint64 `json:"seed" yaml:"seed"`
+}
+
+// withDefaults fills zero fields with their defaults for model.
+func (c Config) withDefaults(mc dynamics.Config) Config {
+	if c.Schedule == "" {
+		c.Schedule = Pyramid
+	}
+	if c.SamplingSteps == 0 {
+		c.SamplingSteps = 10
+	}
+	if c.Uncertainty == 0 && c.Schedule == Pyramid {
+		c.Uncertainty = 1
+	}
+	if c.HorizonTokens == 0 {
+		c.HorizonTokens = 30
+	}
+	if c.OpenLoop == 0 {
+		c.OpenLoop = mc.FrameStack
+	}
+	if c.MCGSamples == 0 {
+		c.MCGSamples = 1
+	}
+	return c
+}
+
+// validate names the first field that cannot work with model config mc.
+func (c Config) validate(mc dynamics.Config) error {
+	switch {
+	case c.SamplingSteps < 1:
+		return fmt.Errorf("planner config: sampling_steps %d, want ≥ 1", c.SamplingSteps)
+	case c.SamplingSteps > mc.DiffusionSteps:
+		return fmt.Errorf("planner config: sampling_steps %d exceeds the model's %d diffusion steps", c.SamplingSteps, mc.DiffusionSteps)
+	case c.HorizonTokens < 1:
+		return fmt.Errorf("planner config: horizon_tokens %d, want ≥ 1", c.HorizonTokens)
+	case c.OpenLoop < 1:
+		return fmt.Errorf("planner config: open_loop %d, want ≥ 1", c.OpenLoop)
+	case c.OpenLoop > c.HorizonTokens*mc.FrameStack:
+		return fmt.Errorf("planner config: open_loop %d frames exceeds the horizon of %d frames", c.OpenLoop, c.HorizonTokens*mc.FrameStack)
+	case !(c.Eta >= 0 && c.Eta <= 1):
+		return fmt.Errorf("planner config: eta %g, want in [0, 1]", c.Eta)
+	case !(c.GuidanceScale >= 0) || math.IsInf(c.GuidanceScale, 0):
+		return fmt.Errorf("planner config: guidance_scale %g, want ≥ 0", c.GuidanceScale)
+	case c.MCGSamples < 1:
+		return fmt.Errorf("planner config: mcg_samples %d, want ≥ 1", c.MCGSamples)
+	case c.Discount < 0 || c.Discount > 1:
+		return fmt.Errorf("planner config: discount %g, want in [0, 1]", c.Discount)
+	case mc.ObsDim < 2:
+		return fmt.Errorf("planner: model observations have %d features, need x and y", mc.ObsDim)
+	}
+	return nil
+}
+
+// Model is what the planner needs of a Diffusion Forcing model;
+// *dynamics.Model satisfies it.
+type Model interface {
+	guidance.Denoiser
+	Config() dynamics.Config
+	Normalization() dynamics.Normalization
+}
+
+// Planner samples guided plans from a Diffusion Forcing model. It is safe
+// for concurrent use; calls are serialized.
+type Planner struct {
+	conf   Config
+	model  Model
+	mconf  dynamics.Config
+	norm   dynamics.Normalization
+	matrix [][]int
+	mcg    *guidance.MonteCarlo
+
+	mu  sync.Mutex
+	rng *rand.Rand
+}
+
+// New returns a planner for model. Zero fields of conf take their defaults.
+func New(model Model, conf Config) (*Planner, error) {
+	mc := model.Config()
+	conf = conf.withDefaults(mc)
+	if err := conf.validate(mc); err != nil {
+		return nil, err
+	}
+	k, err := SchedulingMatrix(conf.Schedule, conf.SamplingSteps, conf.HorizonTokens, conf.Uncertainty)
+	if err != nil {
+		return nil, fmt.Errorf("planner config: %w", err)
+	}
+	norm := model.Normalization()
+	obj := &guidance.GoalReaching{
+		FrameStack: mc.FrameStack,
+		FrameDim:   mc.ObsDim + mc.ActDim,
+		PosIndex:   [2]int{0, 1},
+		Mean:       [2]float64{norm.Mean[0], norm.Mean[1]},
+		Std:        [2]float64{norm.Std[0], norm.Std[1]},
+		Discount:   conf.Discount,
+	}
+	if err := obj.Validate(); err != nil {
+		return nil, fmt.Errorf("planner: %w", err)
+	}
+	return &Planner{
+		conf:   conf,
+		model:  model,
+		mconf:  mc,
+		norm:   norm,
+		matrix: k,
+		mcg:    &guidance.MonteCarlo{Model: model, Objective: obj, Samples: conf.MCGSamples},
+		rng:    rand.New(rand.NewPCG(conf.Seed, 0x5eed)),
+	}, nil
+}
+
+// Config returns the planner's configuration with defaults filled in.
+func (p *Planner) Config() Config { return p.conf }
+
+// Plan implements Policy for a single observation.
+func (p *Planner) Plan(ctx context.Context, obs, goal []float64) (*Plan, error) {
+	plans, err := p.PlanBatch(ctx, [][]float64{obs}, [][]float64{goal})
+	if err != nil {
+		return nil, err
+	}
+	return plans[0], nil
+}
+
+// PlanBatch plans for several observations (one per robot or episode) in
+// one batched pass. It stops between sampling rows when ctx ends.
+func (p *Planner) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*Plan, error) {
+	if len(obs) != len(goals) {
+		return nil, fmt.Errorf("plan: %d observations but %d goals", len(obs), len(goals))
+	}
+	if len(obs) == 0 {
+		return nil, nil
+	}
+	for i := range obs {
+		if len(obs[i]) != p.mconf.ObsDim {
+			return nil, fmt.Errorf("plan: observation %d has %d values, model wants %d", i, len(obs[i]), p.mconf.ObsDim)
+		}
+		if len(goals[i]) != 2 {
+			return nil, fmt.Errorf("plan: goal %d has %d values, want x, y", i, len(goals[i]))
+		}
+		for _, v := range append(append([]float64(nil), obs[i]...), goals[i]...) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("plan: observation or goal %d contains %v", i, v)
+			}
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	x, err := p.sample(ctx, obs, goals)
+	if err != nil {
+		return nil, err
+	}
+	return p.decode(x, len(obs)), nil
+}
+
+// sample runs the guided Diffusion Forcing sampler and returns the clean
+// normalized plans, B × H × TokenDim.
+//
+// For each row transition m → m+1 of the scheduling matrix K:
+//  1. predict x̂0 for every token from the current noisy tokens (one
+//     network pass), and with guidance the Monte Carlo gradient ∇_x J;
+//  2. move each token whose level drops, K[m][t] → K[m+1][t], by one DDIM
+//     step, shifted by the guidance gradient; other tokens keep their value.
+func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32, error) {
+	b, h := len(obs), p.conf.HorizonTokens
+	d := p.mconf.TokenDim()
+	sched := p.model.Schedule()
+	S := p.conf.SamplingSteps
+	level := func(l int) int { return l * sched.T() / S } // sampling step → diffusion step
+
+	obs0 := make([]float32, b*p.mconf.ObsDim)
+	for i, o := range obs {
+		p.norm.NormalizeObs(obs0[i*p.mconf.ObsDim:(i+1)*p.mconf.ObsDim], o)
+	}
+	// Row 0: every token is pure noise.
+	x := make([]float32, b*h*d)
+	for i := range x {
+		x[i] = float32(p.rng.NormFloat64())
+	}
+	k := make([]int, b*h)
+	future := make([]bool, h)
+	var x0prev []float32
+	for m := 0; m+1 < len(p.matrix); m++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("plan: sampling row %d of %d: %w", m, len(p.matrix)-1, err)
+		}
+		cur, next := p.matrix[m], p.matrix[m+1]
+		for t := 0; t < h; t++ {
+			future[t] = cur[t] > 0 && next[t] == cur[t]
+			for i := 0; i < b; i++ {
+				k[i*h+t] = level(cur[t])
+			}
+		}
+		// 1. Predict x̂0 and the guidance gradient averaged over futures.
+		est, err := p.mcg.Estimate(&guidance.Step{
+			B: b, H: h, TokenDim: d, ObsDim: p.mconf.ObsDim,
+			Obs0: obs0, X: x, K: k, Future: future, X0Prev: x0prev,
+			Goals: goals, Scale: p.conf.GuidanceScale, Rand: p.rng,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("plan: sampling row %d: %w", m, err)
+		}
+		x0prev = est.X0
+		// 2. Per-token DDIM step with the guidance shift
+		//      x_{k'} = DDIM(x_k, x̂0) + s·√(1−ᾱ_k)·(√(1−ᾱ_k) − √(1−ᾱ_{k'}−σ²))·∇_x J
+		//    (the reference planner's guidance constant; s is folded into ∇J).
+		for t := 0; t < h; t++ {
+			if next[t] == cur[t] {
+				continue
+			}
+			kc, kn := level(cur[t]), level(next[t])
+			ab, abn := sched.AlphaBar(kc), sched.AlphaBar(kn)
+			sigma := p.conf.Eta * math.Sqrt((1-ab/abn)*(1-abn)/(1-ab))
+			gconst := math.Sqrt(1-ab) * (math.Sqrt(1-ab) - math.Sqrt(math.Max(1-abn-sigma*sigma, 0)))
+			for i := 0; i < b; i++ {
+				for j := (i*h + t) * d; j < (i*h+t+1)*d; j++ {
+					noise := 0.0
+					if sigma > 0 {
+						noise = p.rng.NormFloat64()
+					}
+					v := sched.DDIMStep(float64(x[j]), float64(est.X0[j]), noise, kc, kn, p.conf.Eta)
+					if est.Grad != nil {
+						v += gconst * float64(est.Grad[j])
+					}
+					x[j] = float32(v)
+				}
+			}
+		}
+	}
+	return x, nil
+}
+
+// decode unnormalizes clean tokens into per-frame plans, clipping actions
+// to [-1, 1].
+func (p *Planner) decode(x []float32, b int) []*Plan {
+	fs, od, ad := p.mconf.FrameStack, p.mconf.ObsDim, p.mconf.ActDim
+	fd := od + ad
+	frames := p.conf.HorizonTokens * fs
+	plans := make([]*Plan, b)
+	for i := range plans {
+		pl := &Plan{Observations: make([][]float64, frames), Actions: make([][]float64, frames)}
+		for f := 0; f < frames; f++ {
+			frame := x[(i*frames+f)*fd : (i*frames+f+1)*fd]
+			o, a := make([]float64, od), make([]float64, ad)
+			p.norm.UnnormalizeFrame(o, a, frame)
+			for j := range a {
+				a[j] = min(max(a[j], -1), 1)
+			}
+			pl.Observations[f], pl.Actions[f] = o, a
+		}
+		plans[i] = pl
+	}
+	return plans
+}
