@@ -1,0 +1,324 @@
+package d4rl
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npz"
+
+	"github.com/dfplan/dfplan/internal/atomicfile"
+)
+
+// Dataset is a D4RL-style dataset of N consecutive transitions.
+type Dataset struct {
+	N              int
+	ObsDim, ActDim int       // 4 and 2 for maze2d
+	Observations   []float32 // N*ObsDim, row-major
+	Actions        []float32 // N*ActDim, row-major
+	Rewards        []float32 // N
+	Terminals      []bool    // N: the episode ended in a terminal state (never in maze2d)
+	Timeouts       []bool    // N: the episode was cut here (goal switch or time limit)
+	Goals          []float32 // N*2 ("infos/goal"); nil if the file has none
+}
+
+// Key names in the archive (without numpy's ".npy" suffix).
+const (
+	KeyObservations = "observations"
+	KeyActions      = "actions"
+	KeyRewards      = "rewards"
+	KeyTerminals    = "terminals"
+	KeyTimeouts     = "timeouts"
+	KeyGoals        = "infos/goal"
+)
+
+// Validate checks that the arrays have the lengths N and the dimensions
+// imply and that every float is finite. The error names the key and row.
+func (d *Dataset) Validate() error {
+	if d.N < 0 || d.ObsDim <= 0 || d.ActDim <= 0 {
+		return fmt.Errorf("invalid dimensions N=%d obs=%d act=%d", d.N, d.ObsDim, d.ActDim)
+	}
+	check := func(key string, v []float32, width int) error {
+		if len(v) != d.N*width {
+			return fmt.Errorf("%s: %d values, want %d×%d", key, len(v), d.N, width)
+		}
+		for i, x := range v {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return fmt.Errorf("%s: row %d: non-finite value %v", key, i/width, x)
+			}
+		}
+		return nil
+	}
+	if err := check(KeyObservations, d.Observations, d.ObsDim); err != nil {
+		return err
+	}
+	if err := check(KeyActions, d.Actions, d.ActDim); err != nil {
+		return err
+	}
+	if err := check(KeyRewards, d.Rewards, 1); err != nil {
+		return err
+	}
+	if len(d.Terminals) != d.N {
+		return fmt.Errorf("%s: %d values, want %d", KeyTerminals, len(d.Terminals), d.N)
+	}
+	if len(d.Timeouts) != d.N {
+		return fmt.Errorf("%s: %d values, want %d", KeyTimeouts, len(d.Timeouts), d.N)
+	}
+	if d.Goals != nil {
+		if err := check(KeyGoals, d.Goals, 2); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Read loads a dataset from a .npz archive with the keys observations (N×D),
+// actions (N×A), rewards (N), terminals (N), timeouts (N) and, optionally,
+// infos/goal (N×2); other keys are ignored. Float arrays may be float32 or
+// float64, flags bool or uint8 (0/1), so a D4RL hdf5 file converted with
+// numpy (np.savez(out, **{k: f[k][()] for k in keys})) reads unchanged.
+func Read(path string) (*Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read dataset: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read dataset %s: %w", path, err)
+	}
+	d, err := read(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("read dataset %s: %w", path, err)
+	}
+	return d, nil
+}
+
+func read(r io.ReaderAt, size int64) (*Dataset, error) {
+	zr, err := npz.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("not a .npz archive: %w", err)
+	}
+	keys := map[string]string{} // key -> entry name
+	for _, k := range zr.Keys() {
+		keys[strings.TrimSuffix(k, ".npy")] = k
+	}
+	var d Dataset
+
+	obs, shape, err := readFloats(zr, keys, KeyObservations)
+	if err != nil {
+		return nil, err
+	}
+	if len(shape) != 2 {
+		return nil, fmt.Errorf("%s: shape %v, want (N, obs_dim)", KeyObservations, shape)
+	}
+	d.N, d.ObsDim, d.Observations = shape[0], shape[1], obs
+
+	act, shape, err := readFloats(zr, keys, KeyActions)
+	if err != nil {
+		return nil, err
+	}
+	if len(shape) != 2 || shape[0] != d.N {
+		return nil, fmt.Errorf("%s: shape %v, want (%d, act_dim) to match %s", KeyActions, shape, d.N, KeyObservations)
+	}
+	d.ActDim, d.Actions = shape[1], act
+
+	if d.Rewards, shape, err = readFloats(zr, keys, KeyRewards); err != nil {
+		return nil, err
+	}
+	if !isVector(shape, d.N) {
+		return nil, fmt.Errorf("%s: shape %v, want (%d,)", KeyRewards, shape, d.N)
+	}
+	for _, k := range []string{KeyTerminals, KeyTimeouts} {
+		flags, shape, err := readFlags(zr, keys, k)
+		if err != nil {
+			return nil, err
+		}
+		if !isVector(shape, d.N) {
+			return nil, fmt.Errorf("%s: shape %v, want (%d,)", k, shape, d.N)
+		}
+		if k == KeyTerminals {
+			d.Terminals = flags
+		} else {
+			d.Timeouts = flags
+		}
+	}
+	if _, ok := keys[KeyGoals]; ok {
+		if d.Goals, shape, err = readFloats(zr, keys, KeyGoals); err != nil {
+			return nil, err
+		}
+		if len(shape) != 2 || shape[0] != d.N || shape[1] != 2 {
+			return nil, fmt.Errorf("%s: shape %v, want (%d, 2)", KeyGoals, shape, d.N)
+		}
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func isVector(shape []int, n int) bool {
+	return (len(shape) == 1 && shape[0] == n) || (len(shape) == 2 && shape[0] == n && shape[1] == 1)
+}
+
+func header(zr *npz.Reader, keys map[string]string, key string) (string, string, []int, error) {
+	name, ok := keys[key]
+	if !ok {
+		return "", "", nil, fmt.Errorf("missing key %q", key)
+	}
+	h := zr.Header(name)
+	if h == nil {
+		return "", "", nil, fmt.Errorf("%s: not a readable .npy array", key)
+	}
+	if h.Descr.Fortran && len(h.Descr.Shape) > 1 && h.Descr.Shape[1] > 1 {
+		return "", "", nil, fmt.Errorf("%s: Fortran-order array; save it with np.ascontiguousarray", key)
+	}
+	return name, strings.Trim(h.Descr.Type, `'"`), h.Descr.Shape, nil
+}
+
+func readFloats(zr *npz.Reader, keys map[string]string, key string) ([]float32, []int, error) {
+	name, typ, shape, err := header(zr, keys, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch typ {
+	case "<f4", "=f4":
+		var v []float32
+		if err := zr.Read(name, &v); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", key, err)
+		}
+		return v, shape, nil
+	case "<f8", "=f8":
+		var v []float64
+		if err := zr.Read(name, &v); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", key, err)
+		}
+		out := make([]float32, len(v))
+		for i, x := range v {
+			out[i] = float32(x)
+		}
+		return out, shape, nil
+	}
+	return nil, nil, fmt.Errorf("%s: dtype %s, want float32 or float64", key, typ)
+}
+
+func readFlags(zr *npz.Reader, keys map[string]string, key string) ([]bool, []int, error) {
+	name, typ, shape, err := header(zr, keys, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch typ {
+	case "|b1":
+		var v []bool
+		if err := zr.Read(name, &v); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", key, err)
+		}
+		return v, shape, nil
+	case "|u1":
+		var v []uint8
+		if err := zr.Read(name, &v); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", key, err)
+		}
+		out := make([]bool, len(v))
+		for i, x := range v {
+			if x > 1 {
+				return nil, nil, fmt.Errorf("%s: row %d: flag value %d, want 0 or 1", key, i, x)
+			}
+			out[i] = x == 1
+		}
+		return out, shape, nil
+	}
+	return nil, nil, fmt.Errorf("%s: dtype %s, want bool or uint8", key, typ)
+}
+
+// Write stores the dataset as an uncompressed .npz archive (what np.savez
+// writes) with float32 arrays and bool flags. The file appears atomically:
+// on error no partial file is left.
+func (d *Dataset) Write(path string) error {
+	if err := d.Validate(); err != nil {
+		return fmt.Errorf("write dataset %s: %w", path, err)
+	}
+	return atomicfile.Write(path, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		entries := []struct {
+			key   string
+			descr string
+			shape []int
+			data  any
+		}{
+			{KeyObservations, "<f4", []int{d.N, d.ObsDim}, d.Observations},
+			{KeyActions, "<f4", []int{d.N, d.ActDim}, d.Actions},
+			{KeyRewards, "<f4", []int{d.N}, d.Rewards},
+			{KeyTerminals, "|b1", []int{d.N}, d.Terminals},
+			{KeyTimeouts, "|b1", []int{d.N}, d.Timeouts},
+			{KeyGoals, "<f4", []int{d.N, 2}, d.Goals},
+		}
+		for _, e := range entries {
+			if e.key == KeyGoals && d.Goals == nil {
+				continue
+			}
+			fw, err := zw.CreateHeader(&zip.FileHeader{Name: e.key + ".npy", Method: zip.Store})
+			if err != nil {
+				return err
+			}
+			if err := writeNPY(fw, e.descr, e.shape, e.data); err != nil {
+				return fmt.Errorf("%s: %w", e.key, err)
+			}
+		}
+		return zw.Close()
+	})
+}
+
+// writeNPY writes one array in NumPy's .npy format version 1.0: magic,
+// header dict padded with spaces to a multiple of 64 bytes, raw
+// little-endian C-order data. (npyio writes only 1-D slices and float64
+// matrices, so 2-D float32 arrays are written here.)
+func writeNPY(w io.Writer, descr string, shape []int, data any) error {
+	dims := make([]string, len(shape))
+	for i, s := range shape {
+		dims[i] = fmt.Sprint(s)
+	}
+	shp := strings.Join(dims, ", ")
+	if len(shape) == 1 {
+		shp += ","
+	}
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shp)
+	const pre = 10 // magic (6) + version (2) + header length (2)
+	pad := 64 - (pre+len(dict)+1)%64
+	if pad == 64 {
+		pad = 0
+	}
+	hdr := dict + strings.Repeat(" ", pad) + "\n"
+	var buf bytes.Buffer
+	buf.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(&buf, binary.LittleEndian, uint16(len(hdr)))
+	buf.WriteString(hdr)
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	switch v := data.(type) {
+	case []float32:
+		b := make([]byte, 4*len(v))
+		for i, x := range v {
+			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+		}
+		_, err := w.Write(b)
+		return err
+	case []bool:
+		b := make([]byte, len(v))
+		for i, x := range v {
+			if x {
+				b[i] = 1
+			}
+		}
+		_, err := w.Write(b)
+		return err
+	}
+	return errors.New("unsupported array type")
+}
