@@ -1,0 +1,229 @@
+package dynamics
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+type passKind int
+
+const (
+	passForward passKind = iota // x̂0 only
+	passVJP                     // x̂0 and (∂x̂0/∂X)ᵀ·upstream
+	passTrain                   // weighted MSE loss and its gradient w.r.t. every weight
+)
+
+func (k passKind) String() string {
+	return [...]string{"forward", "vjp", "train"}[k]
+}
+
+type graphKey struct {
+	b, h  int
+	kind  passKind
+	shard int // training shards of equal size run concurrently, so each has its own graph
+}
+
+// input is a graph leaf whose value is a Go-owned array refilled before
+// every run.
+type input struct {
+	node  *G.Node
+	data  []float32
+	dense *tensor.Dense
+}
+
+// graph is one compiled network pass for a fixed batch size B and horizon H.
+// Token rows inside the graph are time-major (row t*B + b) so that the
+// post-GRU layers run as one matrix product over all tokens.
+type graph struct {
+	b, h int
+	kind passKind
+	g    *G.ExprGraph
+	vm   G.VM
+
+	obs0     *input   // B × ObsDim
+	tokens   []*input // H inputs of B × (TokenDim + EmbedDim): noisy token, then embed(k)
+	upstream *input   // H·B × TokenDim (passVJP)
+	target   *input   // H·B × TokenDim (passTrain)
+	weight   *input   // H·B × TokenDim (passTrain)
+
+	out        *G.Node   // H·B × TokenDim, x̂0
+	loss       *G.Node   // scalar (passTrain)
+	gradTokens []*G.Node // d cost / d tokens[t] (passVJP)
+	gradParams []*G.Node // d loss / d params[i] (passTrain)
+
+	td, e int
+}
+
+// graph returns the cached graph for (B, H, kind, shard), compiling it on
+// first use. The caller holds m.mu.
+func (m *Model) graph(b, h int, kind passKind, shard int) (*graph, error) {
+	key := graphKey{b, h, kind, shard}
+	if g, ok := m.graphs[key]; ok {
+		return g, nil
+	}
+	g, err := m.buildGraph(b, h, kind)
+	if err != nil {
+		return nil, fmt.Errorf("dynamics: build %s graph B=%d H=%d: %w", kind, b, h, err)
+	}
+	m.graphs[key] = g
+	m.builds++
+	return g, nil
+}
+
+func newInput(g *G.ExprGraph, name string, rows, cols int) *input {
+	data := make([]float32, rows*cols)
+	d := tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(data))
+	n := G.NewMatrix(g, tensor.Float32, G.WithShape(rows, cols), G.WithName(name), G.WithValue(d))
+	return &input{node: n, data: data, dense: d}
+}
+
+func (m *Model) buildGraph(B, H int, kind passKind) (gr *graph, err error) {
+	// Graph construction only fails on a programming error (shape
+	// mismatch); G.Must panics with it and we turn it back into an error.
+	defer func() {
+		if r := recover(); r != nil {
+			gr, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	c := m.cfg
+	td, e := c.TokenDim(), c.EmbedDim
+	g := G.NewGraph()
+	gr = &graph{b: B, h: H, kind: kind, g: g, td: td, e: e}
+
+	w := make(map[string]*G.Node, len(m.params))
+	var pnodes G.Nodes
+	for _, p := range m.params {
+		s := p.dense.Shape()
+		n := G.NewMatrix(g, tensor.Float32, G.WithShape(s...), G.WithName(p.name), G.WithValue(p.dense))
+		w[p.name] = n
+		pnodes = append(pnodes, n)
+	}
+	lin := func(x *G.Node, name string) *G.Node {
+		return G.Must(G.BroadcastAdd(G.Must(G.Mul(x, w[name+".weight"])), w[name+".bias"], nil, []byte{0}))
+	}
+	silu := func(x *G.Node) *G.Node { return G.Must(G.HadamardProd(x, G.Must(G.Sigmoid(x)))) }
+	resBlocks := func(h *G.Node, prefix string) *G.Node {
+		for i := range c.Layers {
+			f := lin(silu(lin(h, fmt.Sprintf("%s.%d.fc1", prefix, i))), fmt.Sprintf("%s.%d.fc2", prefix, i))
+			h = G.Must(G.Add(h, f))
+		}
+		return h
+	}
+
+	// z_0 = tanh(Encoder(o_0)): inside the GRU's state range (−1, 1).
+	gr.obs0 = newInput(g, "obs0", B, c.ObsDim)
+	z := G.Must(G.Tanh(lin(silu(lin(silu(lin(gr.obs0.node, "encoder.0")), "encoder.1")), "encoder.2")))
+
+	zs := make(G.Nodes, 0, H)
+	for t := range H {
+		in := newInput(g, fmt.Sprintf("token%d", t), B, td+e)
+		gr.tokens = append(gr.tokens, in)
+		h := silu(lin(G.Must(G.Concat(1, in.node, z)), "pre.in"))
+		h = resBlocks(h, "pre")
+		u := lin(h, "pre.out")
+		// GRU cell (Cho et al.), PyTorch's gate convention:
+		//   r = σ(W_r [u, z] + b_r), s = σ(W_s [u, z] + b_s)
+		//   n = tanh(W_n u + b_n + r ⊙ (U_n z + c_n))
+		//   z' = (1 − s) ⊙ n + s ⊙ z = n + s ⊙ (z − n)
+		uz := G.Must(G.Concat(1, u, z))
+		r := G.Must(G.Sigmoid(lin(uz, "gru.reset")))
+		s := G.Must(G.Sigmoid(lin(uz, "gru.update")))
+		n := G.Must(G.Tanh(G.Must(G.Add(lin(u, "gru.cand_in"), G.Must(G.HadamardProd(r, lin(z, "gru.cand_hid")))))))
+		z = G.Must(G.Add(n, G.Must(G.HadamardProd(s, G.Must(G.Sub(z, n))))))
+		zs = append(zs, z)
+	}
+	all := zs[0]
+	if H > 1 {
+		all = G.Must(G.Concat(0, zs...))
+	}
+	p := silu(lin(all, "post.in"))
+	p = resBlocks(p, "post")
+	gr.out = lin(p, "head")
+
+	switch kind {
+	case passVJP:
+		gr.upstream = newInput(g, "upstream", H*B, td)
+		cost := G.Must(G.Sum(G.Must(G.HadamardProd(gr.out, gr.upstream.node))))
+		var toks G.Nodes
+		for _, in := range gr.tokens {
+			toks = append(toks, in.node)
+		}
+		gr.gradTokens, err = G.Grad(cost, toks...)
+		if err != nil {
+			return nil, err
+		}
+	case passTrain:
+		gr.target = newInput(g, "target", H*B, td)
+		gr.weight = newInput(g, "weight", H*B, td)
+		diff := G.Must(G.Sub(gr.out, gr.target.node))
+		gr.loss = G.Must(G.Sum(G.Must(G.HadamardProd(gr.weight.node, G.Must(G.Square(diff))))))
+		gr.gradParams, err = G.Grad(gr.loss, pnodes...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	gr.vm = G.NewTapeMachine(g)
+	return gr, nil
+}
+
+// feed copies the encoder input and the batch-major tokens and their noise
+// embeddings into the graph's time-major inputs.
+func (gr *graph) feed(m *Model, obs0, x []float32, k []int) {
+	copy(gr.obs0.data, obs0)
+	td, e, row := gr.td, gr.e, gr.td+gr.e
+	for t, in := range gr.tokens {
+		for b := range gr.b {
+			i := b*gr.h + t
+			dst := in.data[b*row : (b+1)*row]
+			copy(dst[:td], x[i*td:(i+1)*td])
+			copy(dst[td:], m.emb[k[i]*e:(k[i]+1)*e])
+		}
+	}
+}
+
+// feedTokens copies a batch-major B×H×TokenDim array into a time-major
+// (H·B)×TokenDim one.
+func (gr *graph) feedTokens(dst, src []float32, _ int) {
+	td := gr.td
+	for b := range gr.b {
+		for t := range gr.h {
+			i, j := b*gr.h+t, t*gr.b+b
+			copy(dst[j*td:(j+1)*td], src[i*td:(i+1)*td])
+		}
+	}
+}
+
+func (gr *graph) run() error {
+	gr.vm.Reset()
+	return gr.vm.RunAll()
+}
+
+func valueData(n *G.Node) []float32 {
+	return n.Value().Data().([]float32)
+}
+
+// readX0 copies x̂0 into dst, batch-major.
+func (gr *graph) readX0(dst []float32) {
+	src := valueData(gr.out)
+	td := gr.td
+	for b := range gr.b {
+		for t := range gr.h {
+			i, j := b*gr.h+t, t*gr.b+b
+			copy(dst[i*td:(i+1)*td], src[j*td:(j+1)*td])
+		}
+	}
+}
+
+// readGradX copies the token part of the input gradient into dst, batch-major.
+func (gr *graph) readGradX(dst []float32) {
+	td, row := gr.td, gr.td+gr.e
+	for t, gn := range gr.gradTokens {
+		src := valueData(gn)
+		for b := range gr.b {
+			i := b*gr.h + t
+			copy(dst[i*td:(i+1)*td], src[b*row:b*row+td])
+		}
+	}
+}

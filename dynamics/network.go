@@ -1,0 +1,283 @@
+package dynamics
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	// gorgonia v0.9.18 pulls an older version of this package that panics
+	// at start-up on Go ≥ 1.22; importing it here keeps the fixed version a
+	// direct requirement of the module.
+	_ "go4.org/unsafe/assume-no-moving-gc"
+	"gorgonia.org/tensor"
+)
+
+// param is one weight array. Linear weights are stored (in, out): a layer
+// computes y = x·W + b on row vectors.
+type param struct {
+	name  string
+	shape []int     // shape in the checkpoint
+	data  []float32 // backing array shared by every graph
+	dense *tensor.Dense
+}
+
+// Model is the causal Diffusion Forcing network (DESIGN §3): per token t,
+//
+//	h_t  = MLP_pre([x_t, embed(k_t), z_{t−1}])     input layer + Layers residual blocks
+//	z_t  = GRU(W_z h_t, z_{t−1}),  z_0 = Encoder(o_0)
+//	x̂0_t = Head(MLP_post(z_t))                     Layers residual blocks + linear head
+//
+// so x̂0_t depends only on o_0 and tokens ≤ t.
+//
+// Concurrency: a Model is safe for concurrent use; calls to Predict and
+// training steps are serialized by a mutex (each compiled graph owns its
+// buffers). For parallel planning, load one Model per goroutine.
+type Model struct {
+	cfg   Config
+	norm  Normalization
+	sched *Schedule
+	emb   []float32 // (T+1) × EmbedDim sinusoidal table of noise levels
+
+	params []*param
+	byName map[string]*param
+
+	mu     sync.Mutex
+	graphs map[graphKey]*graph
+	builds int // graphs compiled so far (tests and diagnostics)
+}
+
+// New returns a model with freshly initialized weights (seeded, so two
+// calls with the same seed give identical models).
+func New(cfg Config, norm Normalization, seed int64) (*Model, error) {
+	m, err := newModel(cfg, norm)
+	if err != nil {
+		return nil, err
+	}
+	m.initWeights(rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)))
+	return m, nil
+}
+
+// newModel validates and allocates; weights are zero.
+func newModel(cfg Config, norm Normalization) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := norm.Validate(cfg); err != nil {
+		return nil, err
+	}
+	s, err := NewSchedule(cfg.BetaSchedule, cfg.DiffusionSteps)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{cfg: cfg, norm: norm.clone(), sched: s, byName: map[string]*param{}, graphs: map[graphKey]*graph{}}
+	m.emb = noiseEmbedding(cfg.DiffusionSteps, cfg.EmbedDim)
+	for _, ps := range paramShapes(cfg) {
+		n := 1
+		for _, d := range ps.shape {
+			n *= d
+		}
+		p := &param{name: ps.name, shape: ps.shape, data: make([]float32, n)}
+		gs := ps.shape
+		if len(gs) == 1 {
+			gs = []int{1, gs[0]} // biases are row vectors in the graph
+		}
+		p.dense = tensor.New(tensor.WithShape(gs...), tensor.WithBacking(p.data))
+		m.params = append(m.params, p)
+		m.byName[p.name] = p
+	}
+	return m, nil
+}
+
+type paramShape struct {
+	name  string
+	shape []int
+}
+
+// paramShapes lists every weight in checkpoint order.
+func paramShapes(c Config) []paramShape {
+	td, z, h, e, eh := c.TokenDim(), c.ZDim, c.Hidden, c.EmbedDim, c.EncoderHidden
+	var ps []paramShape
+	lin := func(name string, in, out int) {
+		ps = append(ps, paramShape{name + ".weight", []int{in, out}}, paramShape{name + ".bias", []int{out}})
+	}
+	lin("encoder.0", c.ObsDim, eh)
+	lin("encoder.1", eh, eh)
+	lin("encoder.2", eh, z)
+	lin("pre.in", td+e+z, h) // rows: x_t, embed(k_t), z_{t−1}
+	for i := range c.Layers {
+		lin(fmt.Sprintf("pre.%d.fc1", i), h, h)
+		lin(fmt.Sprintf("pre.%d.fc2", i), h, h)
+	}
+	lin("pre.out", h, z)
+	lin("gru.reset", 2*z, z)  // rows: GRU input, previous z
+	lin("gru.update", 2*z, z) // rows: GRU input, previous z
+	lin("gru.cand_in", z, z)
+	lin("gru.cand_hid", z, z)
+	lin("post.in", z, h)
+	for i := range c.Layers {
+		lin(fmt.Sprintf("post.%d.fc1", i), h, h)
+		lin(fmt.Sprintf("post.%d.fc2", i), h, h)
+	}
+	lin("head", h, td)
+	return ps
+}
+
+// initWeights draws every weight and bias from U(−1/√fan_in, 1/√fan_in)
+// (PyTorch's nn.Linear default) and zeroes the second layer of each residual
+// block, so every block starts as the identity.
+func (m *Model) initWeights(r *rand.Rand) {
+	for _, p := range m.params {
+		fanIn := p.shape[0]
+		if len(p.shape) == 1 {
+			// the bias of a layer shares its weight's fan-in
+			fanIn = m.byName[p.name[:len(p.name)-len(".bias")]+".weight"].shape[0]
+		}
+		bound := 1 / math.Sqrt(float64(fanIn))
+		zero := len(p.name) > 4 && contains(p.name, ".fc2.")
+		for i := range p.data {
+			if zero {
+				p.data[i] = 0
+				continue
+			}
+			p.data[i] = float32((2*r.Float64() - 1) * bound)
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// noiseEmbedding is the sinusoidal embedding of every level k = 0..T:
+// [sin(k·f_i), cos(k·f_i)], f_i = 10000^(−i/(E/2−1)).
+func noiseEmbedding(T, e int) []float32 {
+	half := e / 2
+	tab := make([]float32, (T+1)*e)
+	for k := 0; k <= T; k++ {
+		for i := range half {
+			f := 1.0
+			if half > 1 {
+				f = math.Exp(-math.Log(10000) * float64(i) / float64(half-1))
+			}
+			tab[k*e+i] = float32(math.Sin(float64(k) * f))
+			tab[k*e+half+i] = float32(math.Cos(float64(k) * f))
+		}
+	}
+	return tab
+}
+
+// Config returns the model's configuration.
+func (m *Model) Config() Config { return m.cfg }
+
+// Normalization returns a copy of the data normalization.
+func (m *Model) Normalization() Normalization { return m.norm.clone() }
+
+// Schedule returns the noise schedule.
+func (m *Model) Schedule() *Schedule { return m.sched }
+
+// NumParams is the number of trainable scalars.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, p := range m.params {
+		n += len(p.data)
+	}
+	return n
+}
+
+// Builds reports how many graphs the model has compiled (one per distinct
+// batch size, horizon and pass kind).
+func (m *Model) Builds() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.builds
+}
+
+// Input is one batched call of the network. All arrays are normalized.
+type Input struct {
+	B, H int // batch (sequences) and tokens per sequence
+	// Obs0 is B×ObsDim, the normalized current observation of each sequence.
+	Obs0 []float32
+	// X is B×H×TokenDim noisy tokens, batch-major (b, then t, then feature).
+	X []float32
+	// K is B×H noise levels in 0..T.
+	K []int
+	// GradX0, if not nil, is B×H×TokenDim, the upstream gradient dJ/dx̂0.
+	// Predict then also returns GradX = (∂x̂0/∂X)ᵀ GradX0.
+	GradX0 []float32
+}
+
+// Output holds the network's predictions, laid out like Input.X.
+type Output struct {
+	X0    []float32 // B×H×TokenDim predicted clean tokens
+	GradX []float32 // B×H×TokenDim vector–Jacobian product, when GradX0 was given
+}
+
+// ErrInput marks a malformed Input.
+var ErrInput = errors.New("dynamics: bad input")
+
+func (m *Model) checkInput(in *Input) error {
+	c := m.cfg
+	if in.B < 1 || in.H < 1 {
+		return fmt.Errorf("%w: B = %d, H = %d, want both ≥ 1", ErrInput, in.B, in.H)
+	}
+	td := c.TokenDim()
+	if len(in.Obs0) != in.B*c.ObsDim {
+		return fmt.Errorf("%w: len(Obs0) = %d, want B×ObsDim = %d", ErrInput, len(in.Obs0), in.B*c.ObsDim)
+	}
+	if len(in.X) != in.B*in.H*td {
+		return fmt.Errorf("%w: len(X) = %d, want B×H×TokenDim = %d", ErrInput, len(in.X), in.B*in.H*td)
+	}
+	if len(in.K) != in.B*in.H {
+		return fmt.Errorf("%w: len(K) = %d, want B×H = %d", ErrInput, len(in.K), in.B*in.H)
+	}
+	for i, k := range in.K {
+		if k < 0 || k > c.DiffusionSteps {
+			return fmt.Errorf("%w: K[%d] = %d, want 0..%d", ErrInput, i, k, c.DiffusionSteps)
+		}
+	}
+	if in.GradX0 != nil && len(in.GradX0) != len(in.X) {
+		return fmt.Errorf("%w: len(GradX0) = %d, want %d", ErrInput, len(in.GradX0), len(in.X))
+	}
+	return nil
+}
+
+// Predict runs the network on a batch: x̂0 for every token and, when
+// in.GradX0 is set, the vector–Jacobian product through the whole network
+// (the GRU chain included). The graph for each (B, H, with-gradient) is
+// compiled once and reused.
+func (m *Model) Predict(in *Input) (*Output, error) {
+	if err := m.checkInput(in); err != nil {
+		return nil, err
+	}
+	kind := passForward
+	if in.GradX0 != nil {
+		kind = passVJP
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	g, err := m.graph(in.B, in.H, kind, 0)
+	if err != nil {
+		return nil, err
+	}
+	g.feed(m, in.Obs0, in.X, in.K)
+	if kind == passVJP {
+		g.feedTokens(g.upstream.data, in.GradX0, 0)
+	}
+	if err := g.run(); err != nil {
+		return nil, fmt.Errorf("dynamics: predict: %w", err)
+	}
+	out := &Output{X0: make([]float32, len(in.X))}
+	g.readX0(out.X0)
+	if kind == passVJP {
+		out.GradX = make([]float32, len(in.X))
+		g.readGradX(out.GradX)
+	}
+	return out, nil
+}

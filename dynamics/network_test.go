@@ -1,0 +1,215 @@
+package dynamics
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// tinyConfig is small enough that tests run in milliseconds.
+func tinyConfig() Config {
+	c := DefaultConfig()
+	c.FrameStack = 2
+	c.ZDim = 8
+	c.Hidden = 16
+	c.Layers = 1
+	c.EncoderHidden = 8
+	c.EmbedDim = 8
+	c.DiffusionSteps = 100
+	return c
+}
+
+func randomInput(c Config, b, h int, r *rand.Rand) *Input {
+	in := &Input{B: b, H: h,
+		Obs0: make([]float32, b*c.ObsDim),
+		X:    make([]float32, b*h*c.TokenDim()),
+		K:    make([]int, b*h),
+	}
+	for i := range in.Obs0 {
+		in.Obs0[i] = float32(r.NormFloat64())
+	}
+	for i := range in.X {
+		in.X[i] = float32(r.NormFloat64())
+	}
+	for i := range in.K {
+		in.K[i] = r.IntN(c.DiffusionSteps + 1)
+	}
+	return in
+}
+
+func newTestModel(t testing.TB, c Config) *Model {
+	t.Helper()
+	m, err := New(c, IdentityNormalization(c.FrameDim()), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Non-zero residual branches so that every path carries signal.
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, p := range m.params {
+		for i := range p.data {
+			p.data[i] += float32(0.1 * r.NormFloat64())
+		}
+	}
+	return m
+}
+
+func TestPredictCausal(t *testing.T) {
+	c := tinyConfig()
+	m := newTestModel(t, c)
+	const B, H = 3, 6
+	r := rand.New(rand.NewPCG(1, 2))
+	in := randomInput(c, B, H, r)
+	base, err := m.Predict(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := c.TokenDim()
+	for cut := range H {
+		// Change every token after cut (values and noise levels).
+		in2 := *in
+		in2.X = append([]float32(nil), in.X...)
+		in2.K = append([]int(nil), in.K...)
+		for b := range B {
+			for tt := cut + 1; tt < H; tt++ {
+				in2.K[b*H+tt] = r.IntN(c.DiffusionSteps + 1)
+				for f := range td {
+					in2.X[(b*H+tt)*td+f] += float32(r.NormFloat64())
+				}
+			}
+		}
+		got, err := m.Predict(&in2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for b := range B {
+			for tt := range H {
+				changed := false
+				for f := range td {
+					i := (b*H+tt)*td + f
+					if got.X0[i] != base.X0[i] {
+						changed = true
+					}
+				}
+				if tt <= cut && changed {
+					t.Fatalf("cut %d: output of token %d (batch %d) changed; must depend only on tokens ≤ %d", cut, tt, b, tt)
+				}
+				if tt > cut && !changed {
+					t.Fatalf("cut %d: output of token %d (batch %d) did not change", cut, tt, b)
+				}
+			}
+		}
+	}
+}
+
+func TestPredictVJPMatchesFiniteDifferences(t *testing.T) {
+	c := tinyConfig()
+	m := newTestModel(t, c)
+	const B, H = 2, 4
+	r := rand.New(rand.NewPCG(3, 4))
+	in := randomInput(c, B, H, r)
+	in.GradX0 = make([]float32, len(in.X))
+	for i := range in.GradX0 {
+		in.GradX0[i] = float32(r.NormFloat64())
+	}
+	out, err := m.Predict(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// J(X) = Σ GradX0 · x̂0(X), evaluated in float64 from float32 outputs.
+	J := func(x []float32) float64 {
+		o, err := m.Predict(&Input{B: B, H: H, Obs0: in.Obs0, X: x, K: in.K})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := 0.0
+		for i, v := range o.X0 {
+			s += float64(in.GradX0[i]) * float64(v)
+		}
+		return s
+	}
+	// Central differences with step 1e-2: the network is smooth (SiLU,
+	// sigmoid, tanh), truncation error is O(h²) ≈ 1e-4 relative, and float32
+	// round-off in J (≈ 1e-6·|J|/h) stays below 1e-3. So a relative
+	// tolerance of 2e-2 on each component is loose enough for float32 and
+	// tight enough to catch any wrong or missing gradient path.
+	const h = 1e-2
+	x := append([]float32(nil), in.X...)
+	maxErr := 0.0
+	for i := range x {
+		orig := x[i]
+		x[i] = orig + h
+		jp := J(x)
+		x[i] = orig - h
+		jm := J(x)
+		x[i] = orig
+		fd := (jp - jm) / (2 * h)
+		got := float64(out.GradX[i])
+		e := math.Abs(fd-got) / math.Max(1, math.Abs(fd))
+		maxErr = math.Max(maxErr, e)
+		if e > 2e-2 {
+			t.Errorf("GradX[%d] = %g, finite difference %g", i, got, fd)
+		}
+	}
+	t.Logf("max relative error %.2g over %d components", maxErr, len(x))
+}
+
+func TestPredictReusesGraphs(t *testing.T) {
+	c := tinyConfig()
+	m := newTestModel(t, c)
+	r := rand.New(rand.NewPCG(5, 6))
+	in := randomInput(c, 2, 3, r)
+	first, err := m.Predict(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Builds() != 1 {
+		t.Fatalf("builds = %d after first call, want 1", m.Builds())
+	}
+	second, err := m.Predict(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Builds() != 1 {
+		t.Fatalf("builds = %d after second call, want 1 (graph reused)", m.Builds())
+	}
+	for i := range first.X0 {
+		if first.X0[i] != second.X0[i] {
+			t.Fatalf("X0[%d] differs between identical calls: %g vs %g", i, first.X0[i], second.X0[i])
+		}
+	}
+	in.GradX0 = make([]float32, len(in.X))
+	if _, err := m.Predict(in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Predict(randomInput(c, 1, 3, r)); err != nil {
+		t.Fatal(err)
+	}
+	if m.Builds() != 3 {
+		t.Fatalf("builds = %d, want 3 (forward 2×3, vjp 2×3, forward 1×3)", m.Builds())
+	}
+}
+
+func TestPredictRejectsBadInput(t *testing.T) {
+	c := tinyConfig()
+	m := newTestModel(t, c)
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, tc := range []struct {
+		name string
+		edit func(*Input)
+	}{
+		{"zero batch", func(in *Input) { in.B = 0 }},
+		{"short X", func(in *Input) { in.X = in.X[1:] }},
+		{"short Obs0", func(in *Input) { in.Obs0 = in.Obs0[1:] }},
+		{"noise level above T", func(in *Input) { in.K[0] = c.DiffusionSteps + 1 }},
+		{"negative noise level", func(in *Input) { in.K[0] = -1 }},
+		{"short GradX0", func(in *Input) { in.GradX0 = make([]float32, 3) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := randomInput(c, 2, 2, r)
+			tc.edit(in)
+			if _, err := m.Predict(in); err == nil {
+				t.Fatal("Predict accepted a malformed input")
+			}
+		})
+	}
+}

@@ -1,0 +1,798 @@
+package dynamics
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Dataset is the training data: one long array of transitions, as in the
+// D4RL schema. Row i holds observation o_i and the action a_i taken there;
+// Terminals[i] or Timeouts[i] mark that row i+1 does not follow row i.
+type Dataset struct {
+	N              int
+	ObsDim, ActDim int
+	Observations   []float32 // N×ObsDim, row-major
+	Actions        []float32 // N×ActDim
+	Terminals      []bool    // N, may be nil
+	Timeouts       []bool    // N, may be nil
+}
+
+func (d *Dataset) validate(c Config) error {
+	if d.ObsDim != c.ObsDim || d.ActDim != c.ActDim {
+		return fmt.Errorf("data has obs_dim %d and act_dim %d, config wants %d and %d", d.ObsDim, d.ActDim, c.ObsDim, c.ActDim)
+	}
+	if d.N < 0 || len(d.Observations) != d.N*d.ObsDim || len(d.Actions) != d.N*d.ActDim {
+		return fmt.Errorf("data arrays do not match N = %d rows", d.N)
+	}
+	if (d.Terminals != nil && len(d.Terminals) != d.N) || (d.Timeouts != nil && len(d.Timeouts) != d.N) {
+		return fmt.Errorf("terminals/timeouts do not have N = %d entries", d.N)
+	}
+	for i, v := range d.Observations {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("observations[%d][%d] = %v", i/d.ObsDim, i%d.ObsDim, v)
+		}
+	}
+	for i, v := range d.Actions {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("actions[%d][%d] = %v", i/max(d.ActDim, 1), i%max(d.ActDim, 1), v)
+		}
+	}
+	return nil
+}
+
+// TrainConfig sets up Diffusion Forcing training. Zero values are not
+// defaults: start from DefaultTrainConfig.
+type TrainConfig struct {
+	// Steps is the number of optimizer steps to reach (a resumed run
+	// continues up to it). Default 20000.
+	Steps int `yaml:"steps" json:"steps"`
+	// Batch is the number of sequences per step. Default 32.
+	Batch int `yaml:"batch" json:"batch"`
+	// Horizon is H, the tokens per training window (a window spans
+	// H×FrameStack+1 observations). It must fit inside one episode.
+	// Default 24 (fits D4RL umaze's 300-step episodes at FrameStack 10).
+	Horizon int `yaml:"horizon" json:"horizon"`
+	// Seed seeds initialization, window sampling and noise. Default 0.
+	Seed int64 `yaml:"seed" json:"seed"`
+	// LR is the peak AdamW learning rate. Default 1e-3.
+	LR float64 `yaml:"lr" json:"lr"`
+	// WarmupSteps ramps the learning rate linearly from LR/WarmupSteps.
+	// Default 200.
+	WarmupSteps int `yaml:"warmup_steps" json:"warmup_steps"`
+	// LRDecay is "cosine" (decay to MinLRFraction·LR at Steps) or "none".
+	// Default "cosine".
+	LRDecay string `yaml:"lr_decay" json:"lr_decay"`
+	// MinLRFraction is the final learning rate over LR for cosine decay.
+	// Default 0.1.
+	MinLRFraction float64 `yaml:"min_lr_fraction" json:"min_lr_fraction"`
+	// WeightDecay is AdamW's decoupled decay on weight matrices (not
+	// biases). Default 1e-4 (reference).
+	WeightDecay float64 `yaml:"weight_decay" json:"weight_decay"`
+	// Beta1, Beta2, Eps are Adam's moment decays and epsilon.
+	// Defaults 0.9, 0.999, 1e-8.
+	Beta1 float64 `yaml:"beta1" json:"beta1"`
+	Beta2 float64 `yaml:"beta2" json:"beta2"`
+	Eps   float64 `yaml:"eps" json:"eps"`
+	// GradClip is the global gradient norm limit; 0 disables. Default 1.
+	GradClip float64 `yaml:"grad_clip" json:"grad_clip"`
+	// LossWeight is "constant" (every token weighs LossScale; the
+	// reference's maze2d choice) or "min_snr" (LossScale·min(SNR_k,
+	// SNRClip): noisy tokens count less). Default "constant".
+	LossWeight string `yaml:"loss_weight" json:"loss_weight"`
+	// LossScale multiplies the loss. Default 1. (The reference's ×25 only
+	// matters for its fp16 training; Adam is scale-invariant.)
+	LossScale float64 `yaml:"loss_scale" json:"loss_scale"`
+	// SNRClip is the clip of min_snr weighting. Default 5 (reference).
+	SNRClip float64 `yaml:"snr_clip" json:"snr_clip"`
+	// FirstTokenCleanProb is the probability that a sequence's first token
+	// gets noise level 1 (nearly clean) instead of a uniform draw; the
+	// reference's gt_first_frame (0 for planning). Default 0.
+	FirstTokenCleanProb float64 `yaml:"first_token_clean_prob" json:"first_token_clean_prob"`
+	// ValFraction is the share of the data held out for validation, as
+	// contiguous segments. Default 0.05; 0 disables validation.
+	ValFraction float64 `yaml:"val_fraction" json:"val_fraction"`
+	// ValSegments is the number of contiguous segments the data is cut
+	// into; every round(1/ValFraction)-th one is held out. Default 20.
+	ValSegments int `yaml:"val_segments" json:"val_segments"`
+	// ValEvery is the validation interval in steps. Default 1000.
+	ValEvery int `yaml:"val_every" json:"val_every"`
+	// ValBatches is the number of batches in the (fixed) validation set.
+	// Default 4.
+	ValBatches int `yaml:"val_batches" json:"val_batches"`
+	// Shards splits each batch into this many parts computed in parallel
+	// (one per core); the summed gradient is independent of --threads, so
+	// runs are reproducible on any machine. Default 2.
+	Shards int `yaml:"shards" json:"shards"`
+}
+
+// DefaultTrainConfig returns the defaults documented on TrainConfig.
+func DefaultTrainConfig() TrainConfig {
+	return TrainConfig{
+		Steps: 20000, Batch: 32, Horizon: 24, LR: 1e-3, WarmupSteps: 200,
+		LRDecay: "cosine", MinLRFraction: 0.1, WeightDecay: 1e-4,
+		Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, GradClip: 1,
+		LossWeight: "constant", LossScale: 1, SNRClip: 5,
+		ValFraction: 0.05, ValSegments: 20, ValEvery: 1000, ValBatches: 4, Shards: 2,
+	}
+}
+
+// Validate reports the first field out of range.
+func (c TrainConfig) Validate() error {
+	bad := func(field string, v any, want string) error {
+		return fmt.Errorf("train config: %s = %v, want %s", field, v, want)
+	}
+	switch {
+	case c.Steps < 0:
+		return bad("steps", c.Steps, "≥ 0")
+	case c.Batch < 1:
+		return bad("batch", c.Batch, "≥ 1")
+	case c.Horizon < 1:
+		return bad("horizon", c.Horizon, "≥ 1")
+	case !(c.LR > 0):
+		return bad("lr", c.LR, "> 0")
+	case c.WarmupSteps < 0:
+		return bad("warmup_steps", c.WarmupSteps, "≥ 0")
+	case c.LRDecay != "cosine" && c.LRDecay != "none":
+		return bad("lr_decay", c.LRDecay, `"cosine" or "none"`)
+	case c.MinLRFraction < 0 || c.MinLRFraction > 1:
+		return bad("min_lr_fraction", c.MinLRFraction, "0..1")
+	case c.WeightDecay < 0:
+		return bad("weight_decay", c.WeightDecay, "≥ 0")
+	case c.Beta1 < 0 || c.Beta1 >= 1:
+		return bad("beta1", c.Beta1, "0 ≤ beta1 < 1")
+	case c.Beta2 < 0 || c.Beta2 >= 1:
+		return bad("beta2", c.Beta2, "0 ≤ beta2 < 1")
+	case !(c.Eps > 0):
+		return bad("eps", c.Eps, "> 0")
+	case c.GradClip < 0:
+		return bad("grad_clip", c.GradClip, "≥ 0")
+	case c.LossWeight != "constant" && c.LossWeight != "min_snr":
+		return bad("loss_weight", c.LossWeight, `"constant" or "min_snr"`)
+	case !(c.LossScale > 0):
+		return bad("loss_scale", c.LossScale, "> 0")
+	case !(c.SNRClip > 0):
+		return bad("snr_clip", c.SNRClip, "> 0")
+	case c.FirstTokenCleanProb < 0 || c.FirstTokenCleanProb > 1:
+		return bad("first_token_clean_prob", c.FirstTokenCleanProb, "0..1")
+	case c.ValFraction < 0 || c.ValFraction > 0.5:
+		return bad("val_fraction", c.ValFraction, "0..0.5")
+	case c.ValSegments < 2:
+		return bad("val_segments", c.ValSegments, "≥ 2")
+	case c.ValEvery < 1:
+		return bad("val_every", c.ValEvery, "≥ 1")
+	case c.ValBatches < 1:
+		return bad("val_batches", c.ValBatches, "≥ 1")
+	case c.Shards < 1 || c.Shards > c.Batch:
+		return bad("shards", c.Shards, fmt.Sprintf("1..batch (%d)", c.Batch))
+	}
+	return nil
+}
+
+// ErrTooLittleData means no training window fits in the data.
+var ErrTooLittleData = errors.New("too little data")
+
+// windows finds every start row s of a window of L+1 observations
+// (o_s..o_{s+L}) and L actions that crosses no terminal or timeout and stays
+// inside one split segment; it returns the starts of training and of
+// validation windows.
+func windows(d *Dataset, L int, valFrac float64, segments int) (train, val []int) {
+	if d.N < L+1 {
+		return nil, nil
+	}
+	split := func(i int) bool { return false }
+	if valFrac > 0 {
+		every := max(int(math.Round(1/valFrac)), 2)
+		seg := (d.N + segments - 1) / segments
+		split = func(i int) bool { return (i/seg)%every == every-1 }
+	}
+	// cut[i]: row i+1 does not continue row i.
+	cutsBefore := make([]int, d.N+1) // cutsBefore[i] = number of cuts in rows < i
+	for i := range d.N {
+		c := (d.Terminals != nil && d.Terminals[i]) || (d.Timeouts != nil && d.Timeouts[i]) ||
+			(i+1 < d.N && split(i) != split(i+1))
+		cutsBefore[i+1] = cutsBefore[i]
+		if c {
+			cutsBefore[i+1]++
+		}
+	}
+	for s := 0; s+L < d.N; s++ {
+		if cutsBefore[s+L] != cutsBefore[s] { // a cut at a row in s..s+L−1
+			continue
+		}
+		if split(s) {
+			val = append(val, s)
+		} else {
+			train = append(train, s)
+		}
+	}
+	return train, val
+}
+
+// trainStateHeader is the trainer's JSON state kept in a checkpoint.
+type trainStateHeader struct {
+	Step        int         `json:"step"`
+	RNG         []byte      `json:"rng"`
+	Recent      []float64   `json:"recent_losses"`
+	First       []float64   `json:"first_losses"`
+	ValLoss     float64     `json:"val_loss"`
+	WallSeconds float64     `json:"wall_seconds"`
+	Config      TrainConfig `json:"config"`
+}
+
+type trainState struct {
+	header       trainStateHeader
+	adamM, adamV [][]float32
+}
+
+// lossWindow is how many recent steps TrainLoss averages.
+const lossWindow = 100
+
+// Trainer runs Diffusion Forcing training on one model. It is not safe for
+// concurrent use.
+type Trainer struct {
+	model *Model
+	cfg   TrainConfig
+	data  *Dataset
+
+	// Normalized frames: obs (N×ObsDim) and act (N×ActDim).
+	obsN, actN []float32
+	train, val []int
+
+	rng   *rand.Rand
+	pcg   *rand.PCG
+	state trainState
+	grads [][]float32
+
+	valSet   []valBatch
+	started  time.Time
+	wallBase float64
+}
+
+type valBatch struct {
+	obs0, x, x0, w []float32
+	k              []int
+}
+
+// NewTrainer starts training a fresh model with the given architecture; the
+// normalization comes from the data.
+func NewTrainer(cfg Config, tc TrainConfig, data *Dataset) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := data.validate(cfg); err != nil {
+		return nil, fmt.Errorf("training data: %w", err)
+	}
+	norm := NormalizationFromFrames(data.Observations, data.Actions, data.N, data.ObsDim, data.ActDim)
+	m, err := New(cfg, norm, tc.Seed)
+	if err != nil {
+		return nil, err
+	}
+	pcg := rand.NewPCG(uint64(tc.Seed), 0xdf)
+	st := trainState{header: trainStateHeader{Config: tc}}
+	for _, p := range m.params {
+		st.adamM = append(st.adamM, make([]float32, len(p.data)))
+		st.adamV = append(st.adamV, make([]float32, len(p.data)))
+	}
+	return newTrainer(m, tc, data, pcg, st)
+}
+
+// ResumeTrainer continues training from a checkpoint written by
+// Trainer.Save: weights, optimizer moments, step count and random-number
+// position are restored, so the loss curve continues where it stopped. tc
+// may differ from the saved configuration only in Steps (and Shards and the
+// validation schedule, which do not change the training trajectory).
+func ResumeTrainer(path string, checkpoint []byte, tc TrainConfig, data *Dataset) (*Trainer, *Meta, error) {
+	m, meta, st, err := loadBytes(checkpoint)
+	if err != nil {
+		return nil, nil, fmt.Errorf("resume from %s: %w", path, err)
+	}
+	if st == nil {
+		return nil, nil, fmt.Errorf("resume from %s: the file has no optimizer state (it is a final model saved without it)", path)
+	}
+	old := st.header.Config
+	if d := trajectoryDiff(old, tc); d != "" {
+		return nil, nil, fmt.Errorf("resume from %s: %s differs from the checkpoint's training config; resume with the same settings", path, d)
+	}
+	if err := data.validate(m.cfg); err != nil {
+		return nil, nil, fmt.Errorf("training data: %w", err)
+	}
+	pcg := &rand.PCG{}
+	if err := pcg.UnmarshalBinary(st.header.RNG); err != nil {
+		return nil, nil, fmt.Errorf("resume from %s: %w: random state: %v", path, ErrFormat, err)
+	}
+	st.header.Config = tc
+	t, err := newTrainer(m, tc, data, pcg, *st)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.wallBase = st.header.WallSeconds
+	return t, meta, nil
+}
+
+// trajectoryDiff names the first field that would change the training
+// trajectory between two configs, or "".
+func trajectoryDiff(a, b TrainConfig) string {
+	a.Steps, b.Steps = 0, 0
+	a.Shards, b.Shards = 0, 0
+	a.ValEvery, b.ValEvery = 0, 0
+	a.ValBatches, b.ValBatches = 0, 0
+	if a == b {
+		return ""
+	}
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	var ma, mb map[string]any
+	json.Unmarshal(ja, &ma)
+	json.Unmarshal(jb, &mb)
+	for k, v := range ma {
+		if fmt.Sprint(v) != fmt.Sprint(mb[k]) {
+			return fmt.Sprintf("%s (%v → %v)", k, v, mb[k])
+		}
+	}
+	return "the training config"
+}
+
+func newTrainer(m *Model, tc TrainConfig, data *Dataset, pcg *rand.PCG, st trainState) (*Trainer, error) {
+	if err := tc.Validate(); err != nil {
+		return nil, err
+	}
+	c := m.cfg
+	L := tc.Horizon * c.FrameStack
+	train, val := windows(data, L, tc.ValFraction, tc.ValSegments)
+	if len(train) == 0 {
+		return nil, fmt.Errorf("%w: %d rows hold no training window of %d frames (horizon %d tokens × frame_stack %d, +1) without a timeout or terminal; use a smaller horizon or more data",
+			ErrTooLittleData, data.N, L+1, tc.Horizon, c.FrameStack)
+	}
+	t := &Trainer{model: m, cfg: tc, data: data, train: train, val: val, pcg: pcg, rng: rand.New(pcg), state: st}
+	t.obsN = make([]float32, len(data.Observations))
+	t.actN = make([]float32, len(data.Actions))
+	od, ad := c.ObsDim, c.ActDim
+	for i := range data.N {
+		for j := range od {
+			t.obsN[i*od+j] = float32((float64(data.Observations[i*od+j]) - m.norm.Mean[j]) / m.norm.Std[j])
+		}
+		for j := range ad {
+			t.actN[i*ad+j] = float32((float64(data.Actions[i*ad+j]) - m.norm.Mean[od+j]) / m.norm.Std[od+j])
+		}
+	}
+	for _, p := range m.params {
+		t.grads = append(t.grads, make([]float32, len(p.data)))
+	}
+	t.buildValSet()
+	return t, nil
+}
+
+// Model is the model being trained.
+func (t *Trainer) Model() *Model { return t.model }
+
+// Step is the number of optimizer steps taken so far.
+func (t *Trainer) Step() int { return t.state.header.Step }
+
+// Config is the training configuration.
+func (t *Trainer) Config() TrainConfig { return t.cfg }
+
+// Windows reports how many training and validation windows the data holds.
+func (t *Trainer) Windows() (train, val int) { return len(t.train), len(t.val) }
+
+// TrainLoss is the mean loss over the last (up to 100) steps.
+func (t *Trainer) TrainLoss() float64 { return mean(t.state.header.Recent) }
+
+// FirstLoss is the mean loss over the first (up to 100) steps.
+func (t *Trainer) FirstLoss() float64 { return mean(t.state.header.First) }
+
+// LastValLoss is the most recent validation loss (0 before any).
+func (t *Trainer) LastValLoss() float64 { return t.state.header.ValLoss }
+
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// lr is the learning rate for step s (0-based): linear warm-up, then
+// cosine decay to MinLRFraction·LR at Steps.
+func (t *Trainer) lr(s int) float64 {
+	c := t.cfg
+	if s < c.WarmupSteps {
+		return c.LR * float64(s+1) / float64(c.WarmupSteps)
+	}
+	if c.LRDecay == "none" || c.Steps <= c.WarmupSteps {
+		return c.LR
+	}
+	p := math.Min(float64(s-c.WarmupSteps)/float64(c.Steps-c.WarmupSteps), 1)
+	return c.LR * (c.MinLRFraction + (1-c.MinLRFraction)*0.5*(1+math.Cos(math.Pi*p)))
+}
+
+// weight is the per-element loss weight of noise level k.
+func (t *Trainer) weight(k int) float64 {
+	if t.cfg.LossWeight == "min_snr" {
+		return t.cfg.LossScale * math.Min(t.model.sched.SNR(k), t.cfg.SNRClip)
+	}
+	return t.cfg.LossScale
+}
+
+// sample draws one training batch (time-major layouts are built later):
+// obs0 B×ObsDim, clean tokens x0 and noisy x (B×H×TokenDim), levels k and
+// weights w (already divided by the element count, so the loss is a mean).
+func (t *Trainer) sample(r *rand.Rand, starts []int, B int) (obs0, x, x0, w []float32, k []int) {
+	c := t.model.cfg
+	H, fs, od, ad := t.cfg.Horizon, c.FrameStack, c.ObsDim, c.ActDim
+	td, fd := c.TokenDim(), c.FrameDim()
+	obs0 = make([]float32, B*od)
+	x = make([]float32, B*H*td)
+	x0 = make([]float32, B*H*td)
+	w = make([]float32, B*H*td)
+	k = make([]int, B*H)
+	T := t.model.sched.T()
+	inv := 1 / float64(B*H*td)
+	for b := range B {
+		s := starts[r.IntN(len(starts))]
+		copy(obs0[b*od:(b+1)*od], t.obsN[s*od:(s+1)*od])
+		first := r.Float64() < t.cfg.FirstTokenCleanProb
+		for tt := range H {
+			kk := r.IntN(T + 1) // k ~ U{0..T}, independently per token
+			if tt == 0 && first {
+				kk = min(1, T)
+			}
+			k[b*H+tt] = kk
+			ab := t.model.sched.AlphaBar(kk)
+			sa, sn := math.Sqrt(ab), math.Sqrt(1-ab)
+			wk := float32(t.weight(kk) * inv)
+			for f := range fs {
+				n := tt*fs + f // frame n = [o_{s+n+1}, a_{s+n}]
+				base := (b*H+tt)*td + f*fd
+				copy(x0[base:base+od], t.obsN[(s+n+1)*od:(s+n+2)*od])
+				copy(x0[base+od:base+fd], t.actN[(s+n)*ad:(s+n+1)*ad])
+			}
+			for i := (b*H + tt) * td; i < (b*H+tt+1)*td; i++ {
+				x[i] = float32(sa*float64(x0[i]) + sn*r.NormFloat64()) // x_k = √ᾱ x0 + √(1−ᾱ) ε
+				w[i] = wk
+			}
+		}
+	}
+	return obs0, x, x0, w, k
+}
+
+// buildValSet fixes the validation batches (windows and noise) once, from a
+// generator seeded independently of training, so every evaluation is
+// comparable.
+func (t *Trainer) buildValSet() {
+	t.valSet = nil
+	if len(t.val) == 0 {
+		return
+	}
+	r := rand.New(rand.NewPCG(uint64(t.cfg.Seed), 0x7a1))
+	for range t.cfg.ValBatches {
+		obs0, x, x0, w, k := t.sample(r, t.val, t.cfg.Batch)
+		t.valSet = append(t.valSet, valBatch{obs0, x, x0, w, k})
+	}
+}
+
+// ValLoss evaluates the loss on the fixed validation batches; ok is false
+// when the data has no validation windows.
+func (t *Trainer) ValLoss() (loss float64, ok bool, err error) {
+	if len(t.valSet) == 0 {
+		return 0, false, nil
+	}
+	total := 0.0
+	for _, vb := range t.valSet {
+		out, err := t.model.Predict(&Input{B: t.cfg.Batch, H: t.cfg.Horizon, Obs0: vb.obs0, X: vb.x, K: vb.k})
+		if err != nil {
+			return 0, false, err
+		}
+		for i, v := range out.X0 {
+			d := float64(v - vb.x0[i])
+			total += float64(vb.w[i]) * d * d
+		}
+	}
+	loss = total / float64(len(t.valSet))
+	t.state.header.ValLoss = loss
+	return loss, true, nil
+}
+
+// TrainStep takes one optimizer step and returns the batch loss.
+func (t *Trainer) TrainStep() (float64, error) {
+	obs0, x, x0, w, k := t.sample(t.rng, t.train, t.cfg.Batch)
+	m := t.model
+	c := m.cfg
+	H, td, od := t.cfg.Horizon, c.TokenDim(), c.ObsDim
+	S := t.cfg.Shards
+	B := t.cfg.Batch
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	type shard struct {
+		g    *graph
+		loss float64
+		err  error
+	}
+	shards := make([]shard, S)
+	for s := range S {
+		lo, hi := s*B/S, (s+1)*B/S
+		g, err := m.graph(hi-lo, H, passTrain, s)
+		if err != nil {
+			return 0, err
+		}
+		shards[s].g = g
+		g.feed(m, obs0[lo*od:hi*od], x[lo*H*td:hi*H*td], k[lo*H:hi*H])
+		g.feedTokens(g.target.data, x0[lo*H*td:hi*H*td], 0)
+		g.feedTokens(g.weight.data, w[lo*H*td:hi*H*td], 0)
+	}
+	// Run shards on up to GOMAXPROCS goroutines; results are combined in
+	// shard order, so the outcome does not depend on the thread count.
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for s := range shards {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(sh *shard) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if sh.err = sh.g.run(); sh.err == nil {
+				sh.loss = float64(valueData(sh.g.loss)[0])
+			}
+		}(&shards[s])
+	}
+	wg.Wait()
+	loss := 0.0
+	for i := range t.grads {
+		clear(t.grads[i])
+	}
+	for _, sh := range shards {
+		if sh.err != nil {
+			return 0, fmt.Errorf("dynamics: train step %d: %w", t.Step()+1, sh.err)
+		}
+		loss += sh.loss
+		for i, gn := range sh.g.gradParams {
+			src := valueData(gn)
+			dst := t.grads[i]
+			for j, v := range src {
+				dst[j] += v
+			}
+		}
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return 0, fmt.Errorf("dynamics: train step %d: loss is %v (diverged; lower lr)", t.Step()+1, loss)
+	}
+	t.adamW()
+	h := &t.state.header
+	h.Step++
+	if len(h.First) < lossWindow {
+		h.First = append(h.First, loss)
+	}
+	h.Recent = append(h.Recent, loss)
+	if len(h.Recent) > lossWindow {
+		h.Recent = h.Recent[len(h.Recent)-lossWindow:]
+	}
+	return loss, nil
+}
+
+// adamW applies one AdamW update (Loshchilov & Hutter) with global-norm
+// gradient clipping:
+//
+//	g ← g · min(1, clip/‖g‖)
+//	m ← β1 m + (1−β1) g,   v ← β2 v + (1−β2) g²
+//	θ ← θ − lr (m/(1−β1^t) / (√(v/(1−β2^t)) + ε) + λ θ)   (λ on weight matrices only)
+func (t *Trainer) adamW() {
+	c := t.cfg
+	step := t.state.header.Step + 1
+	norm2 := 0.0
+	for _, g := range t.grads {
+		for _, v := range g {
+			norm2 += float64(v) * float64(v)
+		}
+	}
+	scale := 1.0
+	if n := math.Sqrt(norm2); c.GradClip > 0 && n > c.GradClip {
+		scale = c.GradClip / n
+	}
+	lr := t.lr(step - 1)
+	bc1 := 1 - math.Pow(c.Beta1, float64(step))
+	bc2 := 1 - math.Pow(c.Beta2, float64(step))
+	b1, b2 := float32(c.Beta1), float32(c.Beta2)
+	for i, p := range t.model.params {
+		decay := 0.0
+		if len(p.shape) == 2 {
+			decay = c.WeightDecay
+		}
+		mm, vv, g := t.state.adamM[i], t.state.adamV[i], t.grads[i]
+		for j := range p.data {
+			gj := float32(float64(g[j]) * scale)
+			mm[j] = b1*mm[j] + (1-b1)*gj
+			vv[j] = b2*vv[j] + (1-b2)*gj*gj
+			mh := float64(mm[j]) / bc1
+			vh := float64(vv[j]) / bc2
+			pj := float64(p.data[j])
+			p.data[j] = float32(pj - lr*(mh/(math.Sqrt(vh)+c.Eps)+decay*pj))
+		}
+	}
+}
+
+// Save writes a resumable checkpoint: the model plus optimizer state and
+// random-number position (see the checkpoint format in checkpoint.go).
+func (t *Trainer) Save(path string, prov Provenance) error {
+	b, err := t.pcg.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	t.state.header.RNG = b
+	t.state.header.WallSeconds = t.WallSeconds()
+	return t.model.save(path, prov, &t.state)
+}
+
+// WallSeconds is the training time of this run plus that of earlier runs
+// recorded in the resumed checkpoint.
+func (t *Trainer) WallSeconds() float64 {
+	if t.started.IsZero() {
+		return t.wallBase
+	}
+	return t.wallBase + time.Since(t.started).Seconds()
+}
+
+// Progress is reported after every step by Run.
+type Progress struct {
+	Step, Steps int
+	Loss        float64 // this step's loss
+	TrainLoss   float64 // mean over recent steps
+	ValLoss     float64 // latest validation loss, if HasVal
+	HasVal      bool
+	StepsPerSec float64 // this run's average
+	LR          float64
+}
+
+// RunOptions control Run.
+type RunOptions struct {
+	// CheckpointPath, if set, receives a resumable checkpoint every
+	// CheckpointEvery (wall time), when the context is cancelled, and at the
+	// end.
+	CheckpointPath  string
+	CheckpointEvery time.Duration
+	// Provenance is stored in checkpoints; Run fills Steps, losses, Seed,
+	// Tokens, WallSeconds, TokensPerSecond, Date and Train.
+	Provenance Provenance
+	// Progress, if set, is called after every step.
+	Progress func(Progress)
+	// Now returns the time (tests); default time.Now.
+	Now func() time.Time
+}
+
+// Summary describes a finished run.
+type Summary struct {
+	Steps           int     // optimizer steps taken in total
+	StepsThisRun    int     // steps taken by this call
+	FirstLoss       float64 // mean loss of the first steps of the whole training
+	TrainLoss       float64 // mean loss of the last steps
+	ValLoss         float64 // final validation loss
+	HasVal          bool
+	WallSeconds     float64 // total, over resumes
+	TokensPerSecond float64 // this run
+	TrainWindows    int
+	ValWindows      int
+}
+
+// String is the summary printed at the end of `dfplan train`.
+func (s Summary) String() string {
+	val := "n/a (no validation split)"
+	if s.HasVal {
+		val = fmt.Sprintf("%.4f", s.ValLoss)
+	}
+	return fmt.Sprintf("steps %d (%d this run), loss %.4f → %.4f, val loss %s, %.0f tokens/s, %s total; windows: %d train, %d val",
+		s.Steps, s.StepsThisRun, s.FirstLoss, s.TrainLoss, val, s.TokensPerSecond,
+		(time.Duration(s.WallSeconds) * time.Second).String(), s.TrainWindows, s.ValWindows)
+}
+
+// Run trains until Config().Steps steps have been taken or ctx is done,
+// checkpointing as configured. On cancellation it writes a checkpoint and
+// returns ctx's error with the summary so far.
+func (t *Trainer) Run(ctx context.Context, o RunOptions) (Summary, error) {
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	t.started = time.Now()
+	start := now()
+	lastCkpt := start
+	startStep := t.Step()
+	var runErr error
+	save := func() error {
+		if o.CheckpointPath == "" {
+			return nil
+		}
+		lastCkpt = now()
+		return t.Save(o.CheckpointPath, t.provenance(o.Provenance, startStep, start, now))
+	}
+	for t.Step() < t.cfg.Steps {
+		if err := ctx.Err(); err != nil {
+			runErr = err
+			break
+		}
+		loss, err := t.TrainStep()
+		if err != nil {
+			return t.summary(startStep, start, now), err
+		}
+		s := t.Step()
+		if len(t.valSet) > 0 && (s%t.cfg.ValEvery == 0 || s == t.cfg.Steps) {
+			if _, _, err := t.ValLoss(); err != nil {
+				return t.summary(startStep, start, now), err
+			}
+		}
+		if o.Progress != nil {
+			el := now().Sub(start).Seconds()
+			o.Progress(Progress{Step: s, Steps: t.cfg.Steps, Loss: loss, TrainLoss: t.TrainLoss(),
+				ValLoss: t.state.header.ValLoss, HasVal: s >= t.cfg.ValEvery && len(t.valSet) > 0,
+				StepsPerSec: float64(s-startStep) / math.Max(el, 1e-9), LR: t.lr(s - 1)})
+		}
+		if o.CheckpointEvery > 0 && now().Sub(lastCkpt) >= o.CheckpointEvery && s < t.cfg.Steps {
+			if err := save(); err != nil {
+				return t.summary(startStep, start, now), err
+			}
+		}
+	}
+	if runErr == nil && len(t.valSet) > 0 && t.state.header.ValLoss == 0 {
+		if _, _, err := t.ValLoss(); err != nil {
+			return t.summary(startStep, start, now), err
+		}
+	}
+	if err := save(); err != nil {
+		return t.summary(startStep, start, now), err
+	}
+	return t.summary(startStep, start, now), runErr
+}
+
+func (t *Trainer) summary(startStep int, start time.Time, now func() time.Time) Summary {
+	el := now().Sub(start).Seconds()
+	tokens := float64((t.Step() - startStep) * t.cfg.Batch * t.cfg.Horizon)
+	tps := 0.0
+	if el > 0 {
+		tps = tokens / el
+	}
+	return Summary{
+		Steps: t.Step(), StepsThisRun: t.Step() - startStep,
+		FirstLoss: t.FirstLoss(), TrainLoss: t.TrainLoss(),
+		ValLoss: t.state.header.ValLoss, HasVal: len(t.valSet) > 0,
+		WallSeconds: t.WallSeconds(), TokensPerSecond: tps,
+		TrainWindows: len(t.train), ValWindows: len(t.val),
+	}
+}
+
+func (t *Trainer) provenance(p Provenance, startStep int, start time.Time, now func() time.Time) Provenance {
+	s := t.summary(startStep, start, now)
+	p.Steps = s.Steps
+	p.Tokens = int64(s.Steps) * int64(t.cfg.Batch*t.cfg.Horizon)
+	p.FirstLoss = s.FirstLoss
+	p.TrainLoss = s.TrainLoss
+	p.ValLoss = s.ValLoss
+	p.Seed = t.cfg.Seed
+	p.WallSeconds = s.WallSeconds
+	p.TokensPerSecond = s.TokensPerSecond
+	p.Date = now().UTC().Format(time.RFC3339)
+	tc := t.cfg
+	p.Train = &tc
+	if p.Summary == "" {
+		p.Summary = s.String()
+	}
+	return p
+}
+
+// Train trains a fresh model (or resumes, see ResumeTrainer) and returns
+// it with the run's summary: NewTrainer followed by Run.
+func Train(ctx context.Context, cfg Config, tc TrainConfig, data *Dataset, o RunOptions) (*Model, Summary, error) {
+	t, err := NewTrainer(cfg, tc, data)
+	if err != nil {
+		return nil, Summary{}, err
+	}
+	s, err := t.Run(ctx, o)
+	return t.model, s, err
+}
