@@ -358,11 +358,14 @@ func (n *Node) tickLoop() {
 			}
 			n.publishAction(zero)
 			return
-		case now := <-ticker.C:
+		case <-ticker.C:
+			// Measure when the loop runs, not when the timer fired: the
+			// scheduling delay is part of the jitter a robot sees.
+			now := time.Now()
 			d := now.Sub(last) - n.period
 			last = now
 			n.tickJitter.add(d.Abs())
-			a := n.step(c, time.Now())
+			a := n.step(c, now)
 			if a == nil {
 				a = zero
 			}

@@ -242,9 +242,11 @@ func newROSNode(c rosNodeConf, log *slog.Logger) (*goroslib.Node, error) {
 		LogLevel:        goroslib.LogLevelWarn,
 		LogDestinations: goroslib.LogDestinationCallback,
 		OnLog: func(l goroslib.LogLevel, msg string) {
+			// goroslib reports a peer that went away (rostopic pub -1
+			// exiting, a node restarting) as an error; it is routine.
 			level := slog.LevelWarn
-			if l >= goroslib.LogLevelError {
-				level = slog.LevelError
+			if strings.HasSuffix(msg, ": EOF") {
+				level = slog.LevelDebug
 			}
 			log.Log(context.Background(), level, "goroslib: "+msg)
 		},
