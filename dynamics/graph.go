@@ -2,6 +2,7 @@ package dynamics
 
 import (
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -95,8 +96,13 @@ func (m *Model) buildGraph(B, H int, kind passKind) (gr *graph, err error) {
 	w := make(map[string]*G.Node, len(m.params))
 	var pnodes G.Nodes
 	for _, p := range m.params {
+		// Each graph gets its own tensor header over the shared weights:
+		// gorgonia transposes operands in place (a view change) during
+		// matrix products, which must not race between concurrently running
+		// training shards.
 		s := p.dense.Shape()
-		n := G.NewMatrix(g, tensor.Float32, G.WithShape(s...), G.WithName(p.name), G.WithValue(p.dense))
+		d := tensor.New(tensor.WithShape(s...), tensor.WithBacking(p.data))
+		n := G.NewMatrix(g, tensor.Float32, G.WithShape(s...), G.WithName(p.name), G.WithValue(d))
 		w[p.name] = n
 		pnodes = append(pnodes, n)
 	}
@@ -202,6 +208,17 @@ func (gr *graph) run() error {
 
 func valueData(n *G.Node) []float32 {
 	return n.Value().Data().([]float32)
+}
+
+// scalarValue reads a scalar node.
+func scalarValue(n *G.Node) float64 {
+	switch v := n.Value().Data().(type) {
+	case float32:
+		return float64(v)
+	case []float32:
+		return float64(v[0])
+	}
+	return math.NaN()
 }
 
 // readX0 copies x̂0 into dst, batch-major.

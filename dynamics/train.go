@@ -541,7 +541,7 @@ func (t *Trainer) TrainStep() (float64, error) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			if sh.err = sh.g.run(); sh.err == nil {
-				sh.loss = float64(valueData(sh.g.loss)[0])
+				sh.loss = scalarValue(sh.g.loss)
 			}
 		}(&shards[s])
 	}

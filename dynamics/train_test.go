@@ -1,0 +1,226 @@
+package dynamics
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// pointMassData simulates a damped 2-D point mass under a PD controller
+// toward random goals: episodes of epLen steps ending in a timeout.
+func pointMassData(n, epLen int, seed uint64) *Dataset {
+	r := rand.New(rand.NewPCG(seed, 1))
+	d := &Dataset{N: n, ObsDim: 4, ActDim: 2,
+		Observations: make([]float32, n*4), Actions: make([]float32, n*2),
+		Terminals: make([]bool, n), Timeouts: make([]bool, n)}
+	var x, y, vx, vy, gx, gy float64
+	for i := range n {
+		if i%epLen == 0 {
+			x, y, vx, vy = 3*r.Float64(), 3*r.Float64(), 0, 0
+			gx, gy = 3*r.Float64(), 3*r.Float64()
+		}
+		ax := math.Max(-1, math.Min(1, 2*(gx-x)-vx+0.3*r.NormFloat64()))
+		ay := math.Max(-1, math.Min(1, 2*(gy-y)-vy+0.3*r.NormFloat64()))
+		copy(d.Observations[i*4:], []float32{float32(x), float32(y), float32(vx), float32(vy)})
+		copy(d.Actions[i*2:], []float32{float32(ax), float32(ay)})
+		vx += 0.1 * (ax - 0.2*vx)
+		vy += 0.1 * (ay - 0.2*vy)
+		x += 0.1 * vx
+		y += 0.1 * vy
+		d.Timeouts[i] = i%epLen == epLen-1
+	}
+	return d
+}
+
+func tinyTrainConfig() TrainConfig {
+	tc := DefaultTrainConfig()
+	tc.Steps = 12
+	tc.Batch = 4
+	tc.Horizon = 3
+	tc.WarmupSteps = 3
+	tc.ValEvery = 5
+	tc.ValBatches = 1
+	tc.ValFraction = 0.25
+	tc.ValSegments = 4
+	tc.Seed = 42
+	return tc
+}
+
+func trainLosses(t *testing.T, tr *Trainer, n int) []float64 {
+	t.Helper()
+	var ls []float64
+	for range n {
+		l, err := tr.TrainStep()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+	}
+	return ls
+}
+
+func TestTrainIsReproducible(t *testing.T) {
+	data := pointMassData(400, 50, 1)
+	run := func(shardsRunInParallel bool) []float64 {
+		tc := tinyTrainConfig()
+		tr, err := NewTrainer(tinyConfig(), tc, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return trainLosses(t, tr, 8)
+	}
+	a, b := run(true), run(true)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("step %d: loss %v then %v with the same seed", i+1, a[i], b[i])
+		}
+	}
+}
+
+func TestTrainResumeContinuesTheSameCurve(t *testing.T) {
+	data := pointMassData(400, 50, 2)
+	tc := tinyTrainConfig()
+	straight, err := NewTrainer(tinyConfig(), tc, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := trainLosses(t, straight, 10)
+
+	first, err := NewTrainer(tinyConfig(), tc, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := trainLosses(t, first, 4)
+	path := filepath.Join(t.TempDir(), "ckpt.safetensors")
+	if err := first.Save(path, Provenance{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _, err := ResumeTrainer(path, b, tc, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Step() != 4 {
+		t.Fatalf("resumed at step %d, want 4", second.Step())
+	}
+	got = append(got, trainLosses(t, second, 6)...)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("step %d: resumed run has loss %v, uninterrupted run %v", i+1, got[i], want[i])
+		}
+	}
+}
+
+func TestResumeRejectsChangedSettings(t *testing.T) {
+	data := pointMassData(400, 50, 2)
+	tc := tinyTrainConfig()
+	tr, err := NewTrainer(tinyConfig(), tc, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ckpt.safetensors")
+	if err := tr.Save(path, Provenance{}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	tc.LR *= 2
+	if _, _, err := ResumeTrainer(path, b, tc, data); err == nil {
+		t.Fatal("resume accepted a different learning rate")
+	}
+}
+
+func TestTrainLowersLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains for a second")
+	}
+	data := pointMassData(3000, 100, 3)
+	tc := tinyTrainConfig()
+	tc.Steps = 400
+	tc.Batch = 16
+	tc.Horizon = 4
+	tc.LR = 3e-3
+	tc.WarmupSteps = 20
+	tc.ValEvery = 400
+	tc.ValBatches = 2
+	tc.ValFraction = 0.1
+	tc.ValSegments = 10
+	cfg := tinyConfig()
+	cfg.Hidden = 32
+	cfg.ZDim = 16
+	m, s, err := Train(context.Background(), cfg, tc, data, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%v", s)
+	if !(s.TrainLoss < 0.7*s.FirstLoss) {
+		t.Errorf("loss %v → %v: want at least a 30%% drop", s.FirstLoss, s.TrainLoss)
+	}
+	if !s.HasVal || !(s.ValLoss < 0.8*s.FirstLoss) {
+		t.Errorf("val loss %v (has %v), first train loss %v", s.ValLoss, s.HasVal, s.FirstLoss)
+	}
+	if m.Builds() == 0 {
+		t.Error("no graphs built")
+	}
+}
+
+func TestTrainRejectsTooLittleData(t *testing.T) {
+	data := pointMassData(100, 20, 4) // episodes of 20 steps
+	tc := tinyTrainConfig()
+	tc.Horizon = 10 // needs 10×2+1 = 21 observations in one episode
+	_, err := NewTrainer(tinyConfig(), tc, data)
+	if !errors.Is(err, ErrTooLittleData) {
+		t.Fatalf("err = %v, want ErrTooLittleData", err)
+	}
+}
+
+func TestTrainRejectsNaN(t *testing.T) {
+	data := pointMassData(200, 50, 4)
+	data.Observations[17] = float32(math.NaN())
+	if _, err := NewTrainer(tinyConfig(), tinyTrainConfig(), data); err == nil {
+		t.Fatal("accepted NaN data")
+	}
+}
+
+func TestWindowsRespectEpisodeAndSplitBoundaries(t *testing.T) {
+	d := &Dataset{N: 20, Timeouts: make([]bool, 20), Terminals: make([]bool, 20)}
+	d.Timeouts[9] = true // rows 0..9 and 10..19 are separate episodes
+	d.Terminals[14] = true
+	train, val := windows(d, 3, 0, 2)
+	want := []int{0, 1, 2, 3, 4, 5, 6, 10, 11, 15, 16}
+	if len(val) != 0 || len(train) != len(want) {
+		t.Fatalf("train %v val %v, want train %v", train, val, want)
+	}
+	for i := range want {
+		if train[i] != want[i] {
+			t.Fatalf("train %v, want %v", train, want)
+		}
+	}
+	// Two segments of 10 rows, the second held out; L = 3.
+	d.Timeouts[9], d.Terminals[14] = false, false
+	train, val = windows(d, 3, 0.5, 2)
+	if len(train) != 7 || train[6] != 6 || len(val) != 7 || val[0] != 10 || val[6] != 16 {
+		t.Fatalf("train %v val %v", train, val)
+	}
+}
+
+func TestLearningRateSchedule(t *testing.T) {
+	tr := &Trainer{cfg: DefaultTrainConfig()}
+	tr.cfg.Steps, tr.cfg.WarmupSteps, tr.cfg.LR = 1100, 100, 1e-3
+	for _, tc := range []struct {
+		step int
+		want float64
+	}{
+		{0, 1e-5}, {99, 1e-3}, {100, 1e-3}, {600, 1e-3 * (0.1 + 0.9*0.5)}, {1100, 1e-4}, {5000, 1e-4},
+	} {
+		if got := tr.lr(tc.step); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("lr(%d) = %g, want %g", tc.step, got, tc.want)
+		}
+	}
+}
