@@ -1,0 +1,38 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+// cliResult is what one command line produced.
+type cliResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI executes the dfplan command line in-process, like run, with stdin
+// and captured stdout/stderr. The exit code follows run's rules.
+func runCLI(t *testing.T, stdin string, args ...string) cliResult {
+	t.Helper()
+	root := newRootCmd()
+	var out, errb bytes.Buffer
+	root.SetArgs(args)
+	root.SetIn(io.Reader(strings.NewReader(stdin)))
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	code := 0
+	if err := root.Execute(); err != nil {
+		fmt.Fprintf(&errb, "dfplan: %v\n", err)
+		code = 1
+		var ue usageError
+		if errors.As(err, &ue) {
+			code = 2
+		}
+	}
+	return cliResult{code, out.String(), errb.String()}
+}
