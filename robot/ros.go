@@ -142,6 +142,7 @@ type Params struct {
 	CmdTimeout   time.Duration // ~cmd_timeout, seconds on the server (simnode)
 	Model        string        // ~model (or ~checkpoint)
 	Maze         string        // ~maze
+	Policy       string        // ~policy
 	Start        string        // ~start, "x,y" (simnode)
 	Seed         int           // ~seed (simnode)
 }
@@ -198,6 +199,7 @@ func ReadParams(address, ns, name string) (Params, error) {
 		p.Model = str("checkpoint")
 	}
 	p.Maze = str("maze")
+	p.Policy = str("policy")
 	p.Start = str("start")
 	p.Seed = int(num("seed"))
 	return p, firstErr

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -46,8 +45,8 @@ type SimNodeConf struct {
 	// defaults to a draw from D4RL's reset distribution (a free cell plus
 	// U(-0.1, 0.1) per axis, velocity N(0, 0.1²)) seeded by Seed.
 	Start *r2.Point
-	// Seed seeds the reset distribution. It defaults to 0.
-	Seed uint64
+	// Seed seeds the reset distribution (sim.NewRand). It defaults to 0.
+	Seed int64
 	// CmdTimeout is how long the last cmd_vel is held; after it the action
 	// is zero. It defaults to 500 ms.
 	CmdTimeout time.Duration
@@ -132,7 +131,7 @@ func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 	if conf.Start != nil {
 		s.state = sim.State{conf.Start.X, conf.Start.Y, 0, 0}
 	} else {
-		s.state = ResetState(conf.Maze, rand.New(rand.NewPCG(conf.Seed, 0x6466706c616e)))
+		s.state = conf.Maze.Reset(sim.NewRand(conf.Seed))
 	}
 	if err := s.connect(); err != nil {
 		s.closeROS()
@@ -144,19 +143,6 @@ func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 	go s.run()
 	s.log.Info("simulated robot started", "maze", conf.Maze.Name(), "x", s.state[0], "y", s.state[1])
 	return s, nil
-}
-
-// ResetState draws a start from D4RL maze2d's reset distribution: a free
-// (or goal) cell uniformly, plus U(-0.1, 0.1) per axis; velocity N(0, 0.1²).
-func ResetState(m *sim.Maze, rng *rand.Rand) sim.State {
-	cells := m.FreeCells()
-	c := cells[rng.IntN(len(cells))]
-	return sim.State{
-		float64(c.Row) + rng.Float64()*0.2 - 0.1,
-		float64(c.Col) + rng.Float64()*0.2 - 0.1,
-		rng.NormFloat64() * 0.1,
-		rng.NormFloat64() * 0.1,
-	}
 }
 
 func (s *SimNode) connect() error {

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/robot"
+	"github.com/dfplan/dfplan/sim"
+)
+
+func init() { subcommands = append(subcommands, newNodeCmd) }
+
+// newNodePolicy builds the Diffusion Forcing planner the node drives, for
+// maze with the checkpoint at modelPath ("" = the model shipped for the
+// maze). It is a variable so the planner can be wired in without the ROS
+// code depending on it.
+var newNodePolicy = func(maze *sim.Maze, modelPath string) (planner.Policy, error) {
+	return nil, errors.New("Diffusion Forcing planner not available in this build (use --policy waypoint to drive without a model)")
+}
+
+// signalContext returns the context a ROS command runs under: cancelled by
+// SIGINT or SIGTERM. Tests replace it.
+var signalContext = func(parent context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+}
+
+// nodePolicies are the policies `dfplan node` can drive.
+var nodePolicies = []string{"df", "waypoint"}
+
+type nodeFlags struct {
+	name, maze, model, policy string
+	rate                      float64
+	openLoop                  int
+	odomTimeout, planDeadline time.Duration
+}
+
+func newNodeCmd() *cobra.Command {
+	var f nodeFlags
+	cmd := &cobra.Command{
+		Use:   "node [ROS remappings like odom:=/robot/odom]",
+		Short: "Run the planner as a ROS 1 node: odom and goals in, cmd_vel and plans out",
+		Long: `Runs the receding-horizon planner as a ROS 1 node (see docs/ros.md).
+
+Subscribes odom (nav_msgs/Odometry) and move_base_simple/goal
+(geometry_msgs/PoseStamped, RViz's "2D Nav Goal"); publishes cmd_vel
+(geometry_msgs/Twist, linear.x/y = the action) at --rate-hz, ~action
+(std_msgs/Float64MultiArray) and each new plan on ~plan (nav_msgs/Path).
+A safety watchdog publishes zero actions while odometry is missing or
+non-finite, the goal is non-finite or not in free space, the planner fails
+or a plan misses --plan-deadline.
+
+The master comes from ROS_MASTER_URI (default http://127.0.0.1:11311), this
+node's address from ROS_IP or ROS_HOSTNAME. If the master is unreachable the
+node retries with back-off until interrupted. Private parameters ~rate,
+~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze and ~policy
+are read at start; flags given on the command line override them.`,
+		Example: `  # with roscore and 'dfplan simnode' running
+  dfplan node --maze umaze
+
+  # drive without a model (plumbing check), renamed, odometry remapped
+  dfplan node --policy waypoint __name:=planner odom:=/robot/odom`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signalContext(cmd.Context())
+			defer stop()
+			return runNode(ctx, cmd.Flags(), &f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.name, "name", "dfplan", "ROS node name (roslaunch's __name:= overrides it)")
+	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file; goals outside its free space are refused (~maze)")
+	fl.StringVar(&f.model, "model", "", "model checkpoint for the df policy; default: the one shipped for --maze (~model)")
+	fl.StringVar(&f.policy, "policy", "df", "policy: df (the Diffusion Forcing planner) or waypoint (grid path + PD on the true simulator, no model: for plumbing checks) (~policy)")
+	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
+	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans (~open_loop)")
+	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
+	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
+	return cmd
+}
+
+// rosArgs splits the command line's ROS arguments (from:=to) from anything
+// else, which is a usage error.
+func rosArgs(args []string, defName string) (name, ns string, err error) {
+	name, ns, rest := robot.NameFromArgs(args, defName)
+	if len(rest) > 0 {
+		return "", "", usagef("unexpected argument %q (only ROS remappings like odom:=/robot/odom are accepted)", rest[0])
+	}
+	return name, ns, nil
+}
+
+func (f *nodeFlags) validate() error {
+	switch {
+	case !(f.rate > 0 && f.rate <= 10000):
+		return fmt.Errorf("rate %g Hz: want 0 < rate <= 10000", f.rate)
+	case f.openLoop < 1:
+		return fmt.Errorf("open loop %d: want >= 1", f.openLoop)
+	case f.odomTimeout <= 0:
+		return fmt.Errorf("odometry timeout %v: want > 0", f.odomTimeout)
+	case f.planDeadline <= 0:
+		return fmt.Errorf("plan deadline %v: want > 0", f.planDeadline)
+	case !contains(nodePolicies, f.policy):
+		return fmt.Errorf("policy %q: want one of %s", f.policy, strings.Join(nodePolicies, ", "))
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runNode(ctx context.Context, fl *pflag.FlagSet, f *nodeFlags, args []string) error {
+	name, ns, err := rosArgs(args, f.name)
+	if err != nil {
+		return err
+	}
+	if err := f.validate(); err != nil {
+		return usagef("%v (see 'dfplan node --help')", err)
+	}
+	if fl.Changed("maze") { // fail fast on a bad --maze, before waiting for ROS
+		if _, err := sim.LoadMaze(f.maze); err != nil {
+			return usagef("--maze: %v", err)
+		}
+	}
+	master, err := robot.MasterFromEnv()
+	if err != nil {
+		return err
+	}
+	log := slog.Default()
+	if err := robot.WaitMaster(ctx, master, log); err != nil {
+		if ctx.Err() != nil {
+			return nil // interrupted while waiting: a clean exit
+		}
+		return err
+	}
+	p, err := robot.ReadParams(master, ns, name)
+	if err != nil {
+		return err
+	}
+	// Flags given on the command line win over parameters, which win over defaults.
+	set := func(flag string, paramSet bool, apply func()) {
+		if !fl.Changed(flag) && paramSet {
+			apply()
+		}
+	}
+	set("rate-hz", p.Rate != 0, func() { f.rate = p.Rate })
+	set("open-loop", p.OpenLoop != 0, func() { f.openLoop = p.OpenLoop })
+	set("odom-timeout", p.OdomTimeout != 0, func() { f.odomTimeout = p.OdomTimeout })
+	set("plan-deadline", p.PlanDeadline != 0, func() { f.planDeadline = p.PlanDeadline })
+	set("model", p.Model != "", func() { f.model = p.Model })
+	set("maze", p.Maze != "", func() { f.maze = p.Maze })
+	set("policy", p.Policy != "", func() { f.policy = p.Policy })
+	if err := f.validate(); err != nil {
+		return fmt.Errorf("parameters of %s: %w", name, err)
+	}
+	maze, err := sim.LoadMaze(f.maze)
+	if err != nil {
+		return fmt.Errorf("maze: %w", err)
+	}
+	var pol planner.Policy
+	switch f.policy {
+	case "waypoint":
+		pol = robot.WaypointPolicy{Maze: maze, Horizon: max(50, 2*f.openLoop)}
+	default:
+		if pol, err = newNodePolicy(maze, f.model); err != nil {
+			return fmt.Errorf("policy %s: %w", f.policy, err)
+		}
+	}
+	node, err := robot.NewNode(robot.NodeConf{
+		Name: name, Namespace: ns, MasterAddress: master,
+		Policy: pol, Map: maze,
+		Rate: f.rate, OpenLoop: f.openLoop, OdomTimeout: f.odomTimeout, PlanDeadline: f.planDeadline,
+		Log: log,
+	})
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	node.Close()
+	return nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/goroslib/v2"
+	"github.com/bluenviron/goroslib/v2/pkg/msgs/nav_msgs"
+
+	"github.com/dfplan/dfplan/robot/rostest"
+)
+
+// withSignalContext makes ROS commands run under ctx instead of waiting for
+// a signal, for the rest of the test.
+func withSignalContext(t *testing.T, ctx context.Context) {
+	old := signalContext
+	signalContext = func(context.Context) (context.Context, context.CancelFunc) {
+		return context.WithCancel(ctx)
+	}
+	t.Cleanup(func() { signalContext = old })
+}
+
+func TestNodeUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"zero rate", []string{"node", "--rate-hz", "0"}, "rate"},
+		{"NaN rate", []string{"node", "--rate-hz", "NaN"}, "rate"},
+		{"open loop", []string{"node", "--open-loop", "0"}, "open loop"},
+		{"odom timeout", []string{"node", "--odom-timeout", "-1s"}, "odometry timeout"},
+		{"deadline", []string{"node", "--plan-deadline", "0s"}, "plan deadline"},
+		{"policy", []string{"node", "--policy", "magic"}, "policy"},
+		{"maze", []string{"node", "--maze", "no-such-maze"}, "--maze"},
+		{"stray argument", []string{"node", "umaze"}, "unexpected argument"},
+		{"not a duration", []string{"node", "--odom-timeout", "0.5"}, "odom-timeout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(t, "", tc.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and a message about %s", r.code, r.stderr, tc.want)
+			}
+		})
+	}
+}
+
+// TestNodeWaitsForMaster: with no master, the node retries until
+// interrupted and then exits cleanly, without panicking.
+func TestNodeWaitsForMaster(t *testing.T) {
+	t.Setenv("ROS_MASTER_URI", fmt.Sprintf("http://127.0.0.1:%d", rostest.FreePort(t)))
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	withSignalContext(t, ctx)
+	if r := runCLI(t, "", "node", "--policy", "waypoint"); r.code != 0 {
+		t.Errorf("interrupted while waiting for the master: exit %d, stderr %q; want 0", r.code, r.stderr)
+	}
+}
+
+func TestNodeDFPolicyUnavailable(t *testing.T) {
+	rostest.Master(t)
+	withSignalContext(t, context.Background())
+	old := newNodePolicy
+	t.Cleanup(func() { newNodePolicy = old })
+	r := runCLI(t, "", "node") // default policy df, default newNodePolicy
+	if r.code != 1 || !strings.Contains(r.stderr, "not available") {
+		t.Errorf("exit %d, stderr %q; want 1 and 'not available'", r.code, r.stderr)
+	}
+}
+
+func TestNodeBadParameter(t *testing.T) {
+	rostest.Require(t, "rosparam")
+	rostest.Master(t)
+	withSignalContext(t, context.Background())
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/open_loop", "-4")
+	r := runCLI(t, "", "node", "--policy", "waypoint")
+	if r.code != 1 || !strings.Contains(r.stderr, "open loop -4") {
+		t.Errorf("exit %d, stderr %q; want 1 and a message naming open loop -4", r.code, r.stderr)
+	}
+	// A flag overrides the parameter.
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	withSignalContext(t, ctx)
+	if r := runCLI(t, "", "node", "--policy", "waypoint", "--open-loop", "5"); r.code != 0 {
+		t.Errorf("--open-loop over a bad ~open_loop: exit %d, stderr %q; want 0", r.code, r.stderr)
+	}
+}
+
+// TestNodeAndSimnodeCommands runs both commands as a user would (params
+// from the parameter server, a goal from rostopic) and checks the
+// simulated robot reaches the goal, then that both exit cleanly when
+// interrupted.
+func TestNodeAndSimnodeCommands(t *testing.T) {
+	rostest.Require(t, "rostopic", "rosparam")
+	master := rostest.Master(t)
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/planner/policy", "waypoint")
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/planner/maze", "umaze")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	withSignalContext(t, ctx)
+
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	wg.Add(2)
+	go func() { defer wg.Done(); codes[0] = run([]string{"simnode", "--maze", "umaze", "--start", "3,1"}) }()
+	go func() { defer wg.Done(); codes[1] = run([]string{"node", "__name:=planner"}) }()
+
+	n, err := goroslib.NewNode(goroslib.NodeConf{Name: "test_watch", MasterAddress: master, Host: "127.0.0.1",
+		LogDestinations: goroslib.LogDestinationCallback})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := make(chan struct{})
+	var once sync.Once
+	sub, err := goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n, Topic: "odom", Callback: func(m *nav_msgs.Odometry) {
+		if math.Hypot(m.Pose.Pose.Position.X-1, m.Pose.Pose.Position.Y-1) <= 0.5 {
+			once.Do(func() { close(reached) })
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rostest.Start(t, nil, "rostopic", "pub", "-1", "/move_base_simple/goal", "geometry_msgs/PoseStamped",
+		"{header: {frame_id: odom}, pose: {position: {x: 1.0, y: 1.0}, orientation: {w: 1.0}}}")
+	select {
+	case <-reached:
+	case <-time.After(45 * time.Second):
+		t.Error("robot did not reach the goal (1, 1) from (3, 1) within 45 s")
+	}
+	sub.Close()
+	n.Close()
+	cancel()
+	wg.Wait()
+	if codes[0] != 0 || codes[1] != 0 {
+		t.Errorf("exit codes simnode %d, node %d; want 0 after interrupt", codes[0], codes[1])
+	}
+}
