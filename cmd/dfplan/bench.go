@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/internal/atomicfile"
+	"github.com/dfplan/dfplan/internal/bench"
+	"github.com/dfplan/dfplan/models"
+	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/sim"
+)
+
+func init() { subcommands = append(subcommands, newBenchCmd) }
+
+// benchPlanners lists the planners `bench` knows, in table order.
+var benchPlanners = []string{"df", "df-nomcg", "fullseq", "mppi", "expert", "random"}
+
+type benchFlags struct {
+	maze, plannerName, task, model, jsonPath, plotPath string
+	episodes, steps, batch                             int
+	seed                                               int64
+	plan                                               planner.Config
+}
+
+func newBenchCmd() *cobra.Command {
+	var f benchFlags
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Benchmark planners on a maze (D4RL maze2d protocol)",
+		Long: `Runs planners on the built-in maze simulator: seeded random starts (and goals
+with --task multi), the maze's episode length, sparse reward, D4RL-normalized
+score. Every planner sees the same starts and goals for the same --seed.
+
+Planners: df (pyramid schedule + Monte Carlo Guidance), df-nomcg (pyramid,
+plain guidance), fullseq (full-sequence schedule, plain guidance: the
+Diffuser-like ablation), mppi (sampling MPC on the true simulator), expert
+(D4RL's waypoint controller, reads the map), random; or all.
+
+df, df-nomcg and fullseq use the model shipped for the maze unless --model
+is given. A table goes to stdout; logs and progress to stderr.`,
+		Example: `  # the Diffusion Forcing planner on the embedded medium-maze model
+  dfplan bench --maze medium --planner df --episodes 10
+
+  # every planner on the same 50 starts, JSON and a plot of the paths
+  dfplan bench --maze umaze --planner all --episodes 50 --seed 1 --json umaze.json --plot umaze.png`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runBench(ctx, cmd, &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
+	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(benchPlanners, ", ")+" or all")
+	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
+	fl.IntVar(&f.episodes, "episodes", 10, "number of episodes")
+	fl.Int64Var(&f.seed, "seed", 0, "seed for starts, goals and sampling noise")
+	fl.IntVar(&f.steps, "steps", 0, "steps per episode (0 = the maze's D4RL episode length; scores are only comparable at 0)")
+	fl.StringVar(&f.model, "model", "", "model checkpoint (.safetensors) for df planners; default: the one shipped for --maze")
+	fl.StringVar(&f.jsonPath, "json", "", "also write results as JSON to this file")
+	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
+	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
+	fl.StringVar(&f.plan.Schedule, "schedule", "", "override the df planners' scheduling matrix (pyramid, full_sequence, autoregressive)")
+	fl.IntVar(&f.plan.SamplingSteps, "sampling-steps", 10, "DDIM steps from noise to clean per token")
+	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", 0, "tokens planned (0 = the default for the model)")
+	fl.IntVar(&f.plan.OpenLoop, "open-loop", 0, "planned frames executed before replanning (0 = one token)")
+	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", 1, "pyramid uncertainty scale u")
+	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", defaultGuidanceScale, "goal guidance scale")
+	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", defaultMCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
+	fl.Float64Var(&f.plan.Eta, "eta", 0, "DDIM eta (0 = deterministic)")
+	return cmd
+}
+
+// Defaults chosen by the sweep recorded in the README.
+const (
+	defaultGuidanceScale = 8
+	defaultMCGSamples    = 4
+)
+
+func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
+	names := []string{f.plannerName}
+	if f.plannerName == "all" {
+		names = benchPlanners
+	} else if !slices.Contains(benchPlanners, f.plannerName) {
+		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(benchPlanners, ", "))
+	}
+	switch {
+	case f.episodes < 1:
+		return usagef("--episodes %d: want ≥ 1", f.episodes)
+	case f.steps < 0:
+		return usagef("--steps %d: want ≥ 0", f.steps)
+	case f.batch < 0:
+		return usagef("--batch %d: want ≥ 0", f.batch)
+	case f.plan.SamplingSteps < 1:
+		return usagef("--sampling-steps %d: want ≥ 1", f.plan.SamplingSteps)
+	case f.plan.HorizonTokens < 0:
+		return usagef("--horizon-tokens %d: want ≥ 0", f.plan.HorizonTokens)
+	case f.plan.OpenLoop < 0:
+		return usagef("--open-loop %d: want ≥ 0", f.plan.OpenLoop)
+	case f.plan.MCGSamples < 1:
+		return usagef("--mcg-samples %d: want ≥ 1", f.plan.MCGSamples)
+	case !(f.plan.GuidanceScale >= 0):
+		return usagef("--guidance-scale %g: want ≥ 0", f.plan.GuidanceScale)
+	case f.plotPath != "" && len(names) > 1:
+		return usagef("--plot draws one planner; pick one with --planner")
+	}
+	task, err := sim.ParseTask(f.task)
+	if err != nil {
+		return usageError{fmt.Errorf("--task: %w", err)}
+	}
+	maze, err := sim.LoadMaze(f.maze)
+	if err != nil {
+		return usageError{fmt.Errorf("--maze: %w", err)}
+	}
+	var model *dynamics.Model
+	needModel := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "df") || n == "fullseq" })
+	if needModel {
+		if model, err = loadModel(f.model, maze); err != nil {
+			return err
+		}
+	}
+	var results []*bench.Result
+	var configs []any
+	for _, name := range names {
+		p, conf, err := makeBenchPlanner(name, f, maze, model)
+		if err != nil {
+			return err
+		}
+		bar := newProgress(cmd.ErrOrStderr(), fmt.Sprintf("%s on %s", name, maze.Name()))
+		res, err := bench.Run(ctx, bench.Config{
+			Maze: maze, Task: task, Episodes: f.episodes, Seed: f.seed, Steps: f.steps,
+			MaxBatch: f.batch, Progress: bar.Update,
+		}, p)
+		bar.Done()
+		if err != nil {
+			return err
+		}
+		s := res.Summarize()
+		slog.Info("bench done", "planner", name, "maze", maze.Name(), "score", s.ScoreMean, "success", s.SuccessRate, "wall", res.Wall.Round(1e6))
+		results = append(results, res)
+		configs = append(configs, conf)
+	}
+	if err := bench.WriteTable(cmd.OutOrStdout(), results); err != nil {
+		return err
+	}
+	if f.jsonPath != "" {
+		if err := atomicfile.Write(f.jsonPath, func(w io.Writer) error { return bench.WriteJSON(w, results, configs) }); err != nil {
+			return fmt.Errorf("--json: %w", err)
+		}
+	}
+	if f.plotPath != "" {
+		if err := bench.PlotPNG(f.plotPath, maze, results[0]); err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+	}
+	return nil
+}
+
+// loadModel reads --model, or the model shipped for the maze, and checks it
+// fits the maze's observations and actions.
+func loadModel(path string, maze *sim.Maze) (*dynamics.Model, error) {
+	var (
+		m   *dynamics.Model
+		err error
+	)
+	if path != "" {
+		m, _, err = dynamics.Load(path)
+		if err != nil {
+			return nil, fmt.Errorf("--model: %w", err)
+		}
+	} else {
+		m, _, err = models.For(maze.Name())
+		if err != nil {
+			return nil, fmt.Errorf("--maze %s: %w", maze.Name(), err)
+		}
+	}
+	if c := m.Config(); c.ObsDim != 4 || c.ActDim != 2 {
+		return nil, fmt.Errorf("model %s: trained on %d-D observations and %d-D actions; the maze has 4 and 2", modelName(path, maze), c.ObsDim, c.ActDim)
+	}
+	return m, nil
+}
+
+func modelName(path string, maze *sim.Maze) string {
+	if path != "" {
+		return path
+	}
+	return "shipped for " + maze.Name()
+}
+
+// makeBenchPlanner builds the named planner and returns the config to
+// record with its results.
+func makeBenchPlanner(name string, f *benchFlags, maze *sim.Maze, model *dynamics.Model) (bench.Planner, any, error) {
+	seed := uint64(f.seed)
+	switch name {
+	case "expert":
+		return bench.Planner{Name: name, OpenLoop: 1, New: func(e int) (planner.Policy, error) {
+			return bench.NewExpertPolicy(maze, seed*1000+uint64(e)), nil
+		}}, nil, nil
+	case "random":
+		return bench.Planner{Name: name, OpenLoop: 1, New: func(e int) (planner.Policy, error) {
+			return bench.NewRandomPolicy(seed*1000 + uint64(e)), nil
+		}}, nil, nil
+	case "mppi":
+		conf := planner.MPPIConfig{Seed: seed}
+		step := func(next, obs, act []float64) {
+			s := maze.Step(sim.State{obs[0], obs[1], obs[2], obs[3]}, sim.Action{act[0], act[1]})
+			copy(next, s[:])
+		}
+		return bench.Planner{Name: name, OpenLoop: 1, New: func(e int) (planner.Policy, error) {
+			c := conf
+			c.Seed = seed*1000 + uint64(e)
+			return planner.NewMPPI(step, c)
+		}}, conf, nil
+	}
+	conf := f.plan
+	conf.Seed = seed
+	switch name {
+	case "df":
+		if conf.Schedule == "" {
+			conf.Schedule = planner.Pyramid
+		}
+	case "df-nomcg":
+		if conf.Schedule == "" {
+			conf.Schedule = planner.Pyramid
+		}
+		conf.MCGSamples = 1
+	case "fullseq":
+		conf.Schedule = planner.FullSequence
+		conf.Uncertainty = 0
+		conf.MCGSamples = 1
+	}
+	p, err := planner.New(model, conf)
+	if err != nil {
+		return bench.Planner{}, nil, usageError{fmt.Errorf("planner %s: %w", name, err)}
+	}
+	return bench.Planner{Name: name, Batch: p, OpenLoop: p.Config().OpenLoop}, p.Config(), nil
+}

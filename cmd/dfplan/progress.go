@@ -1,0 +1,69 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progress reports a long job: a bar when w is a terminal, otherwise a log
+// line at most every 30 s and one at the end.
+type progress struct {
+	desc  string
+	bar   *progressbar.ProgressBar
+	start time.Time
+	last  time.Time
+	total int
+	done  int
+}
+
+// newProgress starts reporting a job called desc on w (normally stderr).
+func newProgress(w io.Writer, desc string) *progress {
+	p := &progress{desc: desc, start: time.Now(), last: time.Now()}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.bar = progressbar.NewOptions(-1,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription(desc),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	return p
+}
+
+// Update records done of total units.
+func (p *progress) Update(done, total int) {
+	p.done, p.total = done, total
+	if p.bar != nil {
+		if p.bar.GetMax() != total {
+			p.bar.ChangeMax(total)
+		}
+		p.bar.Set(done)
+		return
+	}
+	if time.Since(p.last) >= 30*time.Second {
+		p.last = time.Now()
+		slog.Info(p.desc, "done", done, "total", total, "elapsed", time.Since(p.start).Round(time.Second))
+	}
+}
+
+// Describe replaces the bar's description (e.g. to show a running loss).
+func (p *progress) Describe(desc string) {
+	if p.bar != nil {
+		p.bar.Describe(desc)
+	}
+}
+
+// Done finishes the bar.
+func (p *progress) Done() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

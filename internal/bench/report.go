@@ -1,0 +1,111 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+	"time"
+)
+
+// JSON is the machine-readable form of one result (the `--json` contract).
+type JSON struct {
+	Maze            string    `json:"maze"`
+	Task            string    `json:"task"`
+	Planner         string    `json:"planner"`
+	Episodes        int       `json:"episodes"`
+	Seed            int64     `json:"seed"`
+	Steps           int       `json:"steps_per_episode"`
+	NormalizedScore MeanErr   `json:"normalized_score"`
+	Return          MeanErr   `json:"return"`
+	SuccessRate     float64   `json:"success_rate"`
+	Returns         []float64 `json:"returns"`
+	PlanLatencyMS   Latency   `json:"plan_latency_ms"`
+	MeanBatch       float64   `json:"plans_per_call"`
+	WallS           float64   `json:"wall_s"`
+	Config          any       `json:"config,omitempty"`
+}
+
+// MeanErr is a mean with its standard error. NaN (unknown maze constants)
+// is written as null.
+type MeanErr struct {
+	Mean   *float64 `json:"mean"`
+	Stderr *float64 `json:"stderr"`
+}
+
+// Latency holds plan-call latency percentiles in milliseconds.
+type Latency struct {
+	P50 float64 `json:"p50"`
+	P99 float64 `json:"p99"`
+}
+
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// ToJSON converts r; config, if non-nil, is recorded with it.
+func (r *Result) ToJSON(config any) JSON {
+	s := r.Summarize()
+	return JSON{
+		Maze: r.Maze, Task: r.Task.String(), Planner: r.Planner,
+		Episodes: len(r.Returns), Seed: r.Seed, Steps: r.Steps,
+		NormalizedScore: MeanErr{finite(s.ScoreMean), finite(s.ScoreStderr)},
+		Return:          MeanErr{finite(s.ReturnMean), finite(s.ReturnStderr)},
+		SuccessRate:     s.SuccessRate,
+		Returns:         r.Returns,
+		PlanLatencyMS:   Latency{ms(s.LatencyP50), ms(s.LatencyP99)},
+		MeanBatch:       s.MeanBatch,
+		WallS:           r.Wall.Seconds(),
+		Config:          config,
+	}
+}
+
+// WriteJSON writes one object for a single result, an array otherwise.
+func WriteJSON(w io.Writer, results []*Result, configs []any) error {
+	objs := make([]JSON, len(results))
+	for i, r := range results {
+		var c any
+		if i < len(configs) {
+			c = configs[i]
+		}
+		objs[i] = r.ToJSON(c)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if len(objs) == 1 {
+		return enc.Encode(objs[0])
+	}
+	return enc.Encode(objs)
+}
+
+// WriteTable prints one row per result.
+func WriteTable(w io.Writer, results []*Result) error {
+	if len(results) == 0 {
+		return nil
+	}
+	r0 := results[0]
+	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d\n",
+		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "planner\tscore\t± s.e.\treturn\tsuccess\tplan p50 ms\tplan p99 ms\tplans/call\twall s\t")
+	for _, r := range results {
+		s := r.Summarize()
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.0f%%\t%.2f\t%.2f\t%.1f\t%.1f\t\n",
+			r.Planner, num(s.ScoreMean), num(s.ScoreStderr), s.ReturnMean, 100*s.SuccessRate,
+			ms(s.LatencyP50), ms(s.LatencyP99), s.MeanBatch, r.Wall.Seconds())
+	}
+	return tw.Flush()
+}
+
+func num(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f", v)
+}

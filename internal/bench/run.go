@@ -1,0 +1,260 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/golang/geo/r2"
+
+	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/sim"
+)
+
+// BatchPolicy plans for many episodes in one call.
+type BatchPolicy interface {
+	PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error)
+}
+
+// Planner is a planner under test.
+type Planner struct {
+	// Name is the row label (df, mppi, expert, ...).
+	Name string
+	// Batch, if set, plans every episode that needs a plan in one call.
+	Batch BatchPolicy
+	// New, used when Batch is nil, returns the policy for one episode
+	// (policies may keep per-episode state, like a warm start).
+	New func(episode int) (planner.Policy, error)
+	// OpenLoop is the number of planned actions executed before replanning.
+	OpenLoop int
+}
+
+// Config is one benchmark cell: a maze, a task and a number of episodes.
+type Config struct {
+	Maze     *sim.Maze
+	Task     sim.Task
+	Episodes int
+	Seed     int64
+	// Steps per episode; 0 means the maze's episode length.
+	Steps int
+	// MaxBatch caps the episodes planned in one batched call; 0 = no cap.
+	MaxBatch int
+	// Progress, if set, is called after every simulated step with the
+	// number of steps done and the total.
+	Progress func(done, total int)
+}
+
+// Result is the outcome of one benchmark cell.
+type Result struct {
+	Maze      string
+	Task      sim.Task
+	Planner   string
+	Seed      int64
+	Steps     int
+	Returns   []float64
+	Scores    []float64 // normalized; nil if the maze has no D4RL constants
+	Success   []bool
+	Latencies []time.Duration // one per planning call
+	BatchSize []int           // plans produced by each planning call
+	Wall      time.Duration
+	Specs     []sim.EpisodeSpec
+	Paths     [][]r2.Point    // executed positions per episode
+	LastPlans []*planner.Plan // the last plan of every episode
+}
+
+// Run plays c.Episodes episodes of p in lockstep: at every step, the
+// episodes whose open-loop actions are used up replan together.
+func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
+	if c.Episodes < 1 {
+		return nil, fmt.Errorf("bench: %d episodes, want ≥ 1", c.Episodes)
+	}
+	if p.OpenLoop < 1 {
+		return nil, fmt.Errorf("bench: planner %s: open loop %d, want ≥ 1", p.Name, p.OpenLoop)
+	}
+	steps := c.Steps
+	if steps == 0 {
+		steps = c.Maze.EpisodeLength()
+	}
+	n := c.Episodes
+	res := &Result{
+		Maze: c.Maze.Name(), Task: c.Task, Planner: p.Name, Seed: c.Seed, Steps: steps,
+		Returns: make([]float64, n), Success: make([]bool, n),
+		Specs: sim.EpisodeSpecs(c.Maze, c.Task, c.Seed, n),
+		Paths: make([][]r2.Point, n), LastPlans: make([]*planner.Plan, n),
+	}
+	var policies []planner.Policy
+	if p.Batch == nil {
+		if p.New == nil {
+			return nil, fmt.Errorf("bench: planner %s has neither Batch nor New", p.Name)
+		}
+		policies = make([]planner.Policy, n)
+		for e := range policies {
+			pol, err := p.New(e)
+			if err != nil {
+				return nil, fmt.Errorf("bench: planner %s: %w", p.Name, err)
+			}
+			policies[e] = pol
+		}
+	}
+	states := make([]sim.State, n)
+	queues := make([][][]float64, n)
+	for e, s := range res.Specs {
+		states[e] = s.Start
+		res.Paths[e] = append(make([]r2.Point, 0, steps+1), r2.Point{X: s.Start[0], Y: s.Start[1]})
+	}
+	start := time.Now()
+	for step := 0; step < steps; step++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("bench: %s at step %d: %w", p.Name, step, err)
+		}
+		var need []int
+		for e := range queues {
+			if len(queues[e]) == 0 {
+				need = append(need, e)
+			}
+		}
+		if len(need) > 0 {
+			var plans []*planner.Plan
+			for lo := 0; lo < len(need); {
+				hi := len(need)
+				if c.MaxBatch > 0 {
+					hi = min(lo+c.MaxBatch, hi)
+				}
+				part, err := planFor(ctx, p, policies, need[lo:hi], states, res)
+				if err != nil {
+					return nil, fmt.Errorf("bench: %s at step %d: %w", p.Name, step, err)
+				}
+				plans = append(plans, part...)
+				lo = hi
+			}
+			for i, e := range need {
+				if len(plans[i].Actions) == 0 {
+					return nil, fmt.Errorf("bench: %s at step %d: empty plan", p.Name, step)
+				}
+				res.LastPlans[e] = plans[i]
+				queues[e] = plans[i].Actions[:min(p.OpenLoop, len(plans[i].Actions))]
+			}
+		}
+		for e := range states {
+			a := queues[e][0]
+			queues[e] = queues[e][1:]
+			states[e] = c.Maze.Step(states[e], sim.Action{a[0], a[1]})
+			pos := r2.Point{X: states[e][0], Y: states[e][1]}
+			r := sim.SparseReward(pos, res.Specs[e].Goal)
+			res.Returns[e] += r
+			res.Success[e] = res.Success[e] || r > 0
+			res.Paths[e] = append(res.Paths[e], pos)
+		}
+		if c.Progress != nil {
+			c.Progress(step+1, steps)
+		}
+	}
+	res.Wall = time.Since(start)
+	for e, ret := range res.Returns {
+		if s, ok := sim.NormalizedScore(c.Maze.Name(), ret); ok {
+			if res.Scores == nil {
+				res.Scores = make([]float64, n)
+			}
+			res.Scores[e] = s
+		}
+	}
+	return res, nil
+}
+
+// planFor asks p for plans for the episodes in need, timing every call.
+func planFor(ctx context.Context, p Planner, policies []planner.Policy, need []int, states []sim.State, res *Result) ([]*planner.Plan, error) {
+	obs := make([][]float64, len(need))
+	goals := make([][]float64, len(need))
+	for i, e := range need {
+		obs[i] = states[e][:]
+		goals[i] = []float64{res.Specs[e].Goal.X, res.Specs[e].Goal.Y}
+	}
+	if p.Batch != nil {
+		t := time.Now()
+		plans, err := p.Batch.PlanBatch(ctx, obs, goals)
+		if err != nil {
+			return nil, err
+		}
+		res.Latencies = append(res.Latencies, time.Since(t))
+		res.BatchSize = append(res.BatchSize, len(need))
+		return plans, nil
+	}
+	plans := make([]*planner.Plan, len(need))
+	for i, e := range need {
+		t := time.Now()
+		pl, err := policies[e].Plan(ctx, obs[i], goals[i])
+		if err != nil {
+			return nil, err
+		}
+		res.Latencies = append(res.Latencies, time.Since(t))
+		res.BatchSize = append(res.BatchSize, 1)
+		plans[i] = pl
+	}
+	return plans, nil
+}
+
+// Summary is a result's headline numbers.
+type Summary struct {
+	ScoreMean, ScoreStderr   float64 // normalized score (NaN if unknown maze)
+	ReturnMean, ReturnStderr float64
+	SuccessRate              float64
+	LatencyP50, LatencyP99   time.Duration
+	MeanBatch                float64
+}
+
+// Summarize computes mean ± standard error and latency percentiles.
+func (r *Result) Summarize() Summary {
+	var s Summary
+	s.ReturnMean, s.ReturnStderr = meanStderr(r.Returns)
+	s.ScoreMean, s.ScoreStderr = math.NaN(), math.NaN()
+	if r.Scores != nil {
+		s.ScoreMean, s.ScoreStderr = meanStderr(r.Scores)
+	}
+	ok := 0
+	for _, v := range r.Success {
+		if v {
+			ok++
+		}
+	}
+	s.SuccessRate = float64(ok) / float64(len(r.Success))
+	s.LatencyP50, s.LatencyP99 = percentile(r.Latencies, 0.50), percentile(r.Latencies, 0.99)
+	total := 0
+	for _, b := range r.BatchSize {
+		total += b
+	}
+	if len(r.BatchSize) > 0 {
+		s.MeanBatch = float64(total) / float64(len(r.BatchSize))
+	}
+	return s
+}
+
+func meanStderr(v []float64) (mean, stderr float64) {
+	if len(v) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	if len(v) < 2 {
+		return mean, 0
+	}
+	ss := 0.0
+	for _, x := range v {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss/float64(len(v)-1)) / math.Sqrt(float64(len(v)))
+}
+
+// percentile is the nearest-rank percentile q of d (0 if empty).
+func percentile(d []time.Duration, q float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := int(math.Ceil(q*float64(len(s)))) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}

@@ -1,0 +1,45 @@
+// Package models embeds the Diffusion Forcing models shipped with dfplan,
+// one per built-in maze, each trained by `dfplan train` with the command,
+// config and training summary recorded beside it in this folder.
+package models
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/dfplan/dfplan/dynamics"
+)
+
+//go:embed shipped
+var files embed.FS
+
+// ErrNoModel is returned for a maze that has no shipped model.
+var ErrNoModel = errors.New("no shipped model")
+
+// For returns the shipped model for a built-in maze name.
+func For(maze string) (*dynamics.Model, *dynamics.Meta, error) {
+	name := maze + ".safetensors"
+	data, err := files.ReadFile("shipped/" + name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("maze %q: %w (shipped: %s); train one with 'dfplan train' and pass --model", maze, ErrNoModel, strings.Join(Names(), ", "))
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("embedded model %s: %w", name, err)
+	}
+	return dynamics.LoadBytes(data, "embedded:"+name)
+}
+
+// Names lists the mazes with a shipped model.
+func Names() []string {
+	entries, _ := files.ReadDir("shipped")
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".safetensors"); ok {
+			names = append(names, n)
+		}
+	}
+	return names
+}
