@@ -95,6 +95,11 @@ type TrainConfig struct {
 	// gets noise level 1 (nearly clean) instead of a uniform draw; the
 	// reference's gt_first_frame (0 for planning). Default 0.
 	FirstTokenCleanProb float64 `yaml:"first_token_clean_prob" json:"first_token_clean_prob"`
+	// CutAtTimeouts makes windows stop at timeouts as well as terminals.
+	// In D4RL maze2d data (and `dfplan gen`) a timeout marks a goal switch
+	// while the ball keeps moving, so windows may cross it, as in the
+	// reference; set it for data whose timeouts are resets. Default false.
+	CutAtTimeouts bool `yaml:"cut_at_timeouts" json:"cut_at_timeouts"`
 	// ValFraction is the share of the data held out for validation, as
 	// contiguous segments. Default 0.05; 0 disables validation.
 	ValFraction float64 `yaml:"val_fraction" json:"val_fraction"`
@@ -179,10 +184,10 @@ func (c TrainConfig) Validate() error {
 var ErrTooLittleData = errors.New("too little data")
 
 // windows finds every start row s of a window of L+1 observations
-// (o_s..o_{s+L}) and L actions that crosses no terminal or timeout and stays
-// inside one split segment; it returns the starts of training and of
-// validation windows.
-func windows(d *Dataset, L int, valFrac float64, segments int) (train, val []int) {
+// (o_s..o_{s+L}) and L actions that crosses no terminal (nor timeout, with
+// cutAtTimeouts) and stays inside one split segment; it returns the starts
+// of training and of validation windows.
+func windows(d *Dataset, L int, valFrac float64, segments int, cutAtTimeouts bool) (train, val []int) {
 	if d.N < L+1 {
 		return nil, nil
 	}
@@ -195,7 +200,7 @@ func windows(d *Dataset, L int, valFrac float64, segments int) (train, val []int
 	// cut[i]: row i+1 does not continue row i.
 	cutsBefore := make([]int, d.N+1) // cutsBefore[i] = number of cuts in rows < i
 	for i := range d.N {
-		c := (d.Terminals != nil && d.Terminals[i]) || (d.Timeouts != nil && d.Timeouts[i]) ||
+		c := (d.Terminals != nil && d.Terminals[i]) || (cutAtTimeouts && d.Timeouts != nil && d.Timeouts[i]) ||
 			(i+1 < d.N && split(i) != split(i+1))
 		cutsBefore[i+1] = cutsBefore[i]
 		if c {
@@ -345,10 +350,14 @@ func newTrainer(m *Model, tc TrainConfig, data *Dataset, pcg *rand.PCG, st train
 	}
 	c := m.cfg
 	L := tc.Horizon * c.FrameStack
-	train, val := windows(data, L, tc.ValFraction, tc.ValSegments)
+	train, val := windows(data, L, tc.ValFraction, tc.ValSegments, tc.CutAtTimeouts)
 	if len(train) == 0 {
-		return nil, fmt.Errorf("%w: %d rows hold no training window of %d frames (horizon %d tokens × frame_stack %d, +1) without a timeout or terminal; use a smaller horizon or more data",
-			ErrTooLittleData, data.N, L+1, tc.Horizon, c.FrameStack)
+		cuts := "a terminal"
+		if tc.CutAtTimeouts {
+			cuts = "a terminal or timeout"
+		}
+		return nil, fmt.Errorf("%w: %d rows hold no training window of %d frames (horizon %d tokens × frame_stack %d, +1) without %s or a validation boundary; use a smaller horizon or more data",
+			ErrTooLittleData, data.N, L+1, tc.Horizon, c.FrameStack, cuts)
 	}
 	t := &Trainer{model: m, cfg: tc, data: data, train: train, val: val, pcg: pcg, rng: rand.New(pcg), state: st}
 	t.obsN = make([]float32, len(data.Observations))

@@ -63,6 +63,17 @@ func trainLosses(t *testing.T, tr *Trainer, n int) []float64 {
 	return ls
 }
 
+func TestWindowsMayCrossTimeouts(t *testing.T) {
+	d := &Dataset{N: 20, Timeouts: make([]bool, 20), Terminals: make([]bool, 20)}
+	d.Timeouts[9] = true
+	d.Terminals[14] = true
+	train, _ := windows(d, 3, 0, 2, false)
+	want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 16}
+	if len(train) != len(want) {
+		t.Fatalf("train %v, want %v", train, want)
+	}
+}
+
 func TestTrainIsReproducible(t *testing.T) {
 	data := pointMassData(400, 50, 1)
 	run := func(shardsRunInParallel bool) []float64 {
@@ -174,6 +185,7 @@ func TestTrainRejectsTooLittleData(t *testing.T) {
 	data := pointMassData(100, 20, 4) // episodes of 20 steps
 	tc := tinyTrainConfig()
 	tc.Horizon = 10 // needs 10×2+1 = 21 observations in one episode
+	tc.CutAtTimeouts = true
 	_, err := NewTrainer(tinyConfig(), tc, data)
 	if !errors.Is(err, ErrTooLittleData) {
 		t.Fatalf("err = %v, want ErrTooLittleData", err)
@@ -192,7 +204,7 @@ func TestWindowsRespectEpisodeAndSplitBoundaries(t *testing.T) {
 	d := &Dataset{N: 20, Timeouts: make([]bool, 20), Terminals: make([]bool, 20)}
 	d.Timeouts[9] = true // rows 0..9 and 10..19 are separate episodes
 	d.Terminals[14] = true
-	train, val := windows(d, 3, 0, 2)
+	train, val := windows(d, 3, 0, 2, true)
 	want := []int{0, 1, 2, 3, 4, 5, 6, 10, 11, 15, 16}
 	if len(val) != 0 || len(train) != len(want) {
 		t.Fatalf("train %v val %v, want train %v", train, val, want)
@@ -204,7 +216,7 @@ func TestWindowsRespectEpisodeAndSplitBoundaries(t *testing.T) {
 	}
 	// Two segments of 10 rows, the second held out; L = 3.
 	d.Timeouts[9], d.Terminals[14] = false, false
-	train, val = windows(d, 3, 0.5, 2)
+	train, val = windows(d, 3, 0.5, 2, true)
 	if len(train) != 7 || train[6] != 6 || len(val) != 7 || val[0] != 10 || val[6] != 16 {
 		t.Fatalf("train %v val %v", train, val)
 	}
