@@ -57,3 +57,38 @@ func BenchmarkPredict(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTrainStep is one optimizer step (sampling, forward, backward,
+// AdamW) at the default train config, for three model sizes.
+func BenchmarkTrainStep(b *testing.B) {
+	data := pointMassData(20000, 1000, 1)
+	for _, size := range []struct {
+		name              string
+		z, hidden, layers int
+	}{
+		{"small-z32-h64-l1", 32, 64, 1},
+		{"default-z64-h128-l1", 64, 128, 1},
+		{"large-z128-h256-l2", 128, 256, 2},
+	} {
+		b.Run(size.name, func(b *testing.B) {
+			c := DefaultConfig()
+			c.ZDim, c.Hidden, c.Layers = size.z, size.hidden, size.layers
+			tc := DefaultTrainConfig()
+			tc.ValFraction = 0
+			tr, err := NewTrainer(c, tc, data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tr.TrainStep(); err != nil { // compile outside the timer
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := tr.TrainStep(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*tc.Batch*tc.Horizon)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
