@@ -138,10 +138,10 @@ func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 		return nil, err
 	}
 	s.pubMap.Write(OccupancyGrid(conf.Maze, conf.MapResolution, conf.Frame, s.ros.TimeNow()))
+	s.log.Info("simulated robot started", "maze", conf.Maze.Name(), "x", s.state[0], "y", s.state[1])
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Add(1)
 	go s.run()
-	s.log.Info("simulated robot started", "maze", conf.Maze.Name(), "x", s.state[0], "y", s.state[1])
 	return s, nil
 }
 
