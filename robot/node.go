@@ -406,7 +406,11 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 		c.plan = nil
 	}
 	odomOK := !c.wd.Active(FaultNoOdom) && !c.wd.Active(FaultBadOdom) && c.state != nil
-	if c.goal != nil && odomOK && c.inflight == nil && (c.plan == nil || c.tick-c.lastReq >= int64(n.conf.OpenLoop)) {
+	due := c.plan == nil || c.tick-c.lastReq >= int64(n.conf.OpenLoop)
+	if c.wd.Active(FaultPlanner) {
+		due = c.tick-c.lastReq >= int64(n.conf.OpenLoop) // retry a failing planner at the replan cadence, not every tick
+	}
+	if c.goal != nil && odomOK && c.inflight == nil && due {
 		n.request(c, now)
 	}
 	ok := c.wd.Tick(now)
