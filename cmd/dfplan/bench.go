@@ -16,7 +16,6 @@ import (
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
-	"github.com/dfplan/dfplan/models"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/sim"
 )
@@ -168,37 +167,6 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	return nil
 }
 
-// loadModel reads --model, or the model shipped for the maze, and checks it
-// fits the maze's observations and actions.
-func loadModel(path string, maze *sim.Maze) (*dynamics.Model, error) {
-	var (
-		m   *dynamics.Model
-		err error
-	)
-	if path != "" {
-		m, _, err = dynamics.Load(path)
-		if err != nil {
-			return nil, fmt.Errorf("--model: %w", err)
-		}
-	} else {
-		m, _, err = models.For(maze.Name())
-		if err != nil {
-			return nil, fmt.Errorf("--maze %s: %w", maze.Name(), err)
-		}
-	}
-	if c := m.Config(); c.ObsDim != 4 || c.ActDim != 2 {
-		return nil, fmt.Errorf("model %s: trained on %d-D observations and %d-D actions; the maze has 4 and 2", modelName(path, maze), c.ObsDim, c.ActDim)
-	}
-	return m, nil
-}
-
-func modelName(path string, maze *sim.Maze) string {
-	if path != "" {
-		return path
-	}
-	return "shipped for " + maze.Name()
-}
-
 // makeBenchPlanner builds the named planner and returns the config to
 // record with its results.
 func makeBenchPlanner(name string, f *benchFlags, maze *sim.Maze, model *dynamics.Model) (bench.Planner, any, error) {
@@ -224,23 +192,8 @@ func makeBenchPlanner(name string, f *benchFlags, maze *sim.Maze, model *dynamic
 			return planner.NewMPPI(step, c)
 		}}, conf, nil
 	}
-	conf := f.plan
+	conf := presetConfig(name, f.plan)
 	conf.Seed = seed
-	switch name {
-	case "df":
-		if conf.Schedule == "" {
-			conf.Schedule = planner.Pyramid
-		}
-	case "df-nomcg":
-		if conf.Schedule == "" {
-			conf.Schedule = planner.Pyramid
-		}
-		conf.MCGSamples = 1
-	case "fullseq":
-		conf.Schedule = planner.FullSequence
-		conf.Uncertainty = 0
-		conf.MCGSamples = 1
-	}
 	p, err := planner.New(model, conf)
 	if err != nil {
 		return bench.Planner{}, nil, usageError{fmt.Errorf("planner %s: %w", name, err)}

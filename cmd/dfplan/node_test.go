@@ -62,14 +62,14 @@ func TestNodeWaitsForMaster(t *testing.T) {
 	}
 }
 
-func TestNodeDFPolicyUnavailable(t *testing.T) {
+// A model that does not fit the maze is refused at start-up, naming it.
+func TestNodeRejectsModelOfAnotherMaze(t *testing.T) {
 	rostest.Master(t)
 	withSignalContext(t, context.Background())
-	old := newNodePolicy
-	t.Cleanup(func() { newNodePolicy = old })
-	r := runCLI(t, "", "node") // default policy df, default newNodePolicy
-	if r.code != 1 || !strings.Contains(r.stderr, "not available") {
-		t.Errorf("exit %d, stderr %q; want 1 and 'not available'", r.code, r.stderr)
+	model := tinyCheckpoint(t, 2, 1, 4) // positions like umaze
+	r := runCLI(t, "", "node", "--maze", "large", "--model", model)
+	if r.code != 1 || !strings.Contains(r.stderr, "trained on another maze") || !strings.Contains(r.stderr, model) {
+		t.Errorf("exit %d, stderr %q; want 1 and a line naming the model and the mismatch", r.code, r.stderr)
 	}
 }
 

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dfplan/dfplan/dynamics"
+)
+
+// tinyCheckpoint writes an untrained tiny model whose normalization fits
+// the given position statistics, so the df planners can run end to end.
+func tinyCheckpoint(t *testing.T, meanXY, stdXY float64, obsDim int) string {
+	t.Helper()
+	c := dynamics.DefaultConfig()
+	c.ObsDim = obsDim
+	c.FrameStack, c.ZDim, c.Hidden, c.Layers, c.EncoderHidden, c.EmbedDim, c.DiffusionSteps = 2, 8, 16, 1, 8, 8, 100
+	d := c.FrameDim()
+	norm := dynamics.IdentityNormalization(d)
+	norm.Mean[0], norm.Mean[1], norm.Std[0], norm.Std[1] = meanXY, meanXY, stdXY, stdXY
+	m, err := dynamics.New(c, norm, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "tiny.safetensors")
+	if err := m.Save(path, dynamics.Provenance{Command: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestBenchExpertTableAndJSON(t *testing.T) {
+	dir := t.TempDir()
+	js, png := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.png")
+	r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "expert", "--episodes", "3", "--seed", "4", "--json", js, "--plot", png)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "expert") || !strings.Contains(r.stdout, "score") {
+		t.Fatalf("table lacks the expert row:\n%s", r.stdout)
+	}
+	raw, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, raw)
+	}
+	for _, key := range []string{"maze", "task", "planner", "episodes", "seed", "normalized_score", "success_rate", "returns", "plan_latency_ms", "wall_s"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("JSON lacks %q", key)
+		}
+	}
+	if n := len(got["returns"].([]any)); n != 3 {
+		t.Errorf("%d returns, want 3", n)
+	}
+	if score := got["normalized_score"].(map[string]any)["mean"].(float64); score < 50 {
+		t.Errorf("expert normalized score %.1f on umaze, want a reaching policy (≥ 50)", score)
+	}
+	if fi, err := os.Stat(png); err != nil || fi.Size() == 0 {
+		t.Errorf("plot not written: %v", err)
+	}
+}
+
+// The df planners run end to end on a (tiny, untrained) model: this checks
+// the wiring, not the score.
+func TestBenchDFPlannersRun(t *testing.T) {
+	model := tinyCheckpoint(t, 2, 1, 4)
+	for _, p := range []string{"df", "df-nomcg", "fullseq"} {
+		r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", p, "--model", model, "--episodes", "2", "--steps", "8",
+			"--horizon-tokens", "3", "--sampling-steps", "2", "--mcg-samples", "2")
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", p, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, p) {
+			t.Errorf("%s: table lacks its row:\n%s", p, r.stdout)
+		}
+	}
+}
+
+func TestBenchBadInput(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.safetensors")
+	os.WriteFile(garbage, []byte("not a model"), 0o644)
+	umazeModel := tinyCheckpoint(t, 2, 1, 4)
+	otherMaze := tinyCheckpoint(t, 6, 2.5, 4)
+	wrongDims := tinyCheckpoint(t, 2, 1, 3)
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown planner", []string{"--planner", "astar"}, 2, `--planner "astar"`},
+		{"zero episodes", []string{"--planner", "expert", "--episodes", "0"}, 2, "--episodes 0"},
+		{"negative steps", []string{"--planner", "expert", "--steps", "-5"}, 2, "--steps -5"},
+		{"unknown maze", []string{"--planner", "expert", "--maze", "spiral"}, 2, "spiral"},
+		{"bad task", []string{"--planner", "expert", "--task", "many"}, 2, "--task"},
+		{"negative mcg samples", []string{"--mcg-samples", "-1"}, 2, "--mcg-samples -1"},
+		{"open loop beyond horizon", []string{"--model", umazeModel, "--horizon-tokens", "2", "--open-loop", "500"}, 2, "open_loop 500"},
+		{"plot with all", []string{"--planner", "all", "--plot", filepath.Join(dir, "x.png")}, 2, "--plot"},
+		{"missing model", []string{"--model", filepath.Join(dir, "nope.safetensors")}, 1, "nope.safetensors"},
+		{"corrupt model", []string{"--model", garbage}, 1, "garbage.safetensors"},
+		{"model of another maze", []string{"--model", otherMaze, "--maze", "umaze"}, 1, "trained on another maze"},
+		{"model with other dims", []string{"--model", wrongDims}, 1, "3-D observations"},
+		{"unwritable json", []string{"--planner", "expert", "--episodes", "1", "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", append([]string{"bench"}, c.args...)...)
+			if r.code != c.code {
+				t.Fatalf("exit %d, want %d; stderr %q", r.code, c.code, r.stderr)
+			}
+			if lines := strings.Count(strings.TrimSpace(r.stderr), "\n") + 1; lines != 1 || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("stderr %q: want one line mentioning %q", r.stderr, c.want)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 { // only garbage.safetensors
+		t.Errorf("files left behind: %v", entries)
+	}
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/models"
+	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/sim"
+)
+
+func init() { newNodePolicy = newDFPolicy }
+
+// Planner presets: the method and its ablations differ only in schedule and
+// Monte Carlo samples; everything else comes from the flags.
+func presetConfig(name string, base planner.Config) planner.Config {
+	c := base
+	switch name {
+	case "df":
+		if c.Schedule == "" {
+			c.Schedule = planner.Pyramid
+		}
+	case "df-nomcg":
+		if c.Schedule == "" {
+			c.Schedule = planner.Pyramid
+		}
+		c.MCGSamples = 1
+	case "fullseq":
+		c.Schedule = planner.FullSequence
+		c.Uncertainty = 0
+		c.MCGSamples = 1
+	}
+	return c
+}
+
+// nodePlannerConfig is the df preset sized for one robot replanning in real
+// time (see docs/ros.md for the latency it gives).
+var nodePlannerConfig = planner.Config{
+	SamplingSteps: 10,
+	GuidanceScale: defaultGuidanceScale,
+	MCGSamples:    defaultMCGSamples,
+}
+
+// newDFPolicy is the node's Diffusion Forcing planner for maze.
+func newDFPolicy(maze *sim.Maze, modelPath string) (planner.Policy, error) {
+	m, err := loadModel(modelPath, maze)
+	if err != nil {
+		return nil, err
+	}
+	return planner.New(m, presetConfig("df", nodePlannerConfig))
+}
+
+// loadModel reads the checkpoint at path, or the model shipped for the
+// maze, and checks that it fits the maze.
+func loadModel(path string, maze *sim.Maze) (*dynamics.Model, error) {
+	var (
+		m   *dynamics.Model
+		err error
+	)
+	name := path
+	if path != "" {
+		m, _, err = dynamics.Load(path)
+		if err != nil {
+			return nil, fmt.Errorf("--model: %w", err)
+		}
+	} else {
+		name = "shipped model for " + maze.Name()
+		m, _, err = models.For(maze.Name())
+		if err != nil {
+			return nil, fmt.Errorf("--maze %s: %w", maze.Name(), err)
+		}
+	}
+	if err := modelFitsMaze(m, maze); err != nil {
+		return nil, fmt.Errorf("model %s: %w", name, err)
+	}
+	return m, nil
+}
+
+// modelFitsMaze checks a model against the maze it is asked to plan in:
+// 4-D observations and 2-D actions, and training positions spread like the
+// maze's free cells (a model trained on another maze has its position
+// normalization elsewhere). The check is loose — within half a cell of the
+// free cells' centroid and within a factor 1.5 of their spread — because
+// the data covers corridors unevenly.
+func modelFitsMaze(m *dynamics.Model, maze *sim.Maze) error {
+	c := m.Config()
+	if c.ObsDim != 4 || c.ActDim != 2 {
+		return fmt.Errorf("trained on %d-D observations and %d-D actions; the maze simulator has 4 and 2", c.ObsDim, c.ActDim)
+	}
+	cells := maze.FreeCells()
+	var mean, sq [2]float64
+	for _, cell := range cells {
+		p := cell.Center()
+		mean[0] += p.X
+		mean[1] += p.Y
+		sq[0] += p.X * p.X
+		sq[1] += p.Y * p.Y
+	}
+	n := m.Normalization()
+	for i := range 2 {
+		mu := mean[i] / float64(len(cells))
+		sd := math.Sqrt(math.Max(sq[i]/float64(len(cells))-mu*mu, 1e-6)) + 0.3 // + spread within a cell
+		if math.Abs(n.Mean[i]-mu) > 0.5 || n.Std[i] > 1.5*sd || n.Std[i] < sd/1.5 {
+			return fmt.Errorf("trained on positions with mean (%.2f, %.2f) and std (%.2f, %.2f), which do not fit maze %s (free cells around %.2f ± %.2f on axis %d): trained on another maze? pass a --model trained on %s",
+				n.Mean[0], n.Mean[1], n.Std[0], n.Std[1], maze.Name(), mu, sd, i, maze.Name())
+		}
+	}
+	return nil
+}
