@@ -1,0 +1,116 @@
+package bench
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/sim"
+)
+
+func umaze(t *testing.T) *sim.Maze {
+	t.Helper()
+	m, err := sim.LoadMaze("umaze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// Every planner must face the same starts and goals for the same seed.
+func TestRunSameSeedSameEpisodes(t *testing.T) {
+	m := umaze(t)
+	c := Config{Maze: m, Task: sim.MultiTask, Episodes: 5, Seed: 11, Steps: 20}
+	expert, err := Run(context.Background(), c, Planner{Name: "expert", OpenLoop: 1,
+		New: func(e int) (planner.Policy, error) { return NewExpertPolicy(m, uint64(e)), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	random, err := Run(context.Background(), c, Planner{Name: "random", OpenLoop: 1,
+		New: func(e int) (planner.Policy, error) { return NewRandomPolicy(uint64(e)), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e := range expert.Specs {
+		if expert.Specs[e] != random.Specs[e] {
+			t.Fatalf("episode %d: expert saw %+v, random %+v", e, expert.Specs[e], random.Specs[e])
+		}
+		if p := expert.Paths[e][0]; p.X != expert.Specs[e].Start[0] || p.Y != expert.Specs[e].Start[1] {
+			t.Fatalf("episode %d path starts at %v, not at the start %v", e, p, expert.Specs[e].Start)
+		}
+		if len(expert.Paths[e]) != c.Steps+1 {
+			t.Fatalf("episode %d: %d path points, want %d", e, len(expert.Paths[e]), c.Steps+1)
+		}
+	}
+}
+
+// batchCounter plans a constant action and records call sizes.
+type batchCounter struct{ sizes []int }
+
+func (b *batchCounter) PlanBatch(_ context.Context, obs, _ [][]float64) ([]*planner.Plan, error) {
+	b.sizes = append(b.sizes, len(obs))
+	plans := make([]*planner.Plan, len(obs))
+	for i := range plans {
+		plans[i] = &planner.Plan{Actions: [][]float64{{0, 0}, {0, 0}, {0, 0}}, Observations: make([][]float64, 3)}
+	}
+	return plans, nil
+}
+
+func TestRunBatchesAndCapsBatch(t *testing.T) {
+	m := umaze(t)
+	bc := &batchCounter{}
+	_, err := Run(context.Background(), Config{Maze: m, Episodes: 5, Steps: 6, MaxBatch: 2}, Planner{Name: "const", Batch: bc, OpenLoop: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Replans at steps 0 and 3, each split into calls of 2, 2, 1.
+	want := []int{2, 2, 1, 2, 2, 1}
+	if len(bc.sizes) != len(want) {
+		t.Fatalf("call sizes %v, want %v", bc.sizes, want)
+	}
+	for i := range want {
+		if bc.sizes[i] != want[i] {
+			t.Fatalf("call sizes %v, want %v", bc.sizes, want)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	r := &Result{
+		Returns:   []float64{0, 10, 20, 30},
+		Scores:    []float64{10, 20, 30, 40},
+		Success:   []bool{false, true, true, true},
+		Latencies: []time.Duration{4, 1, 3, 2, 100},
+		BatchSize: []int{4, 1},
+	}
+	s := r.Summarize()
+	if s.ScoreMean != 25 || math.Abs(s.ScoreStderr-math.Sqrt(500.0/3)/2) > 1e-12 {
+		t.Errorf("score %g ± %g, want 25 ± %g", s.ScoreMean, s.ScoreStderr, math.Sqrt(500.0/3)/2)
+	}
+	if s.SuccessRate != 0.75 {
+		t.Errorf("success %g, want 0.75", s.SuccessRate)
+	}
+	if s.LatencyP50 != 3 || s.LatencyP99 != 100 {
+		t.Errorf("latency p50 %v p99 %v, want 3 and 100", s.LatencyP50, s.LatencyP99)
+	}
+	if s.MeanBatch != 2.5 {
+		t.Errorf("mean batch %g, want 2.5", s.MeanBatch)
+	}
+}
+
+func TestRunRejects(t *testing.T) {
+	m := umaze(t)
+	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 0}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}}); err == nil {
+		t.Error("0 episodes: want error")
+	}
+	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 1}, Planner{Name: "x", OpenLoop: 0, Batch: &batchCounter{}}); err == nil {
+		t.Error("open loop 0: want error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, Config{Maze: m, Episodes: 1}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}}); err == nil {
+		t.Error("cancelled context: want error")
+	}
+}
