@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -181,19 +182,15 @@ func CellAt(p r2.Point) Cell {
 	return Cell{int(roundHalfEven(p.X)), int(roundHalfEven(p.Y))}
 }
 
-// IsFree reports whether p (state coordinates) lies in the unit square
-// centred on a free cell's Center. Note that MuJoCo's walls are offset by
-// -0.2 from these squares (see the package doc), so IsFree is the grid's
-// notion of free, not a collision test.
+// IsFree reports whether p (state coordinates) lies in free space: inside
+// the map and outside every wall box. Because MuJoCo's walls are offset by
+// -0.2 (see the package doc), the free square of cell (i, j) is
+// [i-0.7, i+0.3) × [j-0.7, j+0.3), not the unit square around its Center.
 func (m *Maze) IsFree(p r2.Point) bool {
-	for _, r := range []int{int(floor(p.X + 0.5)), int(ceil(p.X - 0.5))} {
-		for _, c := range []int{int(floor(p.Y + 0.5)), int(ceil(p.Y - 0.5))} {
-			if !m.IsWall(Cell{r, c}) {
-				return true
-			}
-		}
+	if math.IsNaN(p.X) || math.IsNaN(p.Y) || math.IsInf(p.X, 0) || math.IsInf(p.Y, 0) {
+		return false
 	}
-	return false
+	return !m.IsWall(Cell{int(floor(p.X + 0.5 + wallOffset)), int(floor(p.Y + 0.5 + wallOffset))})
 }
 
 // Bounds returns the rectangle covering the whole map, walls included, in

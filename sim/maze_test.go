@@ -70,12 +70,14 @@ func TestMazeGeometry(t *testing.T) {
 		free bool
 	}{
 		{r2.Point{X: 1, Y: 1}, true},
-		{r2.Point{X: 1.5, Y: 1}, true},   // edge between (1,1) and wall (2,1): on the free square's border
-		{r2.Point{X: 1.6, Y: 1}, false},  // inside wall cell (2,1)
-		{r2.Point{X: 0.4, Y: 2}, false},  // wall row 0
-		{r2.Point{X: 2, Y: 3}, true},     // (2,3) free
-		{r2.Point{X: -3, Y: 2}, false},   // outside
-		{r2.Point{X: 1.5, Y: 3.5}, true}, // corner shared with free (1,3) and (2,3)
+		{r2.Point{X: 1.29, Y: 1}, true},   // just short of wall (2,1), whose box spans x ∈ [1.3, 2.3]
+		{r2.Point{X: 1.5, Y: 1}, false},   // inside wall (2,1), though in (1,1)'s grid square
+		{r2.Point{X: 0.25, Y: 2}, false},  // inside border row 0, box x ∈ [-0.7, 0.3]
+		{r2.Point{X: 0.4, Y: 2}, true},    // corridor of row 1 starts at x = 0.3
+		{r2.Point{X: 2, Y: 3}, true},      // (2,3) free
+		{r2.Point{X: -3, Y: 2}, false},    // outside
+		{r2.Point{X: 2.2, Y: 3.2}, true},  // within (2,3)'s free square [1.3, 2.3) × [2.3, 3.3)
+		{r2.Point{X: 1.5, Y: 3.5}, false}, // border column 4 starts at y = 3.3
 	}
 	for _, tc := range tests {
 		if got := m.IsFree(tc.p); got != tc.free {
