@@ -131,22 +131,11 @@ func runNode(ctx context.Context, fl *pflag.FlagSet, f *nodeFlags, args []string
 	if err := f.validate(); err != nil {
 		return usagef("%v (see 'dfplan node --help')", err)
 	}
-	if fl.Changed("maze") { // fail fast on a bad --maze, before waiting for ROS
-		if _, err := sim.LoadMaze(f.maze); err != nil {
-			return usagef("--maze: %v", err)
-		}
-	}
-	master, err := robot.MasterFromEnv()
-	if err != nil {
+	master, interrupted, err := connectMaster(ctx, fl, f.maze)
+	if err != nil || interrupted {
 		return err
 	}
 	log := slog.Default()
-	if err := robot.WaitMaster(ctx, master, log); err != nil {
-		if ctx.Err() != nil {
-			return nil // interrupted while waiting: a clean exit
-		}
-		return err
-	}
 	p, err := robot.ReadParams(master, ns, name)
 	if err != nil {
 		return err
@@ -192,4 +181,26 @@ func runNode(ctx context.Context, fl *pflag.FlagSet, f *nodeFlags, args []string
 	<-ctx.Done()
 	node.Close()
 	return nil
+}
+
+// connectMaster checks a --maze given on the command line (failing fast,
+// before waiting for ROS), then waits for the master named by
+// ROS_MASTER_URI. interrupted is true when ctx ended while waiting: the
+// caller exits cleanly.
+func connectMaster(ctx context.Context, fl *pflag.FlagSet, maze string) (master string, interrupted bool, err error) {
+	if fl.Changed("maze") {
+		if _, err := sim.LoadMaze(maze); err != nil {
+			return "", false, usagef("--maze: %v", err)
+		}
+	}
+	if master, err = robot.MasterFromEnv(); err != nil {
+		return "", false, err
+	}
+	if err := robot.WaitMaster(ctx, master, slog.Default()); err != nil {
+		if ctx.Err() != nil {
+			return "", true, nil
+		}
+		return "", false, err
+	}
+	return master, false, nil
 }

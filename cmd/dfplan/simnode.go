@@ -90,22 +90,11 @@ func runSimnode(ctx context.Context, fl *pflag.FlagSet, f *simnodeFlags, args []
 	if f.cmdTimeout <= 0 {
 		return usagef("--cmd-timeout %v: want > 0", f.cmdTimeout)
 	}
-	if fl.Changed("maze") {
-		if _, err := sim.LoadMaze(f.maze); err != nil {
-			return usagef("--maze: %v", err)
-		}
-	}
-	master, err := robot.MasterFromEnv()
-	if err != nil {
+	master, interrupted, err := connectMaster(ctx, fl, f.maze)
+	if err != nil || interrupted {
 		return err
 	}
 	log := slog.Default()
-	if err := robot.WaitMaster(ctx, master, log); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
 	p, err := robot.ReadParams(master, ns, name)
 	if err != nil {
 		return err
