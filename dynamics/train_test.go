@@ -179,6 +179,15 @@ func TestTrainLowersLoss(t *testing.T) {
 	if m.Builds() == 0 {
 		t.Error("no graphs built")
 	}
+	// On fresh data, the trained model must beat predicting the mean at
+	// low noise, where the noisy tokens carry most of the signal.
+	rec, err := EvalReconstruction(m, pointMassData(1000, 100, 99), []float64{0.1}, 64, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(rec[0].ModelMSE < 0.5*rec[0].MeanMSE) {
+		t.Errorf("reconstruction at 10%% noise: model MSE %.3f, mean predictor %.3f; want < half", rec[0].ModelMSE, rec[0].MeanMSE)
+	}
 }
 
 func TestTrainRejectsTooLittleData(t *testing.T) {

@@ -41,6 +41,11 @@ func TestModelInfoBadInput(t *testing.T) {
 		{"wrong format", []string{"info", write("zip.safetensors", []byte("PK\x03\x04not a model at all"))}, 1, "not a valid checkpoint"},
 		{"checksum mismatch", []string{"info", write("flip.safetensors", corrupt)}, 1, "checksum mismatch"},
 		{"no subcommand", []string{}, 2, "subcommand"},
+		{"eval without data", []string{"eval", good}, 2, "--data is required"},
+		{"eval bad noise", []string{"eval", good, "--data", "x.npz", "--noise", "1.5"}, 2, "--noise 1.5"},
+		{"eval zero windows", []string{"eval", good, "--data", "x.npz", "--windows", "0"}, 2, "--windows 0"},
+		{"eval missing data", []string{"eval", good, "--data", filepath.Join(dir, "none.npz")}, 1, "none.npz"},
+		{"eval corrupt model", []string{"eval", write("flip2.safetensors", corrupt), "--data", "x.npz"}, 1, "checksum mismatch"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -163,12 +163,11 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
 			if meta != nil && meta.Provenance.DataSHA256 != "" && meta.Provenance.DataSHA256 != sum {
 				return fmt.Errorf("--resume: %s was trained on data with SHA-256 %s, but --data %s has %s", out, meta.Provenance.DataSHA256, data, sum)
 			}
-			ds, err := d4rl.Read(data)
+			dd, err := readDataset(data)
 			if err != nil {
 				return err
 			}
-			dd := &dynamics.Dataset{N: ds.N, ObsDim: ds.ObsDim, ActDim: ds.ActDim,
-				Observations: ds.Observations, Actions: ds.Actions, Terminals: ds.Terminals, Timeouts: ds.Timeouts}
+			ds := dd
 			if ds.ObsDim != cfg.ObsDim || ds.ActDim != cfg.ActDim {
 				return fmt.Errorf("--data %s: observations have %d and actions %d columns, the model config wants obs_dim %d and act_dim %d",
 					data, ds.ObsDim, ds.ActDim, cfg.ObsDim, cfg.ActDim)
@@ -333,3 +332,13 @@ func (r *trainReporter) update(p dynamics.Progress) {
 }
 
 func (r *trainReporter) done() { r.p.Done() }
+
+// readDataset reads a D4RL-schema .npz as training data.
+func readDataset(path string) (*dynamics.Dataset, error) {
+	ds, err := d4rl.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	return &dynamics.Dataset{N: ds.N, ObsDim: ds.ObsDim, ActDim: ds.ActDim,
+		Observations: ds.Observations, Actions: ds.Actions, Terminals: ds.Terminals, Timeouts: ds.Timeouts}, nil
+}
