@@ -1,0 +1,48 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/dfplan/dfplan/dynamics"
+)
+
+// BenchmarkPlan times one plan at the default model size (untrained weights
+// cost the same) for one robot and for a batch of episodes, with plain
+// guidance and with 4 Monte Carlo samples.
+//
+//	go test -run XXX -bench Plan ./planner
+func BenchmarkPlan(b *testing.B) {
+	c := dynamics.DefaultConfig()
+	norm := dynamics.IdentityNormalization(c.FrameDim())
+	m, err := dynamics.New(c, norm, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct{ batch, horizon, steps, mcg int }{
+		{1, 15, 5, 1}, {1, 30, 10, 1}, {1, 30, 10, 4}, {32, 30, 10, 1}, {32, 30, 10, 4},
+	} {
+		b.Run(fmt.Sprintf("B=%d/H=%d/S=%d/N=%d", bc.batch, bc.horizon, bc.steps, bc.mcg), func(b *testing.B) {
+			p, err := New(m, Config{HorizonTokens: bc.horizon, SamplingSteps: bc.steps, GuidanceScale: 1, MCGSamples: bc.mcg})
+			if err != nil {
+				b.Fatal(err)
+			}
+			obs := make([][]float64, bc.batch)
+			goals := make([][]float64, bc.batch)
+			for i := range obs {
+				obs[i], goals[i] = []float64{1, 1, 0, 0}, []float64{3, 3}
+			}
+			if _, err := p.PlanBatch(context.Background(), obs, goals); err != nil { // build graphs
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := p.PlanBatch(context.Background(), obs, goals); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*bc.batch)/b.Elapsed().Seconds(), "plans/s")
+		})
+	}
+}
