@@ -23,7 +23,8 @@ func (k passKind) String() string {
 type graphKey struct {
 	b, h  int
 	kind  passKind
-	shard int // training shards of equal size run concurrently, so each has its own graph
+	shard int  // training shards of equal size run concurrently, so each has its own graph
+	z0    bool // the GRU starts from a given latent instead of the encoder
 }
 
 // input is a graph leaf whose value is a Go-owned array refilled before
@@ -43,7 +44,9 @@ type graph struct {
 	g    *G.ExprGraph
 	vm   G.VM
 
-	obs0     *input   // B × ObsDim
+	obs0     *input   // B × ObsDim (encoder graphs)
+	z0       *input   // B × ZDim (graphs that start from a given latent)
+	zs       G.Nodes  // H latents, B × ZDim each
 	tokens   []*input // H inputs of B × (TokenDim + EmbedDim): noisy token, then embed(k)
 	upstream *input   // H·B × TokenDim (passVJP)
 	target   *input   // H·B × TokenDim (passTrain)
@@ -57,14 +60,14 @@ type graph struct {
 	td, e int
 }
 
-// graph returns the cached graph for (B, H, kind, shard), compiling it on
-// first use. The caller holds m.mu.
-func (m *Model) graph(b, h int, kind passKind, shard int) (*graph, error) {
-	key := graphKey{b, h, kind, shard}
+// graph returns the cached graph for (B, H, kind, shard, z0), compiling it
+// on first use. The caller holds m.mu.
+func (m *Model) graph(b, h int, kind passKind, shard int, z0 bool) (*graph, error) {
+	key := graphKey{b, h, kind, shard, z0}
 	if g, ok := m.graphs[key]; ok {
 		return g, nil
 	}
-	g, err := m.buildGraph(b, h, kind)
+	g, err := m.buildGraph(b, h, kind, z0)
 	if err != nil {
 		return nil, fmt.Errorf("dynamics: build %s graph B=%d H=%d: %w", kind, b, h, err)
 	}
@@ -80,7 +83,7 @@ func newInput(g *G.ExprGraph, name string, rows, cols int) *input {
 	return &input{node: n, data: data, dense: d}
 }
 
-func (m *Model) buildGraph(B, H int, kind passKind) (gr *graph, err error) {
+func (m *Model) buildGraph(B, H int, kind passKind, z0in bool) (gr *graph, err error) {
 	// Graph construction only fails on a programming error (shape
 	// mismatch); G.Must panics with it and we turn it back into an error.
 	defer func() {
@@ -118,9 +121,16 @@ func (m *Model) buildGraph(B, H int, kind passKind) (gr *graph, err error) {
 		return h
 	}
 
-	// z_0 = tanh(Encoder(o_0)): inside the GRU's state range (−1, 1).
-	gr.obs0 = newInput(g, "obs0", B, c.ObsDim)
-	z := G.Must(G.Tanh(lin(silu(lin(silu(lin(gr.obs0.node, "encoder.0")), "encoder.1")), "encoder.2")))
+	// z_0 = tanh(Encoder(o_0)): inside the GRU's state range (−1, 1); or a
+	// latent carried over from an earlier pass over the preceding tokens.
+	var z *G.Node
+	if z0in {
+		gr.z0 = newInput(g, "z0", B, c.ZDim)
+		z = gr.z0.node
+	} else {
+		gr.obs0 = newInput(g, "obs0", B, c.ObsDim)
+		z = G.Must(G.Tanh(lin(silu(lin(silu(lin(gr.obs0.node, "encoder.0")), "encoder.1")), "encoder.2")))
+	}
 
 	zs := make(G.Nodes, 0, H)
 	for t := range H {
@@ -140,6 +150,7 @@ func (m *Model) buildGraph(B, H int, kind passKind) (gr *graph, err error) {
 		z = G.Must(G.Add(n, G.Must(G.HadamardProd(s, G.Must(G.Sub(z, n))))))
 		zs = append(zs, z)
 	}
+	gr.zs = zs
 	all := zs[0]
 	if H > 1 {
 		all = G.Must(G.Concat(0, zs...))
@@ -174,10 +185,15 @@ func (m *Model) buildGraph(B, H int, kind passKind) (gr *graph, err error) {
 	return gr, nil
 }
 
-// feed copies the encoder input and the batch-major tokens and their noise
-// embeddings into the graph's time-major inputs.
-func (gr *graph) feed(m *Model, obs0, x []float32, k []int) {
-	copy(gr.obs0.data, obs0)
+// feed copies the encoder input (or the starting latent) and the
+// batch-major tokens and their noise embeddings into the graph's time-major
+// inputs.
+func (gr *graph) feed(m *Model, obs0, z0, x []float32, k []int) {
+	if gr.z0 != nil {
+		copy(gr.z0.data, z0)
+	} else {
+		copy(gr.obs0.data, obs0)
+	}
 	td, e, row := gr.td, gr.e, gr.td+gr.e
 	for t, in := range gr.tokens {
 		for b := range gr.b {
@@ -241,6 +257,18 @@ func (gr *graph) readGradX(dst []float32) {
 		for b := range gr.b {
 			i := b*gr.h + t
 			copy(dst[i*td:(i+1)*td], src[b*row:b*row+td])
+		}
+	}
+}
+
+// readZ copies the latent after every token into dst, batch-major
+// (B×H×ZDim).
+func (gr *graph) readZ(dst []float32, zd int) {
+	for t, zn := range gr.zs {
+		src := valueData(zn)
+		for b := range gr.b {
+			i := b*gr.h + t
+			copy(dst[i*zd:(i+1)*zd], src[b*zd:(b+1)*zd])
 		}
 	}
 }

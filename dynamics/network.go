@@ -204,6 +204,11 @@ type Input struct {
 	B, H int // batch (sequences) and tokens per sequence
 	// Obs0 is B×ObsDim, the normalized current observation of each sequence.
 	Obs0 []float32
+	// Z0, if not nil, is B×ZDim: the GRU starts from these latents instead
+	// of the encoder's (Obs0 is then ignored). Feeding Output.Z of token
+	// t0−1 with tokens t0.. of the same sequences reproduces that earlier
+	// pass's outputs for them, without recomputing tokens < t0.
+	Z0 []float32
 	// X is B×H×TokenDim noisy tokens, batch-major (b, then t, then feature).
 	X []float32
 	// K is B×H noise levels in 0..T.
@@ -217,6 +222,7 @@ type Input struct {
 type Output struct {
 	X0    []float32 // B×H×TokenDim predicted clean tokens
 	GradX []float32 // B×H×TokenDim vector–Jacobian product, when GradX0 was given
+	Z     []float32 // B×H×ZDim latent after each token
 }
 
 // ErrInput marks a malformed Input.
@@ -228,7 +234,11 @@ func (m *Model) checkInput(in *Input) error {
 		return fmt.Errorf("%w: B = %d, H = %d, want both ≥ 1", ErrInput, in.B, in.H)
 	}
 	td := c.TokenDim()
-	if len(in.Obs0) != in.B*c.ObsDim {
+	if in.Z0 != nil {
+		if len(in.Z0) != in.B*c.ZDim {
+			return fmt.Errorf("%w: len(Z0) = %d, want B×ZDim = %d", ErrInput, len(in.Z0), in.B*c.ZDim)
+		}
+	} else if len(in.Obs0) != in.B*c.ObsDim {
 		return fmt.Errorf("%w: len(Obs0) = %d, want B×ObsDim = %d", ErrInput, len(in.Obs0), in.B*c.ObsDim)
 	}
 	if len(in.X) != in.B*in.H*td {
@@ -262,19 +272,20 @@ func (m *Model) Predict(in *Input) (*Output, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	g, err := m.graph(in.B, in.H, kind, 0)
+	g, err := m.graph(in.B, in.H, kind, 0, in.Z0 != nil)
 	if err != nil {
 		return nil, err
 	}
-	g.feed(m, in.Obs0, in.X, in.K)
+	g.feed(m, in.Obs0, in.Z0, in.X, in.K)
 	if kind == passVJP {
 		g.feedTokens(g.upstream.data, in.GradX0, 0)
 	}
 	if err := g.run(); err != nil {
 		return nil, fmt.Errorf("dynamics: predict: %w", err)
 	}
-	out := &Output{X0: make([]float32, len(in.X))}
+	out := &Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*in.H*m.cfg.ZDim)}
 	g.readX0(out.X0)
+	g.readZ(out.Z, m.cfg.ZDim)
 	if kind == passVJP {
 		out.GradX = make([]float32, len(in.X))
 		g.readGradX(out.GradX)

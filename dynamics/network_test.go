@@ -213,3 +213,57 @@ func TestPredictRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// Starting from the latent a previous pass reached after token t0−1 must
+// reproduce that pass for tokens t0.. exactly: x̂0, latents and the
+// vector–Jacobian product with respect to those tokens.
+func TestPredictFromCarriedLatent(t *testing.T) {
+	c := tinyConfig()
+	m := newTestModel(t, c)
+	const B, H, t0 = 2, 5, 2
+	r := rand.New(rand.NewPCG(3, 4))
+	full := randomInput(c, B, H, r)
+	full.GradX0 = make([]float32, len(full.X))
+	for i := range full.GradX0 {
+		full.GradX0[i] = float32(r.NormFloat64())
+	}
+	want, err := m.Predict(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	td, zd, h := c.TokenDim(), c.ZDim, H-t0
+	tail := &Input{B: B, H: h, Z0: make([]float32, B*zd), X: make([]float32, B*h*td), K: make([]int, B*h), GradX0: make([]float32, B*h*td)}
+	for b := range B {
+		copy(tail.Z0[b*zd:(b+1)*zd], want.Z[(b*H+t0-1)*zd:(b*H+t0)*zd])
+		copy(tail.X[b*h*td:(b+1)*h*td], full.X[(b*H+t0)*td:(b+1)*H*td])
+		copy(tail.GradX0[b*h*td:(b+1)*h*td], full.GradX0[(b*H+t0)*td:(b+1)*H*td])
+		copy(tail.K[b*h:(b+1)*h], full.K[b*H+t0:(b+1)*H])
+	}
+	got, err := m.Predict(tail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Same arithmetic on the same rows: agreement to float32 rounding.
+	const tol = 1e-5
+	for b := range B {
+		for i := range h * td {
+			w, g := want.X0[(b*H+t0)*td+i], got.X0[b*h*td+i]
+			if math.Abs(float64(w-g)) > tol {
+				t.Fatalf("x̂0 seq %d elem %d: carried %g, full %g", b, i, g, w)
+			}
+			w, g = want.GradX[(b*H+t0)*td+i], got.GradX[b*h*td+i]
+			if math.Abs(float64(w-g)) > tol {
+				t.Fatalf("grad seq %d elem %d: carried %g, full %g", b, i, g, w)
+			}
+		}
+		for i := range h * zd {
+			w, g := want.Z[(b*H+t0)*zd+i], got.Z[b*h*zd+i]
+			if math.Abs(float64(w-g)) > tol {
+				t.Fatalf("z seq %d elem %d: carried %g, full %g", b, i, g, w)
+			}
+		}
+	}
+	if _, err := m.Predict(&Input{B: 1, H: 1, Z0: make([]float32, 3), X: make([]float32, td), K: []int{0}}); err == nil {
+		t.Error("short Z0: want error")
+	}
+}

@@ -531,12 +531,12 @@ func (t *Trainer) TrainStep() (float64, error) {
 	shards := make([]shard, S)
 	for s := range S {
 		lo, hi := s*B/S, (s+1)*B/S
-		g, err := m.graph(hi-lo, H, passTrain, s)
+		g, err := m.graph(hi-lo, H, passTrain, s, false)
 		if err != nil {
 			return 0, err
 		}
 		shards[s].g = g
-		g.feed(m, obs0[lo*od:hi*od], x[lo*H*td:hi*H*td], k[lo*H:hi*H])
+		g.feed(m, obs0[lo*od:hi*od], nil, x[lo*H*td:hi*H*td], k[lo*H:hi*H])
 		g.feedTokens(g.target.data, x0[lo*H*td:hi*H*td], 0)
 		g.feedTokens(g.weight.data, w[lo*H*td:hi*H*td], 0)
 	}

@@ -9,10 +9,11 @@ import (
 // emits them: B sequences × H tokens × FrameStack frames × FrameDim features,
 // normalized.
 type Objective interface {
-	// ValueGrad returns J for each of the b sequences of x0 (h tokens each)
-	// and writes ∂J/∂x0, multiplied by scale, into grad (same layout as x0;
-	// grad is overwritten). goals[i] is the goal of sequence i.
-	ValueGrad(x0 []float32, b, h int, goals [][]float64, scale float64, grad []float32) []float64
+	// ValueGrad returns J for each of the b sequences of x0 (h tokens each,
+	// the plan's tokens offset, offset+1, …) and writes ∂J/∂x0, multiplied
+	// by scale, into grad (same layout as x0; grad is overwritten). goals[i]
+	// is the goal of sequence i.
+	ValueGrad(x0 []float32, b, h, offset int, goals [][]float64, scale float64, grad []float32) []float64
 }
 
 // GoalReaching is the goal-reaching objective on the unnormalized positions
@@ -55,7 +56,7 @@ func (g *GoalReaching) Validate() error {
 // ValueGrad implements Objective.
 //
 //	∂J/∂x_f = −γ^f · Std ⊙ (pos_f − goal) / ‖pos_f − goal‖
-func (g *GoalReaching) ValueGrad(x0 []float32, b, h int, goals [][]float64, scale float64, grad []float32) []float64 {
+func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals [][]float64, scale float64, grad []float32) []float64 {
 	clear(grad)
 	gamma := g.Discount
 	if gamma == 0 {
@@ -64,8 +65,9 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h int, goals [][]float64, scal
 	frames := h * g.FrameStack
 	values := make([]float64, b)
 	ix, iy := g.PosIndex[0], g.PosIndex[1]
+	w0 := math.Pow(gamma, float64(offset*g.FrameStack))
 	for s := 0; s < b; s++ {
-		w := 1.0
+		w := w0
 		for f := 0; f < frames; f++ {
 			off := (s*frames + f) * g.FrameDim
 			dx := float64(x0[off+ix])*g.Std[0] + g.Mean[0] - goals[s][0]

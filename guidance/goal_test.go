@@ -28,9 +28,9 @@ func TestGoalReachingGradientMatchesFiniteDifferences(t *testing.T) {
 	}
 	goals := [][]float64{{1, 1}, {5, 2}}
 	grad := make([]float32, len(x0))
-	g.ValueGrad(x0, b, h, goals, 1, grad)
+	g.ValueGrad(x0, b, h, 0, goals, 1, grad)
 	sum := func() float64 {
-		v := g.ValueGrad(x0, b, h, goals, 1, make([]float32, len(x0)))
+		v := g.ValueGrad(x0, b, h, 0, goals, 1, make([]float32, len(x0)))
 		return v[0] + v[1]
 	}
 	const eps = 1e-2
@@ -56,7 +56,7 @@ func TestGoalReachingValueIsZeroAtGoal(t *testing.T) {
 		x0[f*g.FrameDim] = float32((1 - g.Mean[0]) / g.Std[0])
 		x0[f*g.FrameDim+1] = float32((1 - g.Mean[1]) / g.Std[1])
 	}
-	v := g.ValueGrad(x0, 1, 2, [][]float64{{1, 1}}, 1, make([]float32, len(x0)))
+	v := g.ValueGrad(x0, 1, 2, 0, [][]float64{{1, 1}}, 1, make([]float32, len(x0)))
 	if math.Abs(v[0]) > 1e-5 {
 		t.Fatalf("J at goal = %g, want 0", v[0])
 	}

@@ -47,6 +47,13 @@ type Step struct {
 	B, H, TokenDim, ObsDim int
 	// Obs0 holds the B normalized current observations.
 	Obs0 []float32
+	// Z0, if not nil, holds B latents (ZDim each) to start the network from
+	// instead of encoding Obs0: the latents after the plan's tokens before
+	// Offset, which are unchanged since they were computed.
+	Z0   []float32
+	ZDim int
+	// Offset is the index within the plan of X's first token.
+	Offset int
 	// X holds the B×H×TokenDim noisy tokens of the plans.
 	X []float32
 	// K holds the B×H diffusion noise levels of X.
@@ -72,8 +79,12 @@ type Result struct {
 	// Grad is Scale·∇_X J averaged over samples (B×H×TokenDim); nil when
 	// Scale is 0.
 	Grad []float32
-	// Value is J of each plan's prediction, averaged over samples.
+	// Value is J of each plan's prediction (over tokens Offset…), averaged
+	// over samples.
 	Value []float64
+	// Z holds the latents after each token of the plan itself
+	// (B×H×ZDim), to start later passes from.
+	Z []float32
 }
 
 // Estimate predicts the clean plan and, when s.Scale ≠ 0, the Monte Carlo
@@ -100,12 +111,18 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 		X:    make([]float32, bn*tokLen),
 		K:    make([]int, bn*s.H),
 	}
+	if s.Z0 != nil {
+		in.Z0 = make([]float32, bn*s.ZDim)
+	}
 	sched := mc.Model.Schedule()
 	// Sequence b·n + r is sample r of plan b.
 	for b := 0; b < s.B; b++ {
 		for r := 0; r < n; r++ {
 			seq := b*n + r
 			copy(in.Obs0[seq*s.ObsDim:(seq+1)*s.ObsDim], s.Obs0[b*s.ObsDim:(b+1)*s.ObsDim])
+			if s.Z0 != nil {
+				copy(in.Z0[seq*s.ZDim:(seq+1)*s.ZDim], s.Z0[b*s.ZDim:(b+1)*s.ZDim])
+			}
 			copy(in.K[seq*s.H:(seq+1)*s.H], s.K[b*s.H:(b+1)*s.H])
 			dst := in.X[seq*tokLen : (seq+1)*tokLen]
 			copy(dst, s.X[b*tokLen:(b+1)*tokLen])
@@ -142,14 +159,17 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 		return nil, fmt.Errorf("monte carlo guidance: predict: %w", err)
 	}
 	res := &Result{X0: make([]float32, s.B*tokLen), Value: make([]float64, s.B)}
+	zLen := len(out.Z) / bn
+	res.Z = make([]float32, s.B*zLen)
 	for b := 0; b < s.B; b++ {
 		copy(res.X0[b*tokLen:(b+1)*tokLen], out.X0[b*n*tokLen:(b*n+1)*tokLen])
+		copy(res.Z[b*zLen:(b+1)*zLen], out.Z[b*n*zLen:(b*n+1)*zLen])
 	}
 	if s.Scale == 0 {
 		return res, nil
 	}
 	in.GradX0 = make([]float32, len(in.X))
-	values := mc.Objective.ValueGrad(out.X0, bn, s.H, goals, s.Scale/float64(n), in.GradX0)
+	values := mc.Objective.ValueGrad(out.X0, bn, s.H, s.Offset, goals, s.Scale/float64(n), in.GradX0)
 	back, err := mc.Model.Predict(in)
 	if err != nil {
 		return nil, fmt.Errorf("monte carlo guidance: gradient: %w", err)

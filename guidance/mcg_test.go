@@ -106,7 +106,7 @@ func TestMCGOneSampleEqualsPlainGuidance(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.GradX0 = make([]float32, len(s.X))
-	obj.ValueGrad(out.X0, s.B, s.H, s.Goals, 1, in.GradX0)
+	obj.ValueGrad(out.X0, s.B, s.H, 0, s.Goals, 1, in.GradX0)
 	plain, err := m.Predict(in)
 	if err != nil {
 		t.Fatal(err)

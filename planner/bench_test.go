@@ -20,14 +20,23 @@ func BenchmarkPlan(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, bc := range []struct{ batch, horizon, steps, mcg int }{
-		{1, 15, 5, 1}, {1, 30, 10, 1}, {1, 30, 10, 4}, {32, 30, 10, 1}, {32, 30, 10, 4},
+	for _, bc := range []struct {
+		batch, horizon, steps, mcg int
+		recompute                  bool
+	}{
+		{1, 15, 5, 1, false}, {1, 30, 10, 1, false}, {1, 30, 10, 4, false}, {8, 30, 10, 4, false}, {8, 30, 10, 4, true},
+		{32, 30, 10, 1, false}, {32, 30, 10, 4, false},
 	} {
-		b.Run(fmt.Sprintf("B=%d/H=%d/S=%d/N=%d", bc.batch, bc.horizon, bc.steps, bc.mcg), func(b *testing.B) {
+		name := fmt.Sprintf("B=%d/H=%d/S=%d/N=%d", bc.batch, bc.horizon, bc.steps, bc.mcg)
+		if bc.recompute {
+			name += "/recompute"
+		}
+		b.Run(name, func(b *testing.B) {
 			p, err := New(m, Config{HorizonTokens: bc.horizon, SamplingSteps: bc.steps, GuidanceScale: 1, MCGSamples: bc.mcg})
 			if err != nil {
 				b.Fatal(err)
 			}
+			p.recompute = bc.recompute
 			obs := make([][]float64, bc.batch)
 			goals := make([][]float64, bc.batch)
 			for i := range obs {

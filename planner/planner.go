@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"github.com/dfplan/dfplan/dynamics"
@@ -112,6 +113,9 @@ type Planner struct {
 
 	mu  sync.Mutex
 	rng *rand.Rand
+
+	// recompute disables carrying latents over unchanged tokens (tests).
+	recompute bool
 }
 
 // New returns a planner for model. Zero fields of conf take their defaults.
@@ -199,9 +203,13 @@ func (p *Planner) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*Pla
 //     network pass), and with guidance the Monte Carlo gradient ∇_x J;
 //  2. move each token whose level drops, K[m][t] → K[m+1][t], by one DDIM
 //     step, shifted by the guidance gradient; other tokens keep their value.
+//
+// The network is causal, so tokens before the first one that changed since
+// the previous pass would give the same outputs again: each pass starts
+// from the latent carried after them (token t0 − 1) instead.
 func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32, error) {
 	b, h := len(obs), p.conf.HorizonTokens
-	d := p.mconf.TokenDim()
+	d, zd := p.mconf.TokenDim(), p.mconf.ZDim
 	sched := p.model.Schedule()
 	S := p.conf.SamplingSteps
 	level := func(l int) int { return l * sched.T() / S } // sampling step → diffusion step
@@ -215,37 +223,71 @@ func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32
 	for i := range x {
 		x[i] = float32(p.rng.NormFloat64())
 	}
-	k := make([]int, b*h)
-	future := make([]bool, h)
-	var x0prev []float32
+	x0 := make([]float32, b*h*d)   // latest x̂0 of every token
+	grad := make([]float32, b*h*d) // latest guidance gradient
+	z := make([]float32, b*h*zd)   // latest latent after every token
+	dirty := make([]bool, h)       // token changed since its last pass
+	for t := range dirty {
+		dirty[t] = true
+	}
 	for m := 0; m+1 < len(p.matrix); m++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("plan: sampling row %d of %d: %w", m, len(p.matrix)-1, err)
 		}
 		cur, next := p.matrix[m], p.matrix[m+1]
-		for t := 0; t < h; t++ {
-			future[t] = cur[t] > 0 && next[t] == cur[t]
-			for i := 0; i < b; i++ {
-				k[i*h+t] = level(cur[t])
+		t0 := slices.Index(dirty, true)
+		if p.recompute {
+			t0 = 0
+		}
+		if t0 < 0 { // nothing changed: nothing to predict (never with a valid K)
+			t0 = h
+		}
+		if t0 < h {
+			// 1. Predict x̂0 and the guidance gradient averaged over futures,
+			//    for tokens t0…H−1.
+			hh := h - t0
+			step := &guidance.Step{
+				B: b, H: hh, TokenDim: d, ObsDim: p.mconf.ObsDim, ZDim: zd, Offset: t0,
+				Obs0: obs0, X: sliceTokens(x, b, h, t0, d), K: make([]int, b*hh), Future: make([]bool, hh),
+				X0Prev: sliceTokens(x0, b, h, t0, d), Goals: goals, Scale: p.conf.GuidanceScale, Rand: p.rng,
+			}
+			if m == 0 {
+				step.X0Prev = nil // no estimate yet: futures are drawn as pure noise
+			}
+			if t0 > 0 {
+				step.Z0 = make([]float32, b*zd)
+				for i := 0; i < b; i++ {
+					copy(step.Z0[i*zd:(i+1)*zd], z[(i*h+t0-1)*zd:(i*h+t0)*zd])
+				}
+			}
+			for t := t0; t < h; t++ {
+				step.Future[t-t0] = cur[t] > 0 && next[t] == cur[t]
+				for i := 0; i < b; i++ {
+					step.K[i*hh+t-t0] = level(cur[t])
+				}
+			}
+			est, err := p.mcg.Estimate(step)
+			if err != nil {
+				return nil, fmt.Errorf("plan: sampling row %d: %w", m, err)
+			}
+			putTokens(x0, est.X0, b, h, t0, d)
+			putTokens(z, est.Z, b, h, t0, zd)
+			if est.Grad != nil {
+				putTokens(grad, est.Grad, b, h, t0, d)
+			}
+			for t := t0; t < h; t++ {
+				dirty[t] = false
 			}
 		}
-		// 1. Predict x̂0 and the guidance gradient averaged over futures.
-		est, err := p.mcg.Estimate(&guidance.Step{
-			B: b, H: h, TokenDim: d, ObsDim: p.mconf.ObsDim,
-			Obs0: obs0, X: x, K: k, Future: future, X0Prev: x0prev,
-			Goals: goals, Scale: p.conf.GuidanceScale, Rand: p.rng,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("plan: sampling row %d: %w", m, err)
-		}
-		x0prev = est.X0
 		// 2. Per-token DDIM step with the guidance shift
 		//      x_{k'} = DDIM(x_k, x̂0) + s·√(1−ᾱ_k)·(√(1−ᾱ_k) − √(1−ᾱ_{k'}−σ²))·∇_x J
 		//    (the reference planner's guidance constant; s is folded into ∇J).
+		guided := p.conf.GuidanceScale != 0
 		for t := 0; t < h; t++ {
 			if next[t] == cur[t] {
 				continue
 			}
+			dirty[t] = true
 			kc, kn := level(cur[t]), level(next[t])
 			ab, abn := sched.AlphaBar(kc), sched.AlphaBar(kn)
 			sigma := p.conf.Eta * math.Sqrt((1-ab/abn)*(1-abn)/(1-ab))
@@ -256,9 +298,9 @@ func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32
 					if sigma > 0 {
 						noise = p.rng.NormFloat64()
 					}
-					v := sched.DDIMStep(float64(x[j]), float64(est.X0[j]), noise, kc, kn, p.conf.Eta)
-					if est.Grad != nil {
-						v += gconst * float64(est.Grad[j])
+					v := sched.DDIMStep(float64(x[j]), float64(x0[j]), noise, kc, kn, p.conf.Eta)
+					if guided {
+						v += gconst * float64(grad[j])
 					}
 					x[j] = float32(v)
 				}
@@ -266,6 +308,25 @@ func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32
 		}
 	}
 	return x, nil
+}
+
+// sliceTokens copies tokens t0…H−1 of each of b sequences (H tokens of
+// width w each) into a new b × (H−t0) × w array.
+func sliceTokens(all []float32, b, h, t0, w int) []float32 {
+	hh := h - t0
+	out := make([]float32, b*hh*w)
+	for i := 0; i < b; i++ {
+		copy(out[i*hh*w:(i+1)*hh*w], all[(i*h+t0)*w:(i+1)*h*w])
+	}
+	return out
+}
+
+// putTokens writes a b × (H−t0) × w array back over tokens t0…H−1.
+func putTokens(all, part []float32, b, h, t0, w int) {
+	hh := h - t0
+	for i := 0; i < b; i++ {
+		copy(all[(i*h+t0)*w:(i+1)*h*w], part[i*hh*w:(i+1)*hh*w])
+	}
 }
 
 // decode unnormalizes clean tokens into per-frame plans, clipping actions

@@ -155,6 +155,49 @@ func TestPlannerRejectsBadInput(t *testing.T) {
 	}
 }
 
+// Carrying latents over unchanged tokens must not change the plan, and must
+// save work under the pyramid schedule.
+func TestCarriedLatentsGiveTheSamePlan(t *testing.T) {
+	c := dynamics.DefaultConfig()
+	c.FrameStack, c.ZDim, c.Hidden, c.Layers, c.EncoderHidden, c.EmbedDim, c.DiffusionSteps = 2, 8, 16, 1, 8, 8, 100
+	m, err := dynamics.New(c, dynamics.IdentityNormalization(c.FrameDim()), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func(recompute bool) *Plan {
+		p, err := New(m, Config{HorizonTokens: 5, SamplingSteps: 3, GuidanceScale: 1, MCGSamples: 2, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.recompute = recompute
+		pl, err := p.Plan(context.Background(), []float64{1, 1, 0, 0}, []float64{2, 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pl
+	}
+	a, b := plan(false), plan(true)
+	for f := range a.Observations {
+		for i := range a.Observations[f] {
+			if d := math.Abs(a.Observations[f][i] - b.Observations[f][i]); d > 1e-4 {
+				t.Fatalf("frame %d feature %d: carried %g, recomputed %g", f, i, a.Observations[f][i], b.Observations[f][i])
+			}
+		}
+	}
+	toyModel := toy(t)
+	p, err := New(toyModel, Config{HorizonTokens: 6, SamplingSteps: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Plan(context.Background(), []float64{1, 1, 0, 0}, []float64{2, 2}); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := SchedulingMatrix(Pyramid, 4, 6, 1)
+	if full := (len(k) - 1) * 6; toyModel.Tokens >= full {
+		t.Errorf("%d token predictions, no fewer than recomputing every row (%d)", toyModel.Tokens, full)
+	}
+}
+
 // The planner must run on the real network too, with MCG batching.
 func TestPlanWithNetwork(t *testing.T) {
 	c := dynamics.DefaultConfig()

@@ -17,8 +17,8 @@ type Model struct {
 	Conf  dynamics.Config
 	Norm  dynamics.Normalization
 	Sched *dynamics.Schedule
-	// Calls counts Predict calls.
-	Calls int
+	// Calls counts Predict calls; Tokens the tokens predicted.
+	Calls, Tokens int
 }
 
 // New returns a toy model with the given token layout and T noise levels.
@@ -45,13 +45,16 @@ func (m *Model) Normalization() dynamics.Normalization { return m.Norm }
 func (m *Model) Schedule() *dynamics.Schedule { return m.Sched }
 
 // Predict implements guidance.Denoiser: x̂0 = √ᾱ_k x_k, VJP = √ᾱ_k g.
+// Calls counts passes; Tokens counts the tokens they processed.
 func (m *Model) Predict(in *dynamics.Input) (*dynamics.Output, error) {
 	m.Calls++
+	m.Tokens += in.B * in.H
 	d := m.Conf.TokenDim()
 	if len(in.X) != in.B*in.H*d || len(in.K) != in.B*in.H {
 		return nil, fmt.Errorf("toy model: input sizes %d/%d for B=%d H=%d", len(in.X), len(in.K), in.B, in.H)
 	}
-	out := &dynamics.Output{X0: make([]float32, len(in.X))}
+	// Tokens are independent, so the latent carries nothing (zeros).
+	out := &dynamics.Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*in.H*m.Conf.ZDim)}
 	if in.GradX0 != nil {
 		out.GradX = make([]float32, len(in.X))
 	}
