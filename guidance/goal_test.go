@@ -77,3 +77,23 @@ func TestGoalReachingValidate(t *testing.T) {
 		}
 	}
 }
+
+// Scoring a plan in two parts, the second with its token offset, must add
+// up to scoring it whole: the discount counts frames from the plan's start.
+func TestGoalReachingOffsetSplitsThePlan(t *testing.T) {
+	g := testObjective()
+	const h, split = 5, 2
+	fd := g.FrameStack * g.FrameDim
+	rng := rand.New(rand.NewPCG(3, 4))
+	x0 := make([]float32, h*fd)
+	for i := range x0 {
+		x0[i] = float32(rng.NormFloat64())
+	}
+	goals := [][]float64{{2, 2}}
+	whole := g.ValueGrad(x0, 1, h, 0, goals, 1, make([]float32, len(x0)))[0]
+	head := g.ValueGrad(x0[:split*fd], 1, split, 0, goals, 1, make([]float32, split*fd))[0]
+	tail := g.ValueGrad(x0[split*fd:], 1, h-split, split, goals, 1, make([]float32, (h-split)*fd))[0]
+	if math.Abs(whole-(head+tail)) > 1e-9*math.Abs(whole) {
+		t.Fatalf("whole %g, head + tail %g", whole, head+tail)
+	}
+}
