@@ -11,9 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/dfplan/dfplan/sim"
 )
@@ -72,17 +70,9 @@ always give the same file.`,
 }
 
 func runGen(ctx context.Context, cmd *cobra.Command, cfg sim.GenConfig, out string) error {
-	errw := cmd.ErrOrStderr()
-	if f, ok := errw.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar := progressbar.NewOptions(cfg.Steps,
-			progressbar.OptionSetWriter(errw),
-			progressbar.OptionSetDescription("gen "+cfg.Maze.Name()),
-			progressbar.OptionShowCount(),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish())
-		cfg.Progress = func(done int) { bar.Set(done) }
-		defer bar.Finish()
-	}
+	bar := newProgress(cmd.ErrOrStderr(), "gen "+cfg.Maze.Name())
+	cfg.Progress = func(done int) { bar.Update(done, cfg.Steps) }
+	defer bar.Done()
 	start := time.Now()
 	d, err := sim.Generate(ctx, cfg)
 	if err != nil {
@@ -102,7 +92,7 @@ func runGen(ctx context.Context, cmd *cobra.Command, cfg sim.GenConfig, out stri
 			switches++
 		}
 	}
-	if cfg.Progress == nil {
+	if !bar.Terminal() {
 		slog.Info("gen done", "maze", cfg.Maze.Name(), "steps", d.N, "goal_switches", switches,
 			"out", out, "bytes", st.Size(), "elapsed", elapsed.Round(time.Millisecond))
 	}

@@ -61,6 +61,9 @@ func (p *progress) Describe(desc string) {
 	}
 }
 
+// Terminal reports whether the progress is drawn as a bar.
+func (p *progress) Terminal() bool { return p.bar != nil }
+
 // Done finishes the bar.
 func (p *progress) Done() {
 	if p.bar != nil {
