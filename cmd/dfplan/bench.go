@@ -26,10 +26,10 @@ func init() { subcommands = append(subcommands, newBenchCmd) }
 var benchPlanners = []string{"df", "df-nomcg", "fullseq", "mppi", "expert", "random"}
 
 type benchFlags struct {
-	maze, plannerName, task, model, jsonPath, plotPath string
-	episodes, steps, batch                             int
-	seed                                               int64
-	plan                                               planner.Config
+	maze, plannerName, task, model, jsonPath, plotPath, goal string
+	episodes, steps, batch                                   int
+	seed                                                     int64
+	plan                                                     planner.Config
 }
 
 func newBenchCmd() *cobra.Command {
@@ -64,6 +64,7 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
 	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(benchPlanners, ", ")+" or all")
 	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
+	fl.StringVar(&f.goal, "goal", "", `goal "x,y" in state coordinates for every episode, instead of the task's`)
 	fl.IntVar(&f.episodes, "episodes", 10, "number of episodes")
 	fl.Int64Var(&f.seed, "seed", 0, "seed for starts, goals and sampling noise")
 	fl.IntVar(&f.steps, "steps", 0, "steps per episode (0 = the maze's D4RL episode length; scores are only comparable at 0)")
@@ -123,6 +124,13 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if err != nil {
 		return usageError{fmt.Errorf("--maze: %w", err)}
 	}
+	goal, err := parsePoint("--goal", f.goal)
+	if err != nil {
+		return usageError{err}
+	}
+	if goal != nil && !maze.IsFree(*goal) {
+		return usagef("--goal %s: not in free space of maze %s (inside a wall or outside the map)", f.goal, maze.Name())
+	}
 	var model *dynamics.Model
 	needModel := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "df") || n == "fullseq" })
 	if needModel {
@@ -140,7 +148,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		bar := newProgress(cmd.ErrOrStderr(), fmt.Sprintf("%s on %s", name, maze.Name()))
 		res, err := bench.Run(ctx, bench.Config{
 			Maze: maze, Task: task, Episodes: f.episodes, Seed: f.seed, Steps: f.steps,
-			MaxBatch: f.batch, Progress: bar.Update,
+			MaxBatch: f.batch, Progress: bar.Update, Goal: goal,
 		}, p)
 		bar.Done()
 		if err != nil {

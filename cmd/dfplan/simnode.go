@@ -63,18 +63,19 @@ start; flags given on the command line override them.`,
 }
 
 // parseStart parses "x,y" into a point; "" means none.
-func parseStart(s string) (*r2.Point, error) {
+// parsePoint parses "x,y" given as the named input; "" is no point.
+func parsePoint(name, s string) (*r2.Point, error) {
 	if s == "" {
 		return nil, nil
 	}
 	xs, ys, ok := strings.Cut(s, ",")
 	if !ok {
-		return nil, fmt.Errorf("start %q: want x,y", s)
+		return nil, fmt.Errorf("%s %q: want x,y", name, s)
 	}
 	x, errx := strconv.ParseFloat(strings.TrimSpace(xs), 64)
 	y, erry := strconv.ParseFloat(strings.TrimSpace(ys), 64)
 	if errx != nil || erry != nil || math.IsNaN(x+y) || math.IsInf(x+y, 0) {
-		return nil, fmt.Errorf("start %q: want two finite numbers x,y", s)
+		return nil, fmt.Errorf("%s %q: want two finite numbers x,y", name, s)
 	}
 	return &r2.Point{X: x, Y: y}, nil
 }
@@ -84,7 +85,7 @@ func runSimnode(ctx context.Context, fl *pflag.FlagSet, f *simnodeFlags, args []
 	if err != nil {
 		return err
 	}
-	if _, err := parseStart(f.start); err != nil {
+	if _, err := parsePoint("start", f.start); err != nil {
 		return usagef("--%v", err)
 	}
 	if f.cmdTimeout <= 0 {
@@ -111,7 +112,7 @@ func runSimnode(ctx context.Context, fl *pflag.FlagSet, f *simnodeFlags, args []
 	if !fl.Changed("cmd-timeout") && p.CmdTimeout != 0 {
 		f.cmdTimeout = p.CmdTimeout
 	}
-	start, err := parseStart(f.start)
+	start, err := parsePoint("start", f.start)
 	if err != nil {
 		return fmt.Errorf("parameters of %s: %w", name, err)
 	}

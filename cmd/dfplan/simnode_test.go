@@ -30,13 +30,13 @@ func TestSimnodeUsageErrors(t *testing.T) {
 	}
 }
 
-func TestParseStart(t *testing.T) {
-	p, err := parseStart(" 3, 1.5")
+func TestParsePoint(t *testing.T) {
+	p, err := parsePoint("start", " 3, 1.5")
 	if err != nil || p == nil || p.X != 3 || p.Y != 1.5 {
-		t.Errorf("parseStart(\" 3, 1.5\") = %v, %v", p, err)
+		t.Errorf("parsePoint(\" 3, 1.5\") = %v, %v", p, err)
 	}
-	if p, err := parseStart(""); p != nil || err != nil {
-		t.Errorf("parseStart(\"\") = %v, %v; want none", p, err)
+	if p, err := parsePoint("start", ""); p != nil || err != nil {
+		t.Errorf("parsePoint(\"\") = %v, %v; want none", p, err)
 	}
 }
 

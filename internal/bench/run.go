@@ -41,6 +41,8 @@ type Config struct {
 	Steps int
 	// MaxBatch caps the episodes planned in one batched call; 0 = no cap.
 	MaxBatch int
+	// Goal, if set, replaces every episode's goal.
+	Goal *r2.Point
 	// Progress, if set, is called after every simulated step with the
 	// number of steps done and the total.
 	Progress func(done, total int)
@@ -96,6 +98,11 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				return nil, fmt.Errorf("bench: planner %s: %w", p.Name, err)
 			}
 			policies[e] = pol
+		}
+	}
+	if c.Goal != nil {
+		for e := range res.Specs {
+			res.Specs[e].Goal = *c.Goal
 		}
 	}
 	states := make([]sim.State, n)
