@@ -47,7 +47,7 @@ func (g *GoalReaching) Validate() error {
 		return fmt.Errorf("goal reaching: PosIndex %v outside a frame of %d features", g.PosIndex, g.FrameDim)
 	case !(g.Std[0] > 0 && g.Std[1] > 0):
 		return fmt.Errorf("goal reaching: Std %v, want positive", g.Std)
-	case g.Discount < 0 || g.Discount > 1:
+	case !(g.Discount >= 0 && g.Discount <= 1):
 		return fmt.Errorf("goal reaching: Discount %g, want in [0, 1]", g.Discount)
 	}
 	return nil

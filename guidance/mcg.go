@@ -50,7 +50,8 @@ type Step struct {
 	// Z0, if not nil, holds B latents (ZDim each) to start the network from
 	// instead of encoding Obs0: the latents after the plan's tokens before
 	// Offset, which are unchanged since they were computed.
-	Z0   []float32
+	Z0 []float32
+	// ZDim is the size of the model's latent.
 	ZDim int
 	// Offset is the index within the plan of X's first token.
 	Offset int
@@ -158,8 +159,12 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("monte carlo guidance: predict: %w", err)
 	}
+	if len(out.X0) != bn*tokLen || len(out.Z) != bn*s.H*s.ZDim {
+		return nil, fmt.Errorf("monte carlo guidance: model returned %d predictions and %d latent values, want %d and %d",
+			len(out.X0), len(out.Z), bn*tokLen, bn*s.H*s.ZDim)
+	}
 	res := &Result{X0: make([]float32, s.B*tokLen), Value: make([]float64, s.B)}
-	zLen := len(out.Z) / bn
+	zLen := s.H * s.ZDim
 	res.Z = make([]float32, s.B*zLen)
 	for b := 0; b < s.B; b++ {
 		copy(res.X0[b*tokLen:(b+1)*tokLen], out.X0[b*n*tokLen:(b*n+1)*tokLen])

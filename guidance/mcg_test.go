@@ -26,7 +26,7 @@ func tinyStep(m *dynamics.Model, b, h int, seed uint64) *Step {
 	c := m.Config()
 	r := rand.New(rand.NewPCG(seed, 1))
 	s := &Step{
-		B: b, H: h, TokenDim: c.TokenDim(), ObsDim: c.ObsDim,
+		B: b, H: h, TokenDim: c.TokenDim(), ObsDim: c.ObsDim, ZDim: c.ZDim,
 		Obs0: make([]float32, b*c.ObsDim), X: make([]float32, b*h*c.TokenDim()), K: make([]int, b*h),
 		Future: make([]bool, h), Scale: 1, Rand: r,
 	}
@@ -64,7 +64,7 @@ func TestGuidanceGradientMatchesFiniteDifferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := func() float64 {
-		r, err := mc.Estimate(&Step{B: s.B, H: s.H, TokenDim: s.TokenDim, ObsDim: s.ObsDim, Obs0: s.Obs0, X: s.X, K: s.K,
+		r, err := mc.Estimate(&Step{B: s.B, H: s.H, TokenDim: s.TokenDim, ObsDim: s.ObsDim, ZDim: s.ZDim, Obs0: s.Obs0, X: s.X, K: s.K,
 			Future: s.Future, Goals: s.Goals, Scale: 1, Rand: s.Rand})
 		if err != nil {
 			t.Fatal(err)

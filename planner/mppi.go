@@ -68,8 +68,8 @@ func NewMPPI(step StepFunc, c MPPIConfig) (*MPPI, error) {
 	switch {
 	case c.Samples < 1:
 		return nil, fmt.Errorf("mppi config: samples %d, want ≥ 1", c.Samples)
-	case c.Horizon < 1:
-		return nil, fmt.Errorf("mppi config: horizon %d, want ≥ 1", c.Horizon)
+	case c.Horizon < 2:
+		return nil, fmt.Errorf("mppi config: horizon %d, want ≥ 2", c.Horizon)
 	case c.Iterations < 1:
 		return nil, fmt.Errorf("mppi config: iterations %d, want ≥ 1", c.Iterations)
 	case !(c.NoiseStd > 0):

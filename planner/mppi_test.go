@@ -44,6 +44,7 @@ func TestMPPIRejectsBadConfig(t *testing.T) {
 	for name, c := range map[string]MPPIConfig{
 		"negative samples": {Samples: -1},
 		"negative horizon": {Horizon: -3},
+		"horizon of one":   {Horizon: 1},
 		"negative noise":   {NoiseStd: -1},
 	} {
 		if _, err := NewMPPI(pointMass, c); err == nil {

@@ -43,6 +43,12 @@ type Config struct {
 	Seed uint64 `json:"seed" yaml:"seed"`
 }
 
+// Upper bounds that keep a typo from allocating the machine away.
+const (
+	maxHorizonTokens = 1000
+	maxMCGSamples    = 256
+)
+
 // withDefaults fills zero fields with their defaults for model.
 func (c Config) withDefaults(mc dynamics.Config) Config {
 	if c.Schedule == "" {
@@ -85,8 +91,12 @@ func (c Config) validate(mc dynamics.Config) error {
 		return fmt.Errorf("planner config: guidance_scale %g, want ≥ 0", c.GuidanceScale)
 	case c.MCGSamples < 1:
 		return fmt.Errorf("planner config: mcg_samples %d, want ≥ 1", c.MCGSamples)
-	case c.Discount < 0 || c.Discount > 1:
+	case !(c.Discount >= 0 && c.Discount <= 1):
 		return fmt.Errorf("planner config: discount %g, want in [0, 1]", c.Discount)
+	case c.HorizonTokens > maxHorizonTokens:
+		return fmt.Errorf("planner config: horizon_tokens %d, want ≤ %d", c.HorizonTokens, maxHorizonTokens)
+	case c.MCGSamples > maxMCGSamples:
+		return fmt.Errorf("planner config: mcg_samples %d, want ≤ %d", c.MCGSamples, maxMCGSamples)
 	case mc.ObsDim < 2:
 		return fmt.Errorf("planner: model observations have %d features, need x and y", mc.ObsDim)
 	}
@@ -114,6 +124,8 @@ type Planner struct {
 	mu  sync.Mutex
 	rng *rand.Rand
 
+	// carryEvery is the granularity of the token offsets passes start at.
+	carryEvery int
 	// recompute disables carrying latents over unchanged tokens (tests).
 	recompute bool
 }
@@ -149,6 +161,8 @@ func New(model Model, conf Config) (*Planner, error) {
 		matrix: k,
 		mcg:    &guidance.MonteCarlo{Model: model, Objective: obj, Samples: conf.MCGSamples},
 		rng:    rand.New(rand.NewPCG(conf.Seed, 0x5eed)),
+		// At most 4 distinct start offsets (and so graph shapes) per pass kind.
+		carryEvery: max(1, (conf.HorizonTokens+3)/4),
 	}, nil
 }
 
@@ -236,11 +250,15 @@ func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32
 		}
 		cur, next := p.matrix[m], p.matrix[m+1]
 		t0 := slices.Index(dirty, true)
-		if p.recompute {
-			t0 = 0
-		}
 		if t0 < 0 { // nothing changed: nothing to predict (never with a valid K)
 			t0 = h
+		}
+		// Start passes only at a few token offsets: every offset is a
+		// separately compiled graph, and memory grows with their number.
+		// Restarting earlier than needed is exact, just less saving.
+		t0 = t0 / p.carryEvery * p.carryEvery
+		if p.recompute {
+			t0 = 0
 		}
 		if t0 < h {
 			// 1. Predict x̂0 and the guidance gradient averaged over futures,
@@ -281,7 +299,8 @@ func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32
 		}
 		// 2. Per-token DDIM step with the guidance shift
 		//      x_{k'} = DDIM(x_k, x̂0) + s·√(1−ᾱ_k)·(√(1−ᾱ_k) − √(1−ᾱ_{k'}−σ²))·∇_x J
-		//    (the reference planner's guidance constant; s is folded into ∇J).
+		//    (the reference planner's guidance constant, 0 on the final step
+		//    to clean as there; s is folded into ∇J).
 		guided := p.conf.GuidanceScale != 0
 		for t := 0; t < h; t++ {
 			if next[t] == cur[t] {
@@ -292,6 +311,9 @@ func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32
 			ab, abn := sched.AlphaBar(kc), sched.AlphaBar(kn)
 			sigma := p.conf.Eta * math.Sqrt((1-ab/abn)*(1-abn)/(1-ab))
 			gconst := math.Sqrt(1-ab) * (math.Sqrt(1-ab) - math.Sqrt(math.Max(1-abn-sigma*sigma, 0)))
+			if kn == 0 {
+				gconst = 0
+			}
 			for i := 0; i < b; i++ {
 				for j := (i*h + t) * d; j < (i*h+t+1)*d; j++ {
 					noise := 0.0

@@ -133,6 +133,9 @@ func TestPlannerRejectsBadInput(t *testing.T) {
 		"too many sampling steps":  {SamplingSteps: 1000},
 		"unknown schedule":         {Schedule: "zigzag"},
 		"eta above one":            {Eta: 2},
+		"NaN discount":             {Discount: math.NaN()},
+		"huge horizon":             {HorizonTokens: 100000},
+		"huge mcg samples":         {MCGSamples: 100000},
 	}
 	for name, c := range bad {
 		if _, err := New(toy(t), c); err == nil {

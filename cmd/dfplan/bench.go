@@ -74,9 +74,9 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
 	fl.StringVar(&f.plan.Schedule, "schedule", "", "override the df planners' scheduling matrix (pyramid, full_sequence, autoregressive)")
 	fl.IntVar(&f.plan.SamplingSteps, "sampling-steps", 10, "DDIM steps from noise to clean per token")
-	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", 0, "tokens planned (0 = the default for the model)")
+	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", 0, "tokens planned (0 = 30)")
 	fl.IntVar(&f.plan.OpenLoop, "open-loop", 0, "planned frames executed before replanning (0 = one token)")
-	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", 1, "pyramid uncertainty scale u")
+	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", 1, "pyramid uncertainty scale u (> 0; 0 means 1)")
 	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", defaultGuidanceScale, "goal guidance scale")
 	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", defaultMCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
 	fl.Float64Var(&f.plan.Eta, "eta", 0, "DDIM eta (0 = deterministic)")
@@ -97,8 +97,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(benchPlanners, ", "))
 	}
 	switch {
-	case f.episodes < 1:
-		return usagef("--episodes %d: want ≥ 1", f.episodes)
+	case f.episodes < 1 || f.episodes > 100000:
+		return usagef("--episodes %d: want 1 to 100000", f.episodes)
 	case f.steps < 0:
 		return usagef("--steps %d: want ≥ 0", f.steps)
 	case f.batch < 0:
