@@ -7,6 +7,7 @@ import (
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/models"
 	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/sim"
 )
 
@@ -34,21 +35,13 @@ func presetConfig(name string, base planner.Config) planner.Config {
 	return c
 }
 
-// nodePlannerConfig is the df preset sized for one robot replanning in real
-// time (see docs/ros.md for the latency it gives).
-var nodePlannerConfig = planner.Config{
-	SamplingSteps: 10,
-	GuidanceScale: defaultGuidanceScale,
-	MCGSamples:    defaultMCGSamples,
-}
-
 // newDFPolicy is the node's Diffusion Forcing planner for maze.
 func newDFPolicy(maze *sim.Maze, modelPath string) (planner.Policy, error) {
 	m, err := loadModel(modelPath, maze)
 	if err != nil {
 		return nil, err
 	}
-	return planner.New(m, presetConfig("df", nodePlannerConfig))
+	return planner.New(m, presetConfig("df", robot.DFPlannerConfig))
 }
 
 // loadModel reads the checkpoint at path, or the model shipped for the
