@@ -85,7 +85,7 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 
 // Defaults chosen by the sweep recorded in the README.
 const (
-	defaultGuidanceScale = 8
+	defaultGuidanceScale = 1
 	defaultMCGSamples    = 4
 )
 
