@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -34,6 +35,17 @@ const (
 )
 
 // NodeConf is the configuration of a Node.
+//
+// Coordinates: the node treats the robot as a holonomic point mass, as the
+// maze2d simulator is. Its state is odometry's pose.position.x, y and
+// twist.linear.x, y, both taken as vectors in the odometry frame (the
+// header's frame_id), and the action it publishes as cmd_vel's linear.x, y
+// is the maze2d action (the motor command per axis) in that same frame,
+// each component clamped to [-1, 1]. Orientation is ignored: it is assumed
+// to be identity, so a robot whose twist is in its body frame (the
+// nav_msgs convention) and that can turn is not supported; the node logs a
+// warning once if odometry reports a rotated pose. Goals are positions in
+// the odometry frame too. See docs/ros.md, "Coordinates".
 type NodeConf struct {
 	// Name of the ROS node. It defaults to "dfplan".
 	Name string
@@ -129,14 +141,23 @@ func (c NodeConf) withDefaults() (NodeConf, error) {
 	return c, nil
 }
 
+// ErrShutdownRequested is what Node.Err and SimNode.Err wrap when ROS shut
+// the node down: the master (a second node registered under the same name)
+// or another node (rosnode kill) called its shutdown API.
+var ErrShutdownRequested = errors.New("shutdown requested over ROS")
+
 // Node is the planning node: it turns odometry and goals into actions on
 // cmd_vel with a receding-horizon loop over a planner.Policy, under a
 // safety Watchdog.
 //
 // Topics: subscribes OdomTopic and GoalTopic; publishes CmdVelTopic
-// (linear.x, linear.y = the action), ~action (std_msgs/Float64MultiArray,
-// the raw action) and ~plan (nav_msgs/Path, each new plan's predicted
-// positions).
+// (linear.x, linear.y = the action, clamped to [-1, 1]), ~action
+// (std_msgs/Float64MultiArray, the same action with all its components) and
+// ~plan (nav_msgs/Path, each new plan's predicted positions).
+//
+// If ROS shuts the node down (rosnode kill, or another node taking its
+// name), it stops driving, publishes a zero action, leaves the graph and
+// closes Done; its owner should then Close it.
 type Node struct {
 	conf   NodeConf
 	period time.Duration
@@ -154,9 +175,16 @@ type Node struct {
 	reqs   chan planRequest
 	res    chan planResult
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	tickDone chan struct{} // closed when the tick loop has published its last (zero) action
+
+	stopOnce sync.Once     // the shutdown request is handled once
+	done     chan struct{} // closed by a shutdown request or Close
+	doneOnce sync.Once
+	errMu    sync.Mutex
+	err      error // why the node stopped by itself; guarded by errMu
 
 	tickJitter  samples
 	replanTime  samples
@@ -165,9 +193,10 @@ type Node struct {
 }
 
 type odomMsg struct {
-	at    time.Time
-	state []float64
-	frame string
+	at      time.Time
+	state   []float64
+	frame   string
+	rotated bool // the pose's orientation is not identity
 }
 
 type goalMsg struct {
@@ -198,20 +227,12 @@ func NewNode(conf NodeConf) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("robot.NodeConf: %w", err)
 	}
-	n := &Node{
-		conf:   conf,
-		period: time.Duration(float64(time.Second) / conf.Rate),
-		log:    conf.Log.With("node", conf.Name),
-		odomIn: make(chan odomMsg, 64),
-		goalIn: make(chan goalMsg, 8),
-		reqs:   make(chan planRequest, 1),
-		res:    make(chan planResult, 1),
-	}
+	n := newNode(conf)
 	if err := n.connect(); err != nil {
+		n.cancel()
 		n.closeROS()
 		return nil, err
 	}
-	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.wg.Add(2)
 	go n.planLoop()
 	go n.tickLoop()
@@ -220,10 +241,33 @@ func NewNode(conf NodeConf) (*Node, error) {
 	return n, nil
 }
 
+// odomQueue is how many odometry messages wait for the tick loop; when it
+// is full the oldest is dropped.
+const odomQueue = 64
+
+// newNode returns a node with conf (already defaulted) that is not on ROS
+// yet and runs no loop: NewNode connects it and starts the loops, unit
+// tests drive step directly.
+func newNode(conf NodeConf) *Node {
+	n := &Node{
+		conf:     conf,
+		period:   time.Duration(float64(time.Second) / conf.Rate),
+		log:      conf.Log.With("node", conf.Name),
+		odomIn:   make(chan odomMsg, odomQueue),
+		goalIn:   make(chan goalMsg, 8),
+		reqs:     make(chan planRequest, 1),
+		res:      make(chan planResult, 1),
+		tickDone: make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+	return n
+}
+
 func (n *Node) connect() error {
 	c := n.conf
 	var err error
-	n.ros, err = newROSNode(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, n.log)
+	n.ros, err = newROSNode(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, n.log, n.onShutdown)
 	if err != nil {
 		return err
 	}
@@ -262,14 +306,50 @@ func (n *Node) closeROS() {
 	}
 }
 
+// flushDelay is how long the zero action is given to leave before the
+// publishers close: goroslib does not flush on close.
+const flushDelay = 50 * time.Millisecond
+
+// onShutdown handles a shutdown request from ROS, on goroslib's API
+// goroutine, before goroslib cancels the node: it stops the loops, lets
+// the tick loop's zero action go out, logs once and closes Done.
+func (n *Node) onShutdown(reason string) {
+	n.stopOnce.Do(func() {
+		n.log.Warn("ROS asked the node to shut down: stopping the robot and leaving the ROS graph", "reason", reason)
+		n.errMu.Lock()
+		n.err = fmt.Errorf("%w: %s", ErrShutdownRequested, reason)
+		n.errMu.Unlock()
+		n.cancel()
+		select {
+		case <-n.tickDone:
+			time.Sleep(flushDelay)
+		case <-time.After(4 * flushDelay): // the loop never started
+		}
+		n.doneOnce.Do(func() { close(n.done) })
+	})
+}
+
+// Done returns a channel that is closed when the node has stopped: after
+// ROS shut it down (Err then says why; the node still needs Close) or
+// after Close.
+func (n *Node) Done() <-chan struct{} { return n.done }
+
+// Err returns nil, or once ROS has shut the node down, an error wrapping
+// ErrShutdownRequested that names who asked and why.
+func (n *Node) Err() error {
+	n.errMu.Lock()
+	defer n.errMu.Unlock()
+	return n.err
+}
+
 // Close publishes a zero action, stops the control and planning loops,
 // leaves the ROS graph and logs the node's timing statistics.
 func (n *Node) Close() {
 	n.cancel()
 	n.wg.Wait() // the tick loop publishes the zero action on its way out
-	// goroslib does not flush on close: give the zero action time to leave.
-	time.Sleep(50 * time.Millisecond)
+	time.Sleep(flushDelay)
 	n.closeROS()
+	n.doneOnce.Do(func() { close(n.done) })
 	s := n.Stats()
 	n.log.Info("planning node stopped", "ticks", s.Ticks, "tick_jitter_p50", s.TickJitterP50,
 		"tick_jitter_p99", s.TickJitterP99, "replans", s.Replans, "replan_p50", s.ReplanP50,
@@ -289,12 +369,26 @@ func (n *Node) Stats() NodeStats {
 
 // onOdom runs on goroslib's goroutine: it only hands the message over.
 func (n *Node) onOdom(m *nav_msgs.Odometry) {
+	q := m.Pose.Pose.Orientation
 	o := odomMsg{at: time.Now(), frame: m.Header.FrameId, state: []float64{
 		m.Pose.Pose.Position.X, m.Pose.Pose.Position.Y,
-		m.Twist.Twist.Linear.X, m.Twist.Twist.Linear.Y}}
-	select {
-	case n.odomIn <- o:
-	default: // the tick loop is behind; it catches up from later messages
+		m.Twist.Twist.Linear.X, m.Twist.Twist.Linear.Y},
+		// Identity (w = ±1) or unset (all zero): x, y, z vanish. 1e-3 is
+		// a rotation of about 0.1°.
+		rotated: math.Abs(q.X) > 1e-3 || math.Abs(q.Y) > 1e-3 || math.Abs(q.Z) > 1e-3,
+	}
+	for {
+		select {
+		case n.odomIn <- o:
+			return
+		default:
+			// The tick loop is behind: drop the oldest message, not this
+			// one, so the loop's latest state is the robot's latest.
+			select {
+			case <-n.odomIn:
+			default:
+			}
+		}
 	}
 }
 
@@ -333,7 +427,7 @@ type control struct {
 	state       []float64 // latest finite odometry
 	frame       string    // its frame_id
 	goal        []float64 // current valid goal, nil when idle
-	gen         int       // bumped on every goal change, to drop stale plans
+	gen         int       // bumped on every goal change and odometry stop, to drop stale plans
 	plan        *planner.Plan
 	idx         int // next action of plan
 	inflight    *planRequest
@@ -341,10 +435,13 @@ type control struct {
 	lastReq     int64 // tick of the last request
 	late        bool  // the inflight request's lateness was reported
 	frameWarned string
+	rotWarned   bool // the rotated-odometry warning was logged
+	clampWarned bool // the out-of-range-action warning was logged
 }
 
 func (n *Node) tickLoop() {
 	defer n.wg.Done()
+	defer close(n.tickDone)
 	c := &control{wd: NewWatchdog(time.Now(), n.conf.OdomTimeout)}
 	ticker := time.NewTicker(n.period)
 	defer ticker.Stop()
@@ -386,6 +483,11 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 			if firstNonFinite(o.state) < 0 {
 				c.state, c.frame = o.state, o.frame
 			}
+			if o.rotated && !c.rotWarned {
+				c.rotWarned = true
+				n.log.Warn("odometry orientation is not identity; it is ignored: position and twist.linear are taken as x, y in the odometry frame and cmd_vel as an action in that frame (a holonomic point robot, as the maze2d simulator)",
+					"frame", o.frame)
+			}
 		case g := <-n.goalIn:
 			n.newGoal(c, g)
 		default:
@@ -405,7 +507,15 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 		c.wd.PlanLate(fmt.Sprintf("plan of %d actions ran out before the next plan was ready", len(c.plan.Actions)))
 		c.plan = nil
 	}
+	// The odometry timeout is checked before planning, so no plan is
+	// requested from odometry older than the timeout.
+	ok := c.wd.Tick(now)
 	odomOK := !c.wd.Active(FaultNoOdom) && !c.wd.Active(FaultBadOdom) && c.state != nil
+	if c.wd.Active(FaultNoOdom) || c.wd.Active(FaultBadOdom) {
+		// A plan requested before the stop starts where the robot no
+		// longer is, and its skip would count the stopped ticks: drop it.
+		n.dropPlans(c)
+	}
 	due := c.plan == nil || c.tick-c.lastReq >= int64(n.conf.OpenLoop)
 	if c.wd.Active(FaultPlanner) {
 		due = c.tick-c.lastReq >= int64(n.conf.OpenLoop) // retry a failing planner at the replan cadence, not every tick
@@ -413,7 +523,6 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 	if c.goal != nil && odomOK && c.inflight == nil && due {
 		n.request(c, now)
 	}
-	ok := c.wd.Tick(now)
 	n.logTransitions(c)
 	if !ok {
 		// Anything planned before the fault is stale by the time it clears.
@@ -426,15 +535,30 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 	if c.goal == nil || c.plan == nil {
 		return nil
 	}
-	a := c.plan.Actions[c.idx]
+	a, clamped := clampAction(c.plan.Actions[c.idx])
 	c.idx++
+	if clamped && !c.clampWarned {
+		c.clampWarned = true
+		n.log.Warn("policy returned an action outside [-1, 1]; clamping published actions", "action", c.plan.Actions[c.idx-1])
+	}
 	return a
 }
 
-func (n *Node) newGoal(c *control, g goalMsg) {
-	free := firstNonFinite(g.goal) < 0 && n.conf.Map.IsFree(r2.Point{X: g.goal[0], Y: g.goal[1]})
-	// A new goal, valid or not, makes the current plan and any plan in
-	// flight obsolete.
+// clampAction returns a copy of a with every component clamped to [-1, 1],
+// the maze2d action range, and whether any component was outside it.
+func clampAction(a []float64) ([]float64, bool) {
+	out := make([]float64, len(a))
+	clamped := false
+	for i, x := range a {
+		out[i] = max(-1, min(1, x))
+		clamped = clamped || out[i] != x
+	}
+	return out, clamped
+}
+
+// dropPlans forgets the current plan and cancels the plan in flight; a
+// result that still arrives for it is stale.
+func (n *Node) dropPlans(c *control) {
 	c.gen++
 	c.plan = nil
 	if c.cancelIn != nil {
@@ -442,11 +566,28 @@ func (n *Node) newGoal(c *control, g goalMsg) {
 		c.cancelIn = nil
 	}
 	c.inflight = nil
+}
+
+// goalTolerance is how close (per coordinate) a goal must be to the current
+// one to count as the same goal re-sent.
+const goalTolerance = 1e-6
+
+func (n *Node) newGoal(c *control, g goalMsg) {
+	finite := firstNonFinite(g.goal) < 0
+	if finite && c.goal != nil && math.Abs(g.goal[0]-c.goal[0]) <= goalTolerance && math.Abs(g.goal[1]-c.goal[1]) <= goalTolerance {
+		// The goal being driven to, re-sent (rostopic pub -r, a
+		// republishing bridge): keep the plan and the plan in flight.
+		return
+	}
+	free := finite && n.conf.Map.IsFree(r2.Point{X: g.goal[0], Y: g.goal[1]})
+	// A new goal, valid or not, makes the current plan and any plan in
+	// flight obsolete.
+	n.dropPlans(c)
 	if !c.wd.Goal(g.goal, free) {
 		c.goal = nil
 		return
 	}
-	if g.frame != "" && c.frame != "" && g.frame != c.frame && g.frame != "map" && c.frameWarned != g.frame {
+	if g.frame != "" && c.frame != "" && g.frame != c.frame && c.frameWarned != g.frame {
 		c.frameWarned = g.frame
 		n.log.Warn("goal frame differs from odometry frame; using the goal's coordinates as odometry coordinates",
 			"goal_frame", g.frame, "odom_frame", c.frame)
@@ -458,7 +599,7 @@ func (n *Node) newGoal(c *control, g goalMsg) {
 func (n *Node) request(c *control, now time.Time) {
 	ctx, cancel := context.WithCancel(n.ctx)
 	req := planRequest{ctx: ctx, gen: c.gen, tick: c.tick, obs: append([]float64(nil), c.state...),
-		goal: append([]float64(nil), c.goal...), start: now, frame: c.frame, stamp: n.ros.TimeNow()}
+		goal: append([]float64(nil), c.goal...), start: now, frame: c.frame, stamp: n.rosNow()}
 	select {
 	case n.reqs <- req:
 		c.inflight, c.cancelIn, c.lastReq, c.late = &req, cancel, c.tick, false
@@ -523,6 +664,15 @@ func (n *Node) logTransitions(c *control) {
 	}
 }
 
+// rosNow is ROS time (simulated time under /use_sim_time), or wall time
+// for a node not on ROS (unit tests).
+func (n *Node) rosNow() time.Time {
+	if n.ros == nil {
+		return time.Now()
+	}
+	return n.ros.TimeNow()
+}
+
 func (n *Node) publishAction(a []float64) {
 	n.pubCmd.Write(&geometry_msgs.Twist{Linear: geometry_msgs.Vector3{X: a[0], Y: a[1]}})
 	n.pubAct.Write(&std_msgs.Float64MultiArray{
@@ -532,6 +682,9 @@ func (n *Node) publishAction(a []float64) {
 }
 
 func (n *Node) publishPlan(r planResult) {
+	if n.pubPlan == nil { // not on ROS (unit tests)
+		return
+	}
 	frame := r.req.frame
 	if frame == "" {
 		frame = "odom"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -149,7 +150,8 @@ type Params struct {
 
 // ReadParams reads the private parameters of node name in namespace ns
 // from the master at address. Unset parameters stay zero; a parameter of
-// the wrong type is an error naming it.
+// the wrong type, a non-finite or huge duration and a fractional
+// ~open_loop or ~seed are errors naming the parameter.
 func ReadParams(address, ns, name string) (Params, error) {
 	c := apiparam.NewClient(strings.TrimPrefix(address, "http://"), privateName(ns, name, ""), &http.Client{Timeout: 5 * time.Second})
 	var p Params
@@ -188,9 +190,22 @@ func ReadParams(address, ns, name string) (Params, error) {
 		}
 		return v
 	}
-	seconds := func(k string) time.Duration { return time.Duration(num(k) * float64(time.Second)) }
+	seconds := func(k string) time.Duration {
+		d, err := secondsParam(privateName(ns, name, k), num(k))
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		return d
+	}
+	whole := func(k string) int {
+		v, err := wholeParam(privateName(ns, name, k), num(k))
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		return v
+	}
 	p.Rate = num("rate")
-	p.OpenLoop = int(num("open_loop"))
+	p.OpenLoop = whole("open_loop")
 	p.OdomTimeout = seconds("odom_timeout")
 	p.PlanDeadline = seconds("plan_deadline")
 	p.CmdTimeout = seconds("cmd_timeout")
@@ -201,8 +216,32 @@ func ReadParams(address, ns, name string) (Params, error) {
 	p.Maze = str("maze")
 	p.Policy = str("policy")
 	p.Start = str("start")
-	p.Seed = int(num("seed"))
+	p.Seed = whole("seed")
 	return p, firstErr
+}
+
+// maxSeconds is the longest duration parameter accepted, in seconds: well
+// inside time.Duration's range (about 292 years).
+const maxSeconds = 1e9
+
+// secondsParam converts parameter full's value v, in seconds, to a
+// duration. A NaN, an infinity or a value beyond ±maxSeconds is an error
+// (converting it would give an arbitrary duration); the sign is left for
+// the caller to judge.
+func secondsParam(full string, v float64) (time.Duration, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > maxSeconds {
+		return 0, fmt.Errorf("parameter %s = %v: want a finite number of seconds", full, v)
+	}
+	return time.Duration(v * float64(time.Second)), nil
+}
+
+// wholeParam converts parameter full's value v to an int; a fractional or
+// non-finite value is an error rather than silently truncated.
+func wholeParam(full string, v float64) (int, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+		return 0, fmt.Errorf("parameter %s = %v: want a whole number", full, v)
+	}
+	return int(v), nil
 }
 
 // rosNodeConf is what NewNode and NewSimNode need to join the ROS graph.
@@ -233,28 +272,52 @@ func (c rosNodeConf) withDefaults(name string) (rosNodeConf, error) {
 	return c, nil
 }
 
-// newROSNode joins the ROS graph, quietly (goroslib logs to our slog
-// logger only at warning level and above, and never to stdout).
-func newROSNode(c rosNodeConf, log *slog.Logger) (*goroslib.Node, error) {
+// shutdownPrefix starts the line goroslib logs (at Info) when the master or
+// another node calls this node's shutdown API: rosnode kill, or a second
+// node registering under the same name. goroslib then cancels the node
+// itself; it offers no other signal of it.
+const shutdownPrefix = "got shutdown request"
+
+// newROSNode joins the ROS graph, quietly: goroslib logs to our slog logger,
+// never to stdout; its errors and warnings at warning level, anything else
+// at debug level. A shutdown request is not logged but handed to
+// onShutdown (with goroslib's line, naming who asked and why), on
+// goroslib's API goroutine, before goroslib cancels the node: onShutdown
+// may still publish, briefly.
+func newROSNode(c rosNodeConf, log *slog.Logger, onShutdown func(reason string)) (*goroslib.Node, error) {
 	n, err := goroslib.NewNode(goroslib.NodeConf{
 		Name:            c.Name,
 		Namespace:       c.Namespace,
 		MasterAddress:   c.MasterAddress,
 		Host:            c.Host,
-		LogLevel:        goroslib.LogLevelWarn,
+		LogLevel:        goroslib.LogLevelInfo, // the shutdown request is an Info line
 		LogDestinations: goroslib.LogDestinationCallback,
-		OnLog: func(l goroslib.LogLevel, msg string) {
-			// goroslib reports a peer that went away (rostopic pub -1
-			// exiting, a node restarting) as an error; it is routine.
-			level := slog.LevelWarn
-			if strings.HasSuffix(msg, ": EOF") {
-				level = slog.LevelDebug
-			}
-			log.Log(context.Background(), level, "goroslib: "+msg)
-		},
+		OnLog:           rosLogger(log, onShutdown),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("join ROS graph at master %s as %s: %w", c.MasterAddress, c.Name, err)
 	}
 	return n, nil
+}
+
+// rosLogger is newROSNode's goroslib log callback.
+func rosLogger(log *slog.Logger, onShutdown func(reason string)) func(goroslib.LogLevel, string) {
+	return func(l goroslib.LogLevel, msg string) {
+		shutdown := strings.HasPrefix(msg, shutdownPrefix)
+		if shutdown && onShutdown != nil {
+			onShutdown(msg)
+			return
+		}
+		level := slog.LevelWarn
+		switch {
+		case shutdown:
+		case l < goroslib.LogLevelWarn:
+			level = slog.LevelDebug
+		case strings.HasSuffix(msg, ": EOF"):
+			// goroslib reports a peer that went away (rostopic pub -1
+			// exiting, a node restarting) as an error; it is routine.
+			level = slog.LevelDebug
+		}
+		log.Log(context.Background(), level, "goroslib: "+msg)
+	}
 }

@@ -455,3 +455,119 @@ func TestWaitMasterRetries(t *testing.T) {
 		t.Fatalf("WaitMaster after the master started: %v", err)
 	}
 }
+
+// TestNodeShutdownByROS: a shutdown request (what rosnode kill sends) makes
+// the node stop the robot, log it once and close Done, instead of ticking
+// on with dead publishers.
+func TestNodeShutdownByROS(t *testing.T) {
+	rostest.Require(t)
+	master := rostest.Master(t)
+	m := umaze(t)
+	log, logs := testLogger(t)
+	node, err := NewNode(NodeConf{Policy: WaypointPolicy{Maze: m}, Map: m, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer node.Close()
+	c := newClient(t, master)
+	odom := &fakeOdom{}
+	odom.set([4]float64{3, 3, 0, 0}, false)
+	c.publishOdom(t, odom)
+	pub, err := goroslib.NewPublisher(goroslib.PublisherConf{Node: c.node, Topic: "move_base_simple/goal", Msg: &geometry_msgs.PoseStamped{}, Latch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	pub.Write(&geometry_msgs.PoseStamped{Header: std_msgs.Header{FrameId: "odom"},
+		Pose: geometry_msgs.Pose{Position: geometry_msgs.Point{X: 1, Y: 1}, Orientation: geometry_msgs.Quaternion{W: 1}}})
+	c.driving(t)
+
+	if err := c.node.NodeKill("/dfplan"); err != nil {
+		t.Fatalf("kill /dfplan: %v", err)
+	}
+	select {
+	case <-node.Done():
+	case <-time.After(waitFor):
+		t.Fatal("node still running after a shutdown request")
+	}
+	if err := node.Err(); !errors.Is(err, ErrShutdownRequested) || !strings.Contains(err.Error(), "test_client") {
+		t.Errorf("Err() = %v, want ErrShutdownRequested naming the caller /test_client", err)
+	}
+	if k := logs.count("ROS asked the node to shut down"); k != 1 {
+		t.Errorf("shutdown logged %d times, want once", k)
+	}
+	// The last command the robot got is a stop.
+	var last [2]float64
+	got := false
+	for {
+		select {
+		case a := <-c.actions:
+			last, got = a, true
+			continue
+		case <-time.After(time.Second):
+		}
+		break
+	}
+	if !got || !isZero(last) {
+		t.Errorf("last action after the shutdown request = %v (any: %v), want zero", last, got)
+	}
+}
+
+// TestSimNodeShutdownBySameName: a second node registering under the
+// simulator's name makes the master shut the first one down; it stops and
+// closes Done.
+func TestSimNodeShutdownBySameName(t *testing.T) {
+	rostest.Require(t)
+	master := rostest.Master(t)
+	log, logs := testLogger(t)
+	sn, err := NewSimNode(SimNodeConf{Maze: umaze(t), Start: &r2.Point{X: 3, Y: 1}, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sn.Close()
+	twin, err := goroslib.NewNode(goroslib.NodeConf{Name: "dfplan_sim", MasterAddress: master, Host: "127.0.0.1",
+		LogDestinations: goroslib.LogDestinationCallback})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer twin.Close()
+	select {
+	case <-sn.Done():
+	case <-time.After(waitFor):
+		t.Fatal("simulated robot still running after the master shut it down")
+	}
+	if err := sn.Err(); !errors.Is(err, ErrShutdownRequested) {
+		t.Errorf("Err() = %v, want ErrShutdownRequested", err)
+	}
+	if k := logs.count("ROS asked the node to shut down"); k != 1 {
+		t.Errorf("shutdown logged %d times, want once", k)
+	}
+}
+
+// TestReadParamsRejectsBadNumbers: a fractional ~open_loop or a
+// non-finite duration is an error naming the parameter, not a silent
+// truncation or an arbitrary duration.
+func TestReadParamsRejectsBadNumbers(t *testing.T) {
+	master := rostest.Master(t)
+	c := newClient(t, master)
+	for _, tc := range []struct {
+		param string
+		set   func(string) error
+		want  string
+	}{
+		{"/dfplan/open_loop", func(k string) error { return c.node.ParamSetFloat64(k, 2.5) }, "whole number"},
+		{"/dfplan/odom_timeout", func(k string) error { return c.node.ParamSetFloat64(k, math.Inf(1)) }, "finite number of seconds"},
+		{"/dfplan/plan_deadline", func(k string) error { return c.node.ParamSetFloat64(k, 1e300) }, "finite number of seconds"},
+	} {
+		t.Run(tc.param, func(t *testing.T) {
+			if err := tc.set(tc.param); err != nil {
+				t.Fatal(err)
+			}
+			defer c.node.ParamSetFloat64(tc.param, 1)
+			_, err := ReadParams(master, "/", "dfplan")
+			if err == nil || !strings.Contains(err.Error(), tc.param) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("ReadParams error = %v, want one naming %s (%s)", err, tc.param, tc.want)
+			}
+		})
+	}
+}

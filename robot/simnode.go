@@ -69,6 +69,10 @@ type SimNodeConf struct {
 // SimNode is a simulated maze2d robot on ROS: it applies cmd_vel as the
 // action, steps the built-in simulator in real time at 100 Hz, publishes
 // odometry and the maze as an occupancy grid.
+//
+// If ROS shuts the node down (rosnode kill, or another node taking its
+// name), the simulation stops and Done is closed; its owner should then
+// Close it.
 type SimNode struct {
 	conf SimNodeConf
 	log  *slog.Logger
@@ -88,6 +92,12 @@ type SimNode struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	stopOnce sync.Once     // the shutdown request is handled once
+	done     chan struct{} // closed by a shutdown request or Close
+	doneOnce sync.Once
+	errMu    sync.Mutex
+	err      error // why the node stopped by itself; guarded by errMu
 }
 
 // NewSimNode validates conf, joins the ROS graph, publishes the map and
@@ -103,6 +113,9 @@ func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 	}
 	if conf.Start != nil && (firstNonFinite([]float64{conf.Start.X, conf.Start.Y}) >= 0 || !conf.Maze.Bounds().ContainsPoint(*conf.Start)) {
 		return nil, fmt.Errorf("robot.SimNodeConf: Start (%g, %g): outside maze %s (bounds %v)", conf.Start.X, conf.Start.Y, conf.Maze.Name(), conf.Maze.Bounds())
+	}
+	if conf.Start != nil && !conf.Maze.IsFree(*conf.Start) {
+		return nil, fmt.Errorf("robot.SimNodeConf: Start (%g, %g): inside a wall of maze %s; want a point in free space", conf.Start.X, conf.Start.Y, conf.Maze.Name())
 	}
 	if conf.CmdTimeout == 0 {
 		conf.CmdTimeout = DefaultOdomTimeout
@@ -127,19 +140,20 @@ func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 	if conf.Log == nil {
 		conf.Log = slog.Default()
 	}
-	s := &SimNode{conf: conf, log: conf.Log.With("node", conf.Name)}
+	s := &SimNode{conf: conf, log: conf.Log.With("node", conf.Name), done: make(chan struct{})}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if conf.Start != nil {
 		s.state = sim.State{conf.Start.X, conf.Start.Y, 0, 0}
 	} else {
 		s.state = conf.Maze.Reset(sim.NewRand(conf.Seed))
 	}
 	if err := s.connect(); err != nil {
+		s.cancel()
 		s.closeROS()
 		return nil, err
 	}
 	s.pubMap.Write(OccupancyGrid(conf.Maze, conf.MapResolution, conf.Frame, s.ros.TimeNow()))
 	s.log.Info("simulated robot started", "maze", conf.Maze.Name(), "x", s.state[0], "y", s.state[1])
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Add(1)
 	go s.run()
 	return s, nil
@@ -148,7 +162,7 @@ func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 func (s *SimNode) connect() error {
 	c := s.conf
 	var err error
-	s.ros, err = newROSNode(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, s.log)
+	s.ros, err = newROSNode(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, s.log, s.onShutdown)
 	if err != nil {
 		return err
 	}
@@ -178,11 +192,38 @@ func (s *SimNode) closeROS() {
 	}
 }
 
+// onShutdown handles a shutdown request from ROS (on goroslib's API
+// goroutine): it stops the simulation, logs once and closes Done.
+func (s *SimNode) onShutdown(reason string) {
+	s.stopOnce.Do(func() {
+		s.log.Warn("ROS asked the node to shut down: stopping the simulation and leaving the ROS graph", "reason", reason)
+		s.errMu.Lock()
+		s.err = fmt.Errorf("%w: %s", ErrShutdownRequested, reason)
+		s.errMu.Unlock()
+		s.cancel()
+		s.doneOnce.Do(func() { close(s.done) })
+	})
+}
+
+// Done returns a channel that is closed when the node has stopped: after
+// ROS shut it down (Err then says why; the node still needs Close) or
+// after Close.
+func (s *SimNode) Done() <-chan struct{} { return s.done }
+
+// Err returns nil, or once ROS has shut the node down, an error wrapping
+// ErrShutdownRequested that names who asked and why.
+func (s *SimNode) Err() error {
+	s.errMu.Lock()
+	defer s.errMu.Unlock()
+	return s.err
+}
+
 // Close stops the simulation and leaves the ROS graph.
 func (s *SimNode) Close() {
 	s.cancel()
 	s.wg.Wait()
 	s.closeROS()
+	s.doneOnce.Do(func() { close(s.done) })
 	s.mu.Lock()
 	skipped := s.skipped
 	s.mu.Unlock()

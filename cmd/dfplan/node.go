@@ -54,7 +54,8 @@ func newNodeCmd() *cobra.Command {
 
 Subscribes odom (nav_msgs/Odometry) and move_base_simple/goal
 (geometry_msgs/PoseStamped, RViz's "2D Nav Goal"); publishes cmd_vel
-(geometry_msgs/Twist, linear.x/y = the action) at --rate-hz, ~action
+(geometry_msgs/Twist, linear.x/y = the action in the odometry frame,
+clamped to [-1, 1]) at --rate-hz, ~action
 (std_msgs/Float64MultiArray) and each new plan on ~plan (nav_msgs/Path).
 A safety watchdog publishes zero actions while odometry is missing or
 non-finite, the goal is non-finite or not in free space, the planner fails
@@ -64,7 +65,12 @@ The master comes from ROS_MASTER_URI (default http://127.0.0.1:11311), this
 node's address from ROS_IP or ROS_HOSTNAME. If the master is unreachable the
 node retries with back-off until interrupted. Private parameters ~rate,
 ~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze and ~policy
-are read at start; flags given on the command line override them.`,
+are read at start; flags given on the command line override them.
+
+Ctrl-C (or SIGTERM) stops the robot and exits; a second one kills the
+process at once. If ROS shuts the node down (rosnode kill, or another node
+started with the same name), it stops the robot, logs why and exits with
+status 0.`,
 		Example: `  # with roscore and 'dfplan simnode' running
   dfplan node --maze umaze
 
@@ -73,7 +79,7 @@ are read at start; flags given on the command line override them.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signalContext(cmd.Context())
 			defer stop()
-			return runNode(ctx, cmd.Flags(), &f, args)
+			return runNode(ctx, stop, cmd.Flags(), &f, args)
 		},
 	}
 	fl := cmd.Flags()
@@ -123,7 +129,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func runNode(ctx context.Context, fl *pflag.FlagSet, f *nodeFlags, args []string) error {
+// runNode runs until ctx ends (a signal) or ROS shuts the node down. stop
+// releases the signal handling: it is called as soon as the node starts
+// stopping, so that a second Ctrl-C kills the process if closing hangs.
+func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, args []string) error {
 	name, ns, err := rosArgs(args, f.name)
 	if err != nil {
 		return err
@@ -178,7 +187,11 @@ func runNode(ctx context.Context, fl *pflag.FlagSet, f *nodeFlags, args []string
 	if err != nil {
 		return err
 	}
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-node.Done(): // shut down over ROS (rosnode kill, a second node of this name): logged, exit 0 as roscpp does
+	}
+	stop()
 	node.Close()
 	return nil
 }

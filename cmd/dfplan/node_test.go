@@ -140,3 +140,112 @@ func TestNodeAndSimnodeCommands(t *testing.T) {
 		t.Errorf("exit codes simnode %d, node %d; want 0 after interrupt", codes[0], codes[1])
 	}
 }
+
+// watcher is a test ROS node that can ping and kill the commands' nodes.
+func watcher(t *testing.T, master string) *goroslib.Node {
+	t.Helper()
+	n, err := goroslib.NewNode(goroslib.NodeConf{Name: "test_watch", MasterAddress: master, Host: "127.0.0.1",
+		LogDestinations: goroslib.LogDestinationCallback})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(n.Close)
+	return n
+}
+
+// waitNodeUp waits until node answers on its ROS API.
+func waitNodeUp(t *testing.T, w *goroslib.Node, node string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := w.NodePing(node); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not up within 30 s", node)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestCommandsExitOnROSShutdown: when ROS shuts a node down (rosnode kill
+// calls its shutdown API), the command exits with status 0 instead of
+// running on as a zombie with dead publishers.
+func TestCommandsExitOnROSShutdown(t *testing.T) {
+	master := rostest.Master(t)
+	withSignalContext(t, context.Background()) // no signal ever comes
+	w := watcher(t, master)
+	for _, tc := range []struct {
+		node string
+		args []string
+	}{
+		{"/dfplan", []string{"node", "--policy", "waypoint"}},
+		{"/dfplan_sim", []string{"simnode", "--start", "3,1"}},
+	} {
+		t.Run(tc.args[0], func(t *testing.T) {
+			res := make(chan cliResult, 1)
+			go func() { res <- runCLI(t, "", tc.args...) }()
+			waitNodeUp(t, w, tc.node)
+			if err := w.NodeKill(tc.node); err != nil {
+				t.Fatalf("kill %s: %v", tc.node, err)
+			}
+			select {
+			case r := <-res:
+				if r.code != 0 {
+					t.Errorf("exit %d, stderr %q; want 0", r.code, r.stderr)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatalf("dfplan %s still running 30 s after a shutdown request", tc.args[0])
+			}
+		})
+	}
+}
+
+// TestCommandsReleaseSignalsBeforeClose: the signal handling is released
+// as soon as the command starts stopping, while the node is still closing,
+// so a second Ctrl-C kills a process whose Close hangs.
+func TestCommandsReleaseSignalsBeforeClose(t *testing.T) {
+	master := rostest.Master(t)
+	w := watcher(t, master)
+	for _, tc := range []struct {
+		node string
+		args []string
+	}{
+		{"/dfplan", []string{"node", "--policy", "waypoint"}},
+		{"/dfplan_sim", []string{"simnode", "--start", "3,1"}},
+	} {
+		t.Run(tc.args[0], func(t *testing.T) {
+			ctx, interrupt := context.WithCancel(context.Background())
+			defer interrupt()
+			var once sync.Once
+			aliveAtStop := make(chan bool, 1)
+			old := signalContext
+			signalContext = func(context.Context) (context.Context, context.CancelFunc) {
+				c, cancel := context.WithCancel(ctx)
+				return c, func() {
+					once.Do(func() {
+						_, err := w.NodePing(tc.node)
+						aliveAtStop <- err == nil
+					})
+					cancel()
+				}
+			}
+			defer func() { signalContext = old }()
+			res := make(chan cliResult, 1)
+			go func() { res <- runCLI(t, "", tc.args...) }()
+			waitNodeUp(t, w, tc.node)
+			interrupt()
+			select {
+			case r := <-res:
+				if r.code != 0 {
+					t.Errorf("exit %d, stderr %q; want 0", r.code, r.stderr)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("command still running 30 s after the interrupt")
+			}
+			if !<-aliveAtStop {
+				t.Errorf("signal handling released only after %s had left ROS; want it released before Close", tc.node)
+			}
+		})
+	}
+}

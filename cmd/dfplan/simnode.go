@@ -41,7 +41,12 @@ odom) for RViz.
 The master comes from ROS_MASTER_URI, this node's address from ROS_IP or
 ROS_HOSTNAME; an unreachable master is retried with back-off. Private
 parameters ~maze, ~start ("x,y"), ~seed and ~cmd_timeout (s) are read at
-start; flags given on the command line override them.`,
+start; flags given on the command line override them. A --start inside a
+wall or outside the maze is refused.
+
+If ROS shuts the node down (rosnode kill, or another node started with the
+same name), it logs why and exits with status 0; a second Ctrl-C kills the
+process at once.`,
 		Example: `  # umaze, starting at the bottom-left corner
   dfplan simnode --maze umaze --start 3,1
 
@@ -50,7 +55,7 @@ start; flags given on the command line override them.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signalContext(cmd.Context())
 			defer stop()
-			return runSimnode(ctx, cmd.Flags(), &f, args)
+			return runSimnode(ctx, stop, cmd.Flags(), &f, args)
 		},
 	}
 	fl := cmd.Flags()
@@ -80,7 +85,10 @@ func parsePoint(name, s string) (*r2.Point, error) {
 	return &r2.Point{X: x, Y: y}, nil
 }
 
-func runSimnode(ctx context.Context, fl *pflag.FlagSet, f *simnodeFlags, args []string) error {
+// runSimnode runs until ctx ends (a signal) or ROS shuts the node down. stop
+// releases the signal handling: it is called as soon as the node starts
+// stopping, so that a second Ctrl-C kills the process if closing hangs.
+func runSimnode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *simnodeFlags, args []string) error {
 	name, ns, err := rosArgs(args, f.name)
 	if err != nil {
 		return err
@@ -127,7 +135,11 @@ func runSimnode(ctx context.Context, fl *pflag.FlagSet, f *simnodeFlags, args []
 	if err != nil {
 		return err
 	}
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-s.Done(): // shut down over ROS (rosnode kill, a second node of this name): logged, exit 0 as roscpp does
+	}
+	stop()
 	s.Close()
 	return nil
 }

@@ -1,0 +1,346 @@
+package robot
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/goroslib/v2/pkg/msgs/geometry_msgs"
+	"github.com/bluenviron/goroslib/v2/pkg/msgs/nav_msgs"
+	"github.com/bluenviron/goroslib/v2/pkg/msgs/std_msgs"
+	"github.com/golang/geo/r2"
+
+	"github.com/dfplan/dfplan/planner"
+)
+
+// These tests drive Node.step directly, without ROS: the test feeds
+// odometry and goals into the node's queues, plays the planner (taking
+// requests from n.reqs, answering on n.res) and reads the returned
+// actions. Times are fake: ms(k) is k ms after t0.
+
+// stepNode returns a node that is not on ROS, its control state (watchdog
+// started at t0) and its log.
+func stepNode(t *testing.T, conf NodeConf) (*Node, *control, *logBuffer) {
+	t.Helper()
+	m := umaze(t)
+	if conf.Map == nil {
+		conf.Map = m
+	}
+	if conf.Policy == nil {
+		conf.Policy = WaypointPolicy{Maze: m} // never called: the test plays the planner
+	}
+	conf.MasterAddress = "127.0.0.1:1" // not contacted
+	log, logs := testLogger(t)
+	conf.Log = log
+	conf, err := conf.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := newNode(conf)
+	t.Cleanup(n.cancel)
+	return n, &control{wd: NewWatchdog(t0, conf.OdomTimeout)}, logs
+}
+
+func sendOdom(n *Node, at time.Time, x, y float64) {
+	n.odomIn <- odomMsg{at: at, state: []float64{x, y, 0, 0}, frame: "odom"}
+}
+
+func sendGoalMsg(n *Node, x, y float64, frame string) {
+	n.goalIn <- goalMsg{goal: []float64{x, y}, frame: frame}
+}
+
+// takeRequest returns the plan request the last step sent.
+func takeRequest(t *testing.T, n *Node) planRequest {
+	t.Helper()
+	select {
+	case r := <-n.reqs:
+		return r
+	default:
+		t.Fatal("no plan requested")
+		return planRequest{}
+	}
+}
+
+func noRequest(t *testing.T, n *Node, when string) {
+	t.Helper()
+	select {
+	case r := <-n.reqs:
+		t.Fatalf("%s: plan requested (tick %d, obs %v)", when, r.tick, r.obs)
+	default:
+	}
+}
+
+// constPlan is a plan of k copies of action a.
+func constPlan(k int, a ...float64) *planner.Plan {
+	p := &planner.Plan{}
+	for range k {
+		p.Actions = append(p.Actions, append([]float64(nil), a...))
+		p.Observations = append(p.Observations, []float64{0, 0, 0, 0})
+	}
+	return p
+}
+
+func answer(n *Node, r planRequest, p *planner.Plan) {
+	n.res <- planResult{req: r, plan: p}
+}
+
+func sameAction(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// A goal re-sent unchanged (rostopic pub -r 10) must not throw away the
+// plan in flight: with a planner slower than the resend period the robot
+// would never move.
+func TestStepSameGoalKeepsPlan(t *testing.T) {
+	n, c, logs := stepNode(t, NodeConf{OpenLoop: 100})
+	sendOdom(n, ms(0), 3, 3)
+	sendGoalMsg(n, 1, 1, "odom")
+	if a := n.step(c, ms(10)); a != nil {
+		t.Fatalf("action %v before any plan", a)
+	}
+	r1 := takeRequest(t, n)
+	// The same goal every tick (within 1e-6) while the planner works.
+	for i := 2; i <= 20; i++ {
+		sendOdom(n, ms(10*i), 3, 3)
+		sendGoalMsg(n, 1, 1+1e-9, "odom")
+		n.step(c, ms(10*i))
+		noRequest(t, n, "same goal re-sent")
+	}
+	answer(n, r1, constPlan(50, 0.5, -0.5))
+	if a := n.step(c, ms(210)); !sameAction(a, []float64{0.5, -0.5}) {
+		t.Fatalf("action %v after the plan arrived, want the plan's (0.5, -0.5)", a)
+	}
+	if k := logs.count("new goal"); k != 1 {
+		t.Errorf("new goal logged %d times, want once", k)
+	}
+	// A goal that differs does replace the plan.
+	sendGoalMsg(n, 1, 1.01, "odom")
+	if a := n.step(c, ms(220)); a != nil {
+		t.Errorf("action %v right after a new goal, want zero until its plan", a)
+	}
+	if r := takeRequest(t, n); r.goal[1] != 1.01 {
+		t.Errorf("request for goal %v, want (1, 1.01)", r.goal)
+	}
+}
+
+// A plan requested before odometry stopped must not be adopted after it
+// resumes (it starts where the robot no longer is, and its skip would count
+// the stopped ticks): the node asks for a new one.
+func TestStepOdomStopDropsPlanInFlight(t *testing.T) {
+	n, c, _ := stepNode(t, NodeConf{})
+	sendOdom(n, ms(0), 3, 3)
+	sendGoalMsg(n, 1, 1, "odom")
+	n.step(c, ms(10))
+	r1 := takeRequest(t, n)
+	for i := 2; i <= 60; i++ { // odometry stops: no_odom after 500 ms
+		if a := n.step(c, ms(10*i)); a != nil {
+			t.Fatalf("action %v without odometry", a)
+		}
+	}
+	if !c.wd.Active(FaultNoOdom) {
+		t.Fatal("no_odom not raised")
+	}
+	sendOdom(n, ms(610), 2.5, 3)
+	n.step(c, ms(610))
+	r2 := takeRequest(t, n)
+	if r2.obs[0] != 2.5 {
+		t.Errorf("new request from obs %v, want the fresh odometry (2.5, 3)", r2.obs)
+	}
+	answer(n, r1, constPlan(200, 0.7, 0.7)) // the old plan finally arrives
+	sendOdom(n, ms(620), 2.5, 3)
+	if a := n.step(c, ms(620)); a != nil {
+		t.Fatalf("action %v from the plan requested before the odometry stop", a)
+	}
+	answer(n, r2, constPlan(50, -0.3, 0.1))
+	sendOdom(n, ms(630), 2.5, 3)
+	if a := n.step(c, ms(630)); !sameAction(a, []float64{-0.3, 0.1}) {
+		t.Fatalf("action %v, want the new plan's (-0.3, 0.1)", a)
+	}
+}
+
+// The same for NaN odometry (bad_odom).
+func TestStepBadOdomDropsPlanInFlight(t *testing.T) {
+	n, c, _ := stepNode(t, NodeConf{})
+	sendOdom(n, ms(0), 3, 3)
+	sendGoalMsg(n, 1, 1, "odom")
+	n.step(c, ms(10))
+	r1 := takeRequest(t, n)
+	sendOdom(n, ms(20), math.NaN(), 3)
+	n.step(c, ms(20))
+	sendOdom(n, ms(30), 3, 3)
+	n.step(c, ms(30))
+	takeRequest(t, n)
+	answer(n, r1, constPlan(50, 0.7, 0.7))
+	sendOdom(n, ms(40), 3, 3)
+	if a := n.step(c, ms(40)); a != nil {
+		t.Fatalf("action %v from the plan requested before the bad odometry", a)
+	}
+}
+
+// On the tick the odometry timeout expires no plan is requested from the
+// stale odometry.
+func TestStepNoRequestOnStaleOdom(t *testing.T) {
+	n, c, _ := stepNode(t, NodeConf{})
+	sendOdom(n, ms(0), 3, 3)
+	n.step(c, ms(10))
+	sendGoalMsg(n, 1, 1, "odom")
+	if a := n.step(c, ms(501)); a != nil {
+		t.Fatalf("action %v with odometry past its timeout", a)
+	}
+	noRequest(t, n, "odometry 501 ms old (timeout 500 ms)")
+	if !c.wd.Active(FaultNoOdom) {
+		t.Error("no_odom not raised on the tick the timeout expired")
+	}
+}
+
+// Actions are clamped to [-1, 1] whatever the policy returns, with one
+// warning.
+func TestStepClampsActions(t *testing.T) {
+	n, c, logs := stepNode(t, NodeConf{})
+	sendOdom(n, ms(0), 3, 3)
+	sendGoalMsg(n, 1, 1, "odom")
+	n.step(c, ms(10))
+	r := takeRequest(t, n)
+	// The plan arrives one tick after its observation: its first action is
+	// skipped.
+	p := &planner.Plan{Actions: [][]float64{{0, 0}, {5, -3}, {0.2, 2}, {-1, 1}}}
+	answer(n, r, p)
+	want := [][]float64{{1, -1}, {0.2, 1}}
+	for i, w := range want {
+		sendOdom(n, ms(20+10*i), 3, 3)
+		if a := n.step(c, ms(20+10*i)); !sameAction(a, w) {
+			t.Errorf("tick %d: action %v, want %v", i, a, w)
+		}
+	}
+	if p.Actions[1][0] != 5 {
+		t.Error("clamping modified the policy's plan")
+	}
+	if k := logs.count("outside [-1, 1]"); k != 1 {
+		t.Errorf("clamp warning logged %d times, want once", k)
+	}
+}
+
+func TestClampAction(t *testing.T) {
+	for _, tc := range []struct {
+		in, want []float64
+		clamped  bool
+	}{
+		{[]float64{0.5, -0.5}, []float64{0.5, -0.5}, false},
+		{[]float64{1, -1}, []float64{1, -1}, false},
+		{[]float64{1.0001, -7}, []float64{1, -1}, true},
+		{[]float64{0, 0, 42}, []float64{0, 0, 1}, true},
+	} {
+		got, clamped := clampAction(tc.in)
+		if !sameAction(got, tc.want) || clamped != tc.clamped {
+			t.Errorf("clampAction(%v) = %v, %v; want %v, %v", tc.in, got, clamped, tc.want, tc.clamped)
+		}
+	}
+}
+
+// A goal in frame "map" while odometry is in "odom" is warned about like
+// any other foreign frame (the node does no transform).
+func TestStepWarnsMapFrameGoal(t *testing.T) {
+	n, c, logs := stepNode(t, NodeConf{})
+	sendOdom(n, ms(0), 3, 3)
+	n.step(c, ms(10))
+	sendGoalMsg(n, 1, 1, "map")
+	n.step(c, ms(20))
+	sendGoalMsg(n, 3, 1, "map")
+	n.step(c, ms(30))
+	if k := logs.count("goal frame differs", "goal_frame=map"); k != 1 {
+		t.Errorf("foreign-frame warning for map logged %d times, want once", k)
+	}
+	sendGoalMsg(n, 1, 1, "odom")
+	n.step(c, ms(40))
+	if k := logs.count("goal frame differs"); k != 1 {
+		t.Errorf("foreign-frame warnings = %d after a goal in odom, want still 1", k)
+	}
+}
+
+func odometry(q geometry_msgs.Quaternion, x float64) *nav_msgs.Odometry {
+	return &nav_msgs.Odometry{
+		Header: std_msgs.Header{FrameId: "odom"},
+		Pose: geometry_msgs.PoseWithCovariance{Pose: geometry_msgs.Pose{
+			Position: geometry_msgs.Point{X: x, Y: 3}, Orientation: q}},
+	}
+}
+
+// Odometry with a rotated pose gets one warning that orientation is
+// ignored; identity and unset (all-zero) quaternions get none.
+func TestStepWarnsRotatedOdom(t *testing.T) {
+	const warning = "orientation is not identity"
+	n, c, logs := stepNode(t, NodeConf{})
+	n.onOdom(odometry(geometry_msgs.Quaternion{W: 1}, 3))
+	n.onOdom(odometry(geometry_msgs.Quaternion{W: -1}, 3))
+	n.onOdom(odometry(geometry_msgs.Quaternion{}, 3))
+	n.step(c, time.Now())
+	if k := logs.count(warning); k != 0 {
+		t.Fatalf("warned %d times about identity orientation", k)
+	}
+	yaw := math.Pi / 4
+	rot := geometry_msgs.Quaternion{Z: math.Sin(yaw / 2), W: math.Cos(yaw / 2)}
+	n.onOdom(odometry(rot, 3))
+	n.step(c, time.Now())
+	n.onOdom(odometry(rot, 3))
+	n.step(c, time.Now())
+	if k := logs.count(warning); k != 1 {
+		t.Errorf("rotated-odometry warning logged %d times, want once", k)
+	}
+}
+
+// When the odometry queue is full the oldest message is dropped, so the
+// tick loop's latest state is the robot's latest.
+func TestOnOdomKeepsNewest(t *testing.T) {
+	n, _, _ := stepNode(t, NodeConf{})
+	total := odomQueue + 5
+	for i := 1; i <= total; i++ {
+		n.onOdom(odometry(geometry_msgs.Quaternion{W: 1}, float64(i)))
+	}
+	var xs []float64
+	for len(n.odomIn) > 0 {
+		xs = append(xs, (<-n.odomIn).state[0])
+	}
+	if len(xs) != odomQueue || xs[0] != float64(total-odomQueue+1) || xs[len(xs)-1] != float64(total) {
+		t.Errorf("queued x = %v..%v (%d), want %d..%d", xs[0], xs[len(xs)-1], len(xs), total-odomQueue+1, total)
+	}
+}
+
+func TestSecondsParam(t *testing.T) {
+	if d, err := secondsParam("/n/t", 0.25); err != nil || d != 250*time.Millisecond {
+		t.Errorf("secondsParam(0.25) = %v, %v", d, err)
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e12} {
+		if _, err := secondsParam("/n/odom_timeout", v); err == nil || !strings.Contains(err.Error(), "/n/odom_timeout") {
+			t.Errorf("secondsParam(%v) error = %v, want one naming the parameter", v, err)
+		}
+	}
+}
+
+func TestWholeParam(t *testing.T) {
+	if v, err := wholeParam("/n/open_loop", 12); err != nil || v != 12 {
+		t.Errorf("wholeParam(12) = %v, %v", v, err)
+	}
+	for _, v := range []float64{2.5, math.NaN(), math.Inf(1)} {
+		if _, err := wholeParam("/n/open_loop", v); err == nil || !strings.Contains(err.Error(), "whole number") {
+			t.Errorf("wholeParam(%v) error = %v, want a whole-number error", v, err)
+		}
+	}
+}
+
+// A start inside a wall is refused before joining ROS, naming the start.
+func TestNewSimNodeStartInWall(t *testing.T) {
+	m := umaze(t)
+	_, err := NewSimNode(SimNodeConf{Maze: m, Start: &r2.Point{X: 2, Y: 2}, MasterAddress: "127.0.0.1:1"})
+	if err == nil || !strings.Contains(err.Error(), "Start (2, 2)") || !strings.Contains(err.Error(), "wall") {
+		t.Errorf("NewSimNode with start (2, 2) in a umaze wall: error %v, want one naming the start and the wall", err)
+	}
+}
