@@ -96,9 +96,25 @@ func TestNodeBadParameter(t *testing.T) {
 // simulated robot reaches the goal, then that both exit cleanly when
 // interrupted.
 func TestNodeAndSimnodeCommands(t *testing.T) {
+	driveToGoal(t, "waypoint", "3,1", 45*time.Second)
+}
+
+// TestNodeDFPlannerReachesGoal runs the Diffusion Forcing planner on the
+// shipped umaze model in the node, against the simulated robot, in real
+// time: from one cell up the goal's corridor it must get within D4RL's 0.5
+// of the goal (1, 1).
+func TestNodeDFPlannerReachesGoal(t *testing.T) {
+	driveToGoal(t, "df", "1,2.2", 90*time.Second)
+}
+
+// driveToGoal runs both commands as a user would (parameters from the
+// parameter server, a goal from rostopic), checks that the simulated robot
+// reaches the goal (1, 1) from start within the time limit, then that both
+// exit cleanly when interrupted.
+func driveToGoal(t *testing.T, policy, start string, within time.Duration) {
 	rostest.Require(t, "rostopic", "rosparam")
 	master := rostest.Master(t)
-	rostest.Run(t, 30*time.Second, "rosparam", "set", "/planner/policy", "waypoint")
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/planner/policy", policy)
 	rostest.Run(t, 30*time.Second, "rosparam", "set", "/planner/maze", "umaze")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -107,7 +123,7 @@ func TestNodeAndSimnodeCommands(t *testing.T) {
 	var wg sync.WaitGroup
 	codes := make([]int, 2)
 	wg.Add(2)
-	go func() { defer wg.Done(); codes[0] = run([]string{"simnode", "--maze", "umaze", "--start", "3,1"}) }()
+	go func() { defer wg.Done(); codes[0] = run([]string{"simnode", "--maze", "umaze", "--start", start}) }()
 	go func() { defer wg.Done(); codes[1] = run([]string{"node", "__name:=planner"}) }()
 
 	n, err := goroslib.NewNode(goroslib.NodeConf{Name: "test_watch", MasterAddress: master, Host: "127.0.0.1",
@@ -129,8 +145,8 @@ func TestNodeAndSimnodeCommands(t *testing.T) {
 		"{header: {frame_id: odom}, pose: {position: {x: 1.0, y: 1.0}, orientation: {w: 1.0}}}")
 	select {
 	case <-reached:
-	case <-time.After(45 * time.Second):
-		t.Error("robot did not reach the goal (1, 1) from (3, 1) within 45 s")
+	case <-time.After(within):
+		t.Errorf("%s policy: robot did not reach the goal (1, 1) from (%s) within %v", policy, start, within)
 	}
 	sub.Close()
 	n.Close()
