@@ -180,11 +180,7 @@ type Node struct {
 	wg       sync.WaitGroup
 	tickDone chan struct{} // closed when the tick loop has published its last (zero) action
 
-	stopOnce sync.Once     // the shutdown request is handled once
-	done     chan struct{} // closed by a shutdown request or Close
-	doneOnce sync.Once
-	errMu    sync.Mutex
-	err      error // why the node stopped by itself; guarded by errMu
+	stopState
 
 	tickJitter  samples
 	replanTime  samples
@@ -250,15 +246,15 @@ const odomQueue = 64
 // tests drive step directly.
 func newNode(conf NodeConf) *Node {
 	n := &Node{
-		conf:     conf,
-		period:   time.Duration(float64(time.Second) / conf.Rate),
-		log:      conf.Log.With("node", conf.Name),
-		odomIn:   make(chan odomMsg, odomQueue),
-		goalIn:   make(chan goalMsg, 8),
-		reqs:     make(chan planRequest, 1),
-		res:      make(chan planResult, 1),
-		tickDone: make(chan struct{}),
-		done:     make(chan struct{}),
+		conf:      conf,
+		period:    time.Duration(float64(time.Second) / conf.Rate),
+		log:       conf.Log.With("node", conf.Name),
+		odomIn:    make(chan odomMsg, odomQueue),
+		goalIn:    make(chan goalMsg, 8),
+		reqs:      make(chan planRequest, 1),
+		res:       make(chan planResult, 1),
+		tickDone:  make(chan struct{}),
+		stopState: newStopState(),
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	return n
@@ -314,32 +310,15 @@ const flushDelay = 50 * time.Millisecond
 // goroutine, before goroslib cancels the node: it stops the loops, lets
 // the tick loop's zero action go out, logs once and closes Done.
 func (n *Node) onShutdown(reason string) {
-	n.stopOnce.Do(func() {
+	n.shutdownRequested(reason, func() {
 		n.log.Warn("ROS asked the node to shut down: stopping the robot and leaving the ROS graph", "reason", reason)
-		n.errMu.Lock()
-		n.err = fmt.Errorf("%w: %s", ErrShutdownRequested, reason)
-		n.errMu.Unlock()
 		n.cancel()
 		select {
 		case <-n.tickDone:
 			time.Sleep(flushDelay)
 		case <-time.After(4 * flushDelay): // the loop never started
 		}
-		n.doneOnce.Do(func() { close(n.done) })
 	})
-}
-
-// Done returns a channel that is closed when the node has stopped: after
-// ROS shut it down (Err then says why; the node still needs Close) or
-// after Close.
-func (n *Node) Done() <-chan struct{} { return n.done }
-
-// Err returns nil, or once ROS has shut the node down, an error wrapping
-// ErrShutdownRequested that names who asked and why.
-func (n *Node) Err() error {
-	n.errMu.Lock()
-	defer n.errMu.Unlock()
-	return n.err
 }
 
 // Close publishes a zero action, stops the control and planning loops,
@@ -349,7 +328,7 @@ func (n *Node) Close() {
 	n.wg.Wait() // the tick loop publishes the zero action on its way out
 	time.Sleep(flushDelay)
 	n.closeROS()
-	n.doneOnce.Do(func() { close(n.done) })
+	n.closeDone()
 	s := n.Stats()
 	n.log.Info("planning node stopped", "ticks", s.Ticks, "tick_jitter_p50", s.TickJitterP50,
 		"tick_jitter_p99", s.TickJitterP99, "replans", s.Replans, "replan_p50", s.ReplanP50,

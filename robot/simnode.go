@@ -93,11 +93,7 @@ type SimNode struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	stopOnce sync.Once     // the shutdown request is handled once
-	done     chan struct{} // closed by a shutdown request or Close
-	doneOnce sync.Once
-	errMu    sync.Mutex
-	err      error // why the node stopped by itself; guarded by errMu
+	stopState
 }
 
 // NewSimNode validates conf, joins the ROS graph, publishes the map and
@@ -140,7 +136,7 @@ func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 	if conf.Log == nil {
 		conf.Log = slog.Default()
 	}
-	s := &SimNode{conf: conf, log: conf.Log.With("node", conf.Name), done: make(chan struct{})}
+	s := &SimNode{conf: conf, log: conf.Log.With("node", conf.Name), stopState: newStopState()}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if conf.Start != nil {
 		s.state = sim.State{conf.Start.X, conf.Start.Y, 0, 0}
@@ -195,27 +191,10 @@ func (s *SimNode) closeROS() {
 // onShutdown handles a shutdown request from ROS (on goroslib's API
 // goroutine): it stops the simulation, logs once and closes Done.
 func (s *SimNode) onShutdown(reason string) {
-	s.stopOnce.Do(func() {
+	s.shutdownRequested(reason, func() {
 		s.log.Warn("ROS asked the node to shut down: stopping the simulation and leaving the ROS graph", "reason", reason)
-		s.errMu.Lock()
-		s.err = fmt.Errorf("%w: %s", ErrShutdownRequested, reason)
-		s.errMu.Unlock()
 		s.cancel()
-		s.doneOnce.Do(func() { close(s.done) })
 	})
-}
-
-// Done returns a channel that is closed when the node has stopped: after
-// ROS shut it down (Err then says why; the node still needs Close) or
-// after Close.
-func (s *SimNode) Done() <-chan struct{} { return s.done }
-
-// Err returns nil, or once ROS has shut the node down, an error wrapping
-// ErrShutdownRequested that names who asked and why.
-func (s *SimNode) Err() error {
-	s.errMu.Lock()
-	defer s.errMu.Unlock()
-	return s.err
 }
 
 // Close stops the simulation and leaves the ROS graph.
@@ -223,7 +202,7 @@ func (s *SimNode) Close() {
 	s.cancel()
 	s.wg.Wait()
 	s.closeROS()
-	s.doneOnce.Do(func() { close(s.done) })
+	s.closeDone()
 	s.mu.Lock()
 	skipped := s.skipped
 	s.mu.Unlock()

@@ -187,13 +187,27 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	if err != nil {
 		return err
 	}
+	runUntilStopped(ctx, stop, node)
+	return nil
+}
+
+// stoppable is a running ROS node of ours.
+type stoppable interface {
+	Done() <-chan struct{}
+	Close()
+}
+
+// runUntilStopped waits for a signal (ctx) or a shutdown over ROS (rosnode
+// kill, a second node of this name: logged, exit 0 as roscpp does), then
+// releases the signals — so a second Ctrl-C kills the process — and closes
+// the node.
+func runUntilStopped(ctx context.Context, stop context.CancelFunc, n stoppable) {
 	select {
 	case <-ctx.Done():
-	case <-node.Done(): // shut down over ROS (rosnode kill, a second node of this name): logged, exit 0 as roscpp does
+	case <-n.Done():
 	}
 	stop()
-	node.Close()
-	return nil
+	n.Close()
 }
 
 // connectMaster checks a --maze given on the command line (failing fast,

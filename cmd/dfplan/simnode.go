@@ -135,11 +135,6 @@ func runSimnode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *simnodeF
 	if err != nil {
 		return err
 	}
-	select {
-	case <-ctx.Done():
-	case <-s.Done(): // shut down over ROS (rosnode kill, a second node of this name): logged, exit 0 as roscpp does
-	}
-	stop()
-	s.Close()
+	runUntilStopped(ctx, stop, s)
 	return nil
 }
