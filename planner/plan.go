@@ -6,7 +6,8 @@ import "context"
 // action to execute from the observation the plan was made from.
 type Plan struct {
 	// Observations[i] is the predicted observation after Actions[i]
-	// (unnormalized; for maze2d x, y, vx, vy).
+	// (unnormalized; for maze2d x, y, vx, vy). Empty for policies that
+	// predict nothing (the random baseline).
 	Observations [][]float64
 	// Actions[i] is the i-th action to execute (unnormalized, clipped to
 	// the action bounds).

@@ -38,8 +38,9 @@ func NewRandomPolicy(seed uint64) *RandomPolicy {
 	return &RandomPolicy{rng: rand.New(rand.NewPCG(seed, 0x7a))}
 }
 
-// Plan implements planner.Policy with a one-frame plan (no prediction).
-func (p *RandomPolicy) Plan(_ context.Context, obs, _ []float64) (*planner.Plan, error) {
+// Plan implements planner.Policy with a one-frame plan that predicts
+// nothing (no Observations).
+func (p *RandomPolicy) Plan(_ context.Context, _, _ []float64) (*planner.Plan, error) {
 	a := sim.RandomAction(p.rng)
-	return &planner.Plan{Observations: [][]float64{append([]float64(nil), obs...)}, Actions: [][]float64{a[:]}}, nil
+	return &planner.Plan{Actions: [][]float64{a[:]}}, nil
 }

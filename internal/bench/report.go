@@ -23,8 +23,12 @@ type JSON struct {
 	Returns         []float64 `json:"returns"`
 	PlanLatencyMS   Latency   `json:"plan_latency_ms"`
 	MeanBatch       float64   `json:"plans_per_call"`
-	WallS           float64   `json:"wall_s"`
-	Config          any       `json:"config,omitempty"`
+	// PlanDriftM is the mean distance (maze units) between where the
+	// open-loop actions took the robot and where the plan said they would;
+	// null for planners whose plans predict no observations.
+	PlanDriftM *float64 `json:"plan_drift_m"`
+	WallS      float64  `json:"wall_s"`
+	Config     any      `json:"config,omitempty"`
 }
 
 // MeanErr is a mean with its standard error. NaN (unknown maze constants)
@@ -61,6 +65,7 @@ func (r *Result) ToJSON(config any) JSON {
 		Returns:         r.Returns,
 		PlanLatencyMS:   Latency{ms(s.LatencyP50), ms(s.LatencyP99)},
 		MeanBatch:       s.MeanBatch,
+		PlanDriftM:      finite(s.DriftMean),
 		WallS:           r.Wall.Seconds(),
 		Config:          config,
 	}
@@ -93,19 +98,24 @@ func WriteTable(w io.Writer, results []*Result) error {
 	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d\n",
 		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "planner\tscore\t± s.e.\treturn\tsuccess\tplan p50 ms\tplan p99 ms\tplans/call\twall s\t")
+	fmt.Fprintln(tw, "planner\tscore\t± s.e.\treturn\tsuccess\tplan p50 ms\tplan p99 ms\tplans/call\tdrift m\twall s\t")
 	for _, r := range results {
 		s := r.Summarize()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.0f%%\t%.2f\t%.2f\t%.1f\t%.1f\t\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.0f%%\t%.2f\t%.2f\t%.1f\t%s\t%.1f\t\n",
 			r.Planner, num(s.ScoreMean), num(s.ScoreStderr), s.ReturnMean, 100*s.SuccessRate,
-			ms(s.LatencyP50), ms(s.LatencyP99), s.MeanBatch, r.Wall.Seconds())
+			ms(s.LatencyP50), ms(s.LatencyP99), s.MeanBatch, num2(s.DriftMean), r.Wall.Seconds())
 	}
 	return tw.Flush()
 }
 
-func num(v float64) string {
+func num(v float64) string { return numf(v, "%.1f") }
+
+func num2(v float64) string { return numf(v, "%.3f") }
+
+// numf formats v, or "n/a" for NaN.
+func numf(v float64, format string) string {
 	if math.IsNaN(v) {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.1f", v)
+	return fmt.Sprintf(format, v)
 }

@@ -64,6 +64,11 @@ type Result struct {
 	Specs     []sim.EpisodeSpec
 	Paths     [][]r2.Point    // executed positions per episode
 	LastPlans []*planner.Plan // the last plan of every episode
+	// Drift holds, for every executed plan that predicts observations, the
+	// distance between the position reached after its open-loop actions and
+	// the position the plan predicted there: how well the planned actions
+	// carry out the planned path.
+	Drift []float64
 }
 
 // Run plays c.Episodes episodes of p in lockstep: at every step, the
@@ -107,6 +112,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 	}
 	states := make([]sim.State, n)
 	queues := make([][][]float64, n)
+	expect := make([][]float64, n) // the planned observation after the queue runs out
 	for e, s := range res.Specs {
 		states[e] = s.Start
 		res.Paths[e] = append(make([]r2.Point, 0, steps+1), r2.Point{X: s.Start[0], Y: s.Start[1]})
@@ -142,6 +148,10 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				}
 				res.LastPlans[e] = plans[i]
 				queues[e] = plans[i].Actions[:min(p.OpenLoop, len(plans[i].Actions))]
+				expect[e] = nil
+				if obs := plans[i].Observations; len(obs) >= len(queues[e]) {
+					expect[e] = obs[len(queues[e])-1]
+				}
 			}
 		}
 		for e := range states {
@@ -153,6 +163,9 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 			res.Returns[e] += r
 			res.Success[e] = res.Success[e] || r > 0
 			res.Paths[e] = append(res.Paths[e], pos)
+			if len(queues[e]) == 0 && len(expect[e]) >= 2 {
+				res.Drift = append(res.Drift, math.Hypot(pos.X-expect[e][0], pos.Y-expect[e][1]))
+			}
 		}
 		if c.Progress != nil {
 			c.Progress(step+1, steps)
@@ -209,6 +222,7 @@ type Summary struct {
 	SuccessRate              float64
 	LatencyP50, LatencyP99   time.Duration
 	MeanBatch                float64
+	DriftMean                float64 // mean of Result.Drift (NaN if none)
 }
 
 // Summarize computes mean ± standard error and latency percentiles.
@@ -227,6 +241,7 @@ func (r *Result) Summarize() Summary {
 	}
 	s.SuccessRate = float64(ok) / float64(len(r.Success))
 	s.LatencyP50, s.LatencyP99 = percentile(r.Latencies, 0.50), percentile(r.Latencies, 0.99)
+	s.DriftMean, _ = meanStderr(r.Drift)
 	total := 0
 	for _, b := range r.BatchSize {
 		total += b

@@ -114,3 +114,52 @@ func TestRunRejects(t *testing.T) {
 		t.Error("cancelled context: want error")
 	}
 }
+
+// simPlanner plans a fixed action and predicts the observations with the
+// true simulator, shifted by shift along x.
+type simPlanner struct {
+	m     *sim.Maze
+	shift float64
+}
+
+func (p simPlanner) PlanBatch(_ context.Context, obs, _ [][]float64) ([]*planner.Plan, error) {
+	plans := make([]*planner.Plan, len(obs))
+	for i, o := range obs {
+		s := sim.State{o[0], o[1], o[2], o[3]}
+		pl := &planner.Plan{}
+		for range 4 {
+			a := []float64{0.5, -0.3}
+			s = p.m.Step(s, sim.Action{a[0], a[1]})
+			pl.Actions = append(pl.Actions, a)
+			pl.Observations = append(pl.Observations, []float64{s[0] + p.shift, s[1], s[2], s[3]})
+		}
+		plans[i] = pl
+	}
+	return plans, nil
+}
+
+func TestRunMeasuresPlanDrift(t *testing.T) {
+	m := umaze(t)
+	for _, shift := range []float64{0, 0.1} {
+		r, err := Run(context.Background(), Config{Maze: m, Episodes: 3, Steps: 9}, Planner{Name: "sim", Batch: simPlanner{m, shift}, OpenLoop: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Plans at steps 0, 3 and 6, each ending its open loop: 3 per episode.
+		if len(r.Drift) != 9 {
+			t.Fatalf("shift %g: %d drift samples, want 9", shift, len(r.Drift))
+		}
+		if d := r.Summarize().DriftMean; math.Abs(d-shift) > 1e-9 {
+			t.Errorf("plans off by %g: mean drift %g", shift, d)
+		}
+	}
+	// Plans without observations have no drift.
+	r, err := Run(context.Background(), Config{Maze: m, Episodes: 2, Steps: 4}, Planner{Name: "random", OpenLoop: 1,
+		New: func(e int) (planner.Policy, error) { return NewRandomPolicy(uint64(e)), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := r.Summarize().DriftMean; !math.IsNaN(d) {
+		t.Errorf("random policy: drift %g, want NaN (nothing predicted)", d)
+	}
+}
