@@ -66,6 +66,7 @@ func EvalReconstruction(m *Model, d *Dataset, fractions []float64, windowCount, 
 					for j := range od {
 						x0[base+j] = norm(d.Observations[(s+fr+1)*od+j], j)
 					}
+					c.ToRelative(x0[base:base+od], in.Obs0[i*od:(i+1)*od])
 					for j := range ad {
 						x0[base+od+j] = norm(d.Actions[(s+fr)*ad+j], od+j)
 					}

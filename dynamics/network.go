@@ -72,7 +72,7 @@ func newModel(cfg Config, norm Normalization) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{cfg: cfg, norm: norm.clone(), sched: s, byName: map[string]*param{}, graphs: map[graphKey]*graph{}}
-	m.emb = noiseEmbedding(cfg.DiffusionSteps, cfg.EmbedDim)
+	m.emb = noiseEmbedding(cfg, s)
 	for _, ps := range paramShapes(cfg) {
 		n := 1
 		for _, d := range ps.shape {
@@ -155,19 +155,41 @@ func contains(s, sub string) bool {
 	return false
 }
 
-// noiseEmbedding is the sinusoidal embedding of every level k = 0..T:
-// [sin(k·f_i), cos(k·f_i)], f_i = 10000^(−i/(E/2−1)).
-func noiseEmbedding(T, e int) []float32 {
+// noiseEmbedding is the fixed embedding of every level k = 0..T
+// (Config.NoiseEmbedding). The DDPM one is [sin(k·f_i), cos(k·f_i)],
+// f_i = 10000^(−i/(E/2−1)).
+func noiseEmbedding(c Config, s *Schedule) []float32 {
+	T, e := c.DiffusionSteps, c.EmbedDim
 	half := e / 2
 	tab := make([]float32, (T+1)*e)
 	for k := 0; k <= T; k++ {
+		row := tab[k*e : (k+1)*e]
+		if c.NoiseEmbedding == "level" {
+			// Sines and cosines of the level's fraction k/T at frequencies
+			// π/2 … 128π (so one feature is monotone over the whole range and
+			// the finest tells levels ~4 apart), with the first pair replaced
+			// by the signal and noise scales √ᾱ_k and √(1−ᾱ_k) themselves.
+			u := float64(k) / float64(T)
+			for i := range half {
+				f := math.Pi / 2
+				if half > 1 {
+					f *= math.Pow(256, float64(i)/float64(half-1))
+				}
+				row[i] = float32(math.Sin(u * f))
+				row[half+i] = float32(math.Cos(u * f))
+			}
+			ab := s.AlphaBar(k)
+			row[0], row[half] = float32(math.Sqrt(ab)), float32(math.Sqrt(max(1-ab, 0)))
+			continue
+		}
+		// DDPM's sinusoidal embedding of the integer level k.
 		for i := range half {
 			f := 1.0
 			if half > 1 {
 				f = math.Exp(-math.Log(10000) * float64(i) / float64(half-1))
 			}
-			tab[k*e+i] = float32(math.Sin(float64(k) * f))
-			tab[k*e+half+i] = float32(math.Cos(float64(k) * f))
+			row[i] = float32(math.Sin(float64(k) * f))
+			row[half+i] = float32(math.Cos(float64(k) * f))
 		}
 	}
 	return tab

@@ -53,8 +53,21 @@ func newTestModel(t testing.TB, c Config) *Model {
 	return m
 }
 
+// variants are the network shapes a checkpoint can have: the first
+// shipped models (DDPM embedding, absolute positions) and the current one.
+func variants() map[string]Config {
+	old := tinyConfig()
+	old.NoiseEmbedding, old.RelativeDims = "", 0
+	return map[string]Config{"legacy": old, "current": tinyConfig()}
+}
+
 func TestPredictCausal(t *testing.T) {
-	c := tinyConfig()
+	for name, c := range variants() {
+		t.Run(name, func(t *testing.T) { testPredictCausal(t, c) })
+	}
+}
+
+func testPredictCausal(t *testing.T, c Config) {
 	m := newTestModel(t, c)
 	const B, H = 3, 6
 	r := rand.New(rand.NewPCG(1, 2))
@@ -102,7 +115,12 @@ func TestPredictCausal(t *testing.T) {
 }
 
 func TestPredictVJPMatchesFiniteDifferences(t *testing.T) {
-	c := tinyConfig()
+	for name, c := range variants() {
+		t.Run(name, func(t *testing.T) { testPredictVJP(t, c) })
+	}
+}
+
+func testPredictVJP(t *testing.T, c Config) {
 	m := newTestModel(t, c)
 	const B, H = 2, 4
 	r := rand.New(rand.NewPCG(3, 4))
@@ -265,5 +283,59 @@ func TestPredictFromCarriedLatent(t *testing.T) {
 	}
 	if _, err := m.Predict(&Input{B: 1, H: 1, Z0: make([]float32, 3), X: make([]float32, td), K: []int{0}}); err == nil {
 		t.Error("short Z0: want error")
+	}
+}
+
+// The "level" embedding changes smoothly with k and carries the schedule's
+// scales; the DDPM one jumps between neighbouring levels.
+func TestNoiseEmbeddingIsSmoothInTheLevel(t *testing.T) {
+	c := DefaultConfig()
+	s, err := NewSchedule(c.BetaSchedule, c.DiffusionSteps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(tab []float32, k int) float64 {
+		d := 0.0
+		for i := range c.EmbedDim {
+			v := float64(tab[(k+1)*c.EmbedDim+i] - tab[k*c.EmbedDim+i])
+			d += v * v
+		}
+		return math.Sqrt(d)
+	}
+	maxStep := func(tab []float32) float64 {
+		m := 0.0
+		for k := range c.DiffusionSteps {
+			m = math.Max(m, step(tab, k))
+		}
+		return m
+	}
+	level := noiseEmbedding(c, s)
+	if m := maxStep(level); m > 0.6 {
+		t.Errorf("level embedding: largest change between neighbouring levels %.2f, want ≤ 0.6", m)
+	}
+	half := c.EmbedDim / 2
+	for _, k := range []int{0, 100, 500, c.DiffusionSteps} {
+		ab := s.AlphaBar(k)
+		if math.Abs(float64(level[k*c.EmbedDim])-math.Sqrt(ab)) > 1e-6 || math.Abs(float64(level[k*c.EmbedDim+half])-math.Sqrt(1-ab)) > 1e-6 {
+			t.Errorf("level %d: first pair %v, %v; want √ᾱ = %v, √(1−ᾱ) = %v", k, level[k*c.EmbedDim], level[k*c.EmbedDim+half], math.Sqrt(ab), math.Sqrt(1-ab))
+		}
+	}
+	c.NoiseEmbedding = ""
+	if m := maxStep(noiseEmbedding(c, s)); m < 1 {
+		t.Errorf("DDPM embedding: largest neighbour change %.2f; the test no longer tells the two apart", m)
+	}
+}
+
+func TestConfigRejectsBadNewFields(t *testing.T) {
+	for _, f := range []func(*Config){
+		func(c *Config) { c.NoiseEmbedding = "fourier" },
+		func(c *Config) { c.RelativeDims = -1 },
+		func(c *Config) { c.RelativeDims = c.ObsDim + 1 },
+	} {
+		c := DefaultConfig()
+		f(&c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("config %+v: want an error", c)
+		}
 	}
 }

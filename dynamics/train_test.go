@@ -245,3 +245,81 @@ func TestLearningRateSchedule(t *testing.T) {
 		}
 	}
 }
+
+// The training graph's loss must be the weighted x̂0 error that Predict
+// gives on the same batch, for every network shape.
+func TestTrainLossIsTheX0Loss(t *testing.T) {
+	data := pointMassData(400, 50, 1)
+	for name, c := range variants() {
+		t.Run(name, func(t *testing.T) {
+			tc := tinyTrainConfig()
+			tc.Batch = 6
+			tr1, err := NewTrainer(c, tc, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr2, err := NewTrainer(c, tc, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			obs0, x, x0, w, k := tr2.sample(tr2.rng, tr2.train, tc.Batch)
+			out, err := tr2.model.Predict(&Input{B: tc.Batch, H: tc.Horizon, Obs0: obs0, X: x, K: k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0.0
+			for i, v := range out.X0 {
+				d := float64(v - x0[i])
+				want += float64(w[i]) * d * d
+			}
+			got, err := tr1.TrainStep() // the loss before its update, same batch
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(got-want) > 1e-4*math.Max(1, want) {
+				t.Fatalf("training loss %.6g, weighted x̂0 error of the same batch %.6g", got, want)
+			}
+		})
+	}
+}
+
+// Token decay shifts loss weight to the near future without changing its
+// total.
+func TestTokenDecayWeighsTheNearFuture(t *testing.T) {
+	data := pointMassData(400, 50, 1)
+	sums := func(decay float64) []float64 {
+		tc := tinyTrainConfig()
+		tc.TokenDecay = decay
+		tc.LossWeight = "constant"
+		tr, err := NewTrainer(tinyConfig(), tc, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, _, w, _ := tr.sample(tr.rng, tr.train, tc.Batch)
+		td := tinyConfig().TokenDim()
+		per := make([]float64, tc.Horizon)
+		for i, v := range w {
+			per[(i/td)%tc.Horizon] += float64(v)
+		}
+		return per
+	}
+	flat, dec := sums(0), sums(0.5)
+	total := func(v []float64) float64 {
+		s := 0.0
+		for _, x := range v {
+			s += x
+		}
+		return s
+	}
+	if math.Abs(total(flat)-total(dec)) > 1e-6 {
+		t.Errorf("total weight %v without decay, %v with: want equal", total(flat), total(dec))
+	}
+	for i := 1; i < len(dec); i++ {
+		if math.Abs(flat[i]-flat[0]) > 1e-9 {
+			t.Errorf("no decay: token %d weight %v, token 0 %v", i, flat[i], flat[0])
+		}
+		if r := dec[i] / dec[i-1]; math.Abs(r-0.5) > 1e-6 {
+			t.Errorf("decay 0.5: token %d / token %d weight = %v", i, i-1, r)
+		}
+	}
+}

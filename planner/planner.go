@@ -202,11 +202,15 @@ func (p *Planner) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*Pla
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	x, err := p.sample(ctx, obs, goals)
+	obs0 := make([]float32, len(obs)*p.mconf.ObsDim)
+	for i, o := range obs {
+		p.norm.NormalizeObs(obs0[i*p.mconf.ObsDim:(i+1)*p.mconf.ObsDim], o)
+	}
+	x, err := p.sample(ctx, obs0, p.modelGoals(obs0, goals))
 	if err != nil {
 		return nil, err
 	}
-	return p.decode(x, len(obs)), nil
+	return p.decode(x, obs0), nil
 }
 
 // sample runs the guided Diffusion Forcing sampler and returns the clean
@@ -221,17 +225,12 @@ func (p *Planner) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*Pla
 // The network is causal, so tokens before the first one that changed since
 // the previous pass would give the same outputs again: each pass starts
 // from the latent carried after them (token t0 − 1) instead.
-func (p *Planner) sample(ctx context.Context, obs, goals [][]float64) ([]float32, error) {
-	b, h := len(obs), p.conf.HorizonTokens
+func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64) ([]float32, error) {
+	b, h := len(goals), p.conf.HorizonTokens
 	d, zd := p.mconf.TokenDim(), p.mconf.ZDim
 	sched := p.model.Schedule()
 	S := p.conf.SamplingSteps
 	level := func(l int) int { return l * sched.T() / S } // sampling step → diffusion step
-
-	obs0 := make([]float32, b*p.mconf.ObsDim)
-	for i, o := range obs {
-		p.norm.NormalizeObs(obs0[i*p.mconf.ObsDim:(i+1)*p.mconf.ObsDim], o)
-	}
 	// Row 0: every token is pure noise.
 	x := make([]float32, b*h*d)
 	for i := range x {
@@ -351,17 +350,33 @@ func putTokens(all, part []float32, b, h, t0, w int) {
 	}
 }
 
+// modelGoals expresses each goal in the frame the model's positions are
+// in: the guidance objective unnormalizes a position as x·Std + Mean, and a
+// position held relative to o_0 (dynamics.Config.RelativeDims) is off by
+// o_0's normalized position times Std, so the goal moves by that instead.
+func (p *Planner) modelGoals(obs0 []float32, goals [][]float64) [][]float64 {
+	out := make([][]float64, len(goals))
+	for i, g := range goals {
+		out[i] = slices.Clone(g)
+		for j := range min(p.mconf.RelativeDims, len(g)) {
+			out[i][j] -= float64(obs0[i*p.mconf.ObsDim+j]) * p.norm.Std[j]
+		}
+	}
+	return out
+}
+
 // decode unnormalizes clean tokens into per-frame plans, clipping actions
-// to [-1, 1].
-func (p *Planner) decode(x []float32, b int) []*Plan {
+// to [-1, 1]. obs0 holds the normalized observations planned from.
+func (p *Planner) decode(x, obs0 []float32) []*Plan {
 	fs, od, ad := p.mconf.FrameStack, p.mconf.ObsDim, p.mconf.ActDim
 	fd := od + ad
 	frames := p.conf.HorizonTokens * fs
-	plans := make([]*Plan, b)
+	plans := make([]*Plan, len(obs0)/od)
 	for i := range plans {
 		pl := &Plan{Observations: make([][]float64, frames), Actions: make([][]float64, frames)}
 		for f := 0; f < frames; f++ {
-			frame := x[(i*frames+f)*fd : (i*frames+f+1)*fd]
+			frame := slices.Clone(x[(i*frames+f)*fd : (i*frames+f+1)*fd])
+			p.mconf.FromRelative(frame[:od], obs0[i*od:(i+1)*od])
 			o, a := make([]float64, od), make([]float64, ad)
 			p.norm.UnnormalizeFrame(o, a, frame)
 			for j := range a {

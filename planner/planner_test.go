@@ -85,8 +85,8 @@ func TestGuidanceBringsPlansCloserToGoal(t *testing.T) {
 	obs := make([][]float64, n)
 	goals := make([][]float64, n)
 	for i := range obs {
-		obs[i] = []float64{3, 3, 0, 0}
-		goals[i] = []float64{1, 5}
+		obs[i] = []float64{2, 4, 0, 0} // off the normalization mean, so the relative frame matters
+		goals[i] = []float64{1, 6}
 	}
 	meanDist := func(scale float64) float64 {
 		p, err := New(toy(t), Config{HorizonTokens: 6, SamplingSteps: 10, GuidanceScale: scale, MCGSamples: 2, Seed: 3})
@@ -106,8 +106,47 @@ func TestGuidanceBringsPlansCloserToGoal(t *testing.T) {
 	}
 	free, guided := meanDist(0), meanDist(4)
 	t.Logf("mean final distance to goal: unguided %.3f, guided %.3f", free, guided)
-	if guided > 0.7*free {
-		t.Fatalf("guided plans end %.3f from the goal, unguided %.3f: want guided ≤ 70%%", guided, free)
+	// 0.30 here; 0.39 when the goal is not moved into the model's relative
+	// frame (planner.modelGoals).
+	if guided > 0.35*free {
+		t.Fatalf("guided plans end %.3f from the goal, unguided %.3f: want guided ≤ 35%%", guided, free)
+	}
+}
+
+// With positions held relative to the observation (the default), the
+// toy model's zero-mean posterior centres plans on the robot; with absolute
+// positions, on the normalization mean.
+func TestPlansAreCentredOnTheFrameOfTheModel(t *testing.T) {
+	const n = 256
+	obs := make([][]float64, n)
+	goals := make([][]float64, n)
+	for i := range obs {
+		obs[i] = []float64{0, 6, 0, 0}
+		goals[i] = []float64{0, 0}
+	}
+	for _, tc := range []struct {
+		relative int
+		want     [2]float64
+	}{{2, [2]float64{0, 6}}, {0, [2]float64{3, 3}}} {
+		m := toy(t)
+		m.Conf.RelativeDims = tc.relative
+		p, err := New(m, Config{HorizonTokens: 3, SamplingSteps: 5, Seed: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans, err := p.PlanBatch(context.Background(), obs, goals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mx, my float64
+		for _, pl := range plans {
+			mx += pl.Observations[0][0] / n
+			my += pl.Observations[0][1] / n
+		}
+		// Std 1.5 per plan: the mean of 256 is within 0.5 with overwhelming odds.
+		if math.Hypot(mx-tc.want[0], my-tc.want[1]) > 0.5 {
+			t.Errorf("relative_dims %d: first planned positions average (%.2f, %.2f), want ≈ %v", tc.relative, mx, my, tc.want)
+		}
 	}
 }
 
