@@ -46,15 +46,17 @@ type Config struct {
 	// for j < RelativeDims. The near future is then close to zero whatever
 	// the robot's place, so a plan starts where the robot is; with absolute
 	// positions (0, as in checkpoints written before the field existed) the
-	// model has to copy the position through its latent, and sampled plans
-	// started 13 cm away from the robot after 9,000 training steps.
+	// model has to copy the position through its latent. On umaze after
+	// 2,000 steps, relative positions halved the first token's position
+	// error from pure noise (0.27 → 0.14 m) and cut plan drift from 0.52 to
+	// 0.46 m (models/shipped/README.md).
 	RelativeDims int `yaml:"relative_dims" json:"relative_dims,omitempty"`
 	// NoiseEmbedding is how the noise level k enters the network: "level"
 	// (default) gives √ᾱ_k, √(1−ᾱ_k) and sinusoids of k/T whose slowest is
-	// monotone in k; "" (checkpoints written before the field existed) is
-	// DDPM's sinusoids of the integer k, whose fast features alias between
-	// neighbouring levels and which the small MLP could not read: models
-	// predicted x̂0 worse at 10 % noise than from pure noise.
+	// monotone in k; "sinusoidal" or "" (checkpoints written before the
+	// field existed) is DDPM's sinusoids of the integer k. Measured on
+	// umaze, the two train equally well (first-token x̂0 error within 1 %);
+	// "level" is the default because the shipped models use it.
 	NoiseEmbedding string `yaml:"noise_embedding" json:"noise_embedding,omitempty"`
 }
 

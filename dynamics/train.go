@@ -88,8 +88,8 @@ type TrainConfig struct {
 	// LossWeight is the per-token weight of the x̂0 squared error:
 	// "min_snr" (default) is LossScale·min(SNR_k, SNRClip); "constant"
 	// (the reference's maze2d choice) is LossScale at every level. With
-	// the same 2,000 umaze steps, min_snr gave a 1.6× smaller position
-	// error at 2 % noise and plans that drift less (models/shipped/README.md).
+	// the same 2,000 umaze steps (32-token windows), min_snr's first-token
+	// position error at 2 % noise was 0.061 m against 0.213 m.
 	LossWeight string `yaml:"loss_weight" json:"loss_weight"`
 	// LossScale multiplies the loss. Default 1. (The reference's ×25 only
 	// matters for its fp16 training; Adam is scale-invariant.)

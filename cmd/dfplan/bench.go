@@ -74,7 +74,7 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
 	fl.StringVar(&f.plan.Schedule, "schedule", "", "override the df planners' scheduling matrix (pyramid, full_sequence, autoregressive)")
 	fl.IntVar(&f.plan.SamplingSteps, "sampling-steps", 10, "DDIM steps from noise to clean per token")
-	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", 0, "tokens planned (0 = 30)")
+	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", defaultHorizonTokens, "tokens planned (0 = the planner's default, 30)")
 	fl.IntVar(&f.plan.OpenLoop, "open-loop", 0, "planned frames executed before replanning (0 = one token)")
 	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", 1, "pyramid uncertainty scale u (> 0; 0 means 1)")
 	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", defaultGuidanceScale, "goal guidance scale")
@@ -83,9 +83,12 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 	return cmd
 }
 
-// Defaults chosen by the sweep recorded in the README.
+// Defaults chosen by the sweep recorded in the README: on umaze (12
+// episodes), guidance 10 scored 45 against −3 at guidance 1, and a
+// 15-token horizon scored as well as 30 tokens at a third of the cost.
 const (
-	defaultGuidanceScale = 1
+	defaultGuidanceScale = 10
+	defaultHorizonTokens = 15
 	defaultMCGSamples    = 4
 )
 
