@@ -20,6 +20,15 @@ func toy(t *testing.T) *toymodel.Model {
 	return m
 }
 
+// repeated returns n copies of one observation and one goal.
+func repeated(n int, obs, goal []float64) (obsN, goalN [][]float64) {
+	for range n {
+		obsN = append(obsN, obs)
+		goalN = append(goalN, goal)
+	}
+	return obsN, goalN
+}
+
 func TestPlanShapesAndActionBounds(t *testing.T) {
 	for _, sched := range []string{Pyramid, FullSequence, Autoregressive} {
 		t.Run(sched, func(t *testing.T) {
@@ -82,12 +91,8 @@ func TestPlanIsDeterministicForASeed(t *testing.T) {
 // standard errors wide).
 func TestGuidanceBringsPlansCloserToGoal(t *testing.T) {
 	const n = 64
-	obs := make([][]float64, n)
-	goals := make([][]float64, n)
-	for i := range obs {
-		obs[i] = []float64{2, 4, 0, 0} // off the normalization mean, so the relative frame matters
-		goals[i] = []float64{1, 6}
-	}
+	// Off the normalization mean, so the relative frame matters.
+	obs, goals := repeated(n, []float64{2, 4, 0, 0}, []float64{1, 6})
 	meanDist := func(scale float64) float64 {
 		p, err := New(toy(t), Config{HorizonTokens: 6, SamplingSteps: 10, GuidanceScale: scale, MCGSamples: 2, Seed: 3})
 		if err != nil {
@@ -118,12 +123,7 @@ func TestGuidanceBringsPlansCloserToGoal(t *testing.T) {
 // positions, on the normalization mean.
 func TestPlansAreCentredOnTheFrameOfTheModel(t *testing.T) {
 	const n = 256
-	obs := make([][]float64, n)
-	goals := make([][]float64, n)
-	for i := range obs {
-		obs[i] = []float64{0, 6, 0, 0}
-		goals[i] = []float64{0, 0}
-	}
+	obs, goals := repeated(n, []float64{0, 6, 0, 0}, []float64{0, 0})
 	for _, tc := range []struct {
 		relative int
 		want     [2]float64
