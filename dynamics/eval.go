@@ -7,7 +7,9 @@ import (
 )
 
 // Reconstruction is how well a model recovers clean tokens at one noise
-// level, against the trivial predictor that always answers the data mean.
+// level, against the trivial predictor that always answers the data mean
+// (for features held relative to the current observation, Config.RelativeDims,
+// that is "no motion", so those numbers are not comparable with absolute ones).
 type Reconstruction struct {
 	// Fraction is the noise level as a fraction of T; Level = round(Fraction·T).
 	Fraction float64 `json:"fraction"`

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -177,9 +179,9 @@ func (c TrainConfig) Validate() error {
 		return bad("loss_scale", c.LossScale, "> 0")
 	case !(c.SNRClip > 0):
 		return bad("snr_clip", c.SNRClip, "> 0")
-	case c.TokenDecay < 0 || c.TokenDecay > 1:
+	case !(c.TokenDecay >= 0 && c.TokenDecay <= 1):
 		return bad("token_decay", c.TokenDecay, "0..1")
-	case c.FirstTokenCleanProb < 0 || c.FirstTokenCleanProb > 1:
+	case !(c.FirstTokenCleanProb >= 0 && c.FirstTokenCleanProb <= 1):
 		return bad("first_token_clean_prob", c.FirstTokenCleanProb, "0..1")
 	case c.ValFraction < 0 || c.ValFraction > 0.5:
 		return bad("val_fraction", c.ValFraction, "0..0.5")
@@ -351,9 +353,17 @@ func trajectoryDiff(a, b TrainConfig) string {
 	var ma, mb map[string]any
 	json.Unmarshal(ja, &ma)
 	json.Unmarshal(jb, &mb)
-	for k, v := range ma {
-		if fmt.Sprint(v) != fmt.Sprint(mb[k]) {
-			return fmt.Sprintf("%s (%v → %v)", k, v, mb[k])
+	// Fields left out when zero (omitempty) appear in only one of the two.
+	keys := make(map[string]bool, len(ma)+len(mb))
+	for k := range ma {
+		keys[k] = true
+	}
+	for k := range mb {
+		keys[k] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if fmt.Sprint(ma[k]) != fmt.Sprint(mb[k]) {
+			return fmt.Sprintf("%s (%v → %v)", k, ma[k], mb[k])
 		}
 	}
 	return "the training config"

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -321,5 +323,91 @@ func TestTokenDecayWeighsTheNearFuture(t *testing.T) {
 		if r := dec[i] / dec[i-1]; math.Abs(r-0.5) > 1e-6 {
 			t.Errorf("decay 0.5: token %d / token %d weight = %v", i, i-1, r)
 		}
+	}
+}
+
+// Training and evaluation targets hold the first RelativeDims observation
+// features relative to the window's first observation, and only those.
+func TestTargetsAreRelativeToTheCurrentObservation(t *testing.T) {
+	data := pointMassData(400, 50, 1)
+	c := tinyConfig()
+	c.RelativeDims = 2
+	tc := tinyTrainConfig()
+	tr, err := NewTrainer(c, tc, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs0, _, x0, _, _ := tr.sample(tr.rng, tr.train, tc.Batch)
+	od, fd, fs := c.ObsDim, c.FrameDim(), c.FrameStack
+	for b := range tc.Batch {
+		// Find the window's start s from its normalized first observation.
+		s := -1
+		for i := 0; i+tc.Horizon*fs < data.N && s < 0; i++ {
+			if slices.Equal(tr.obsN[i*od:(i+1)*od], obs0[b*od:(b+1)*od]) {
+				s = i
+			}
+		}
+		if s < 0 {
+			t.Fatalf("sequence %d: start not found", b)
+		}
+		for n := range tc.Horizon * fs {
+			frame := x0[(b*tc.Horizon*fs+n)*fd:]
+			next := tr.obsN[(s+n+1)*od : (s+n+2)*od]
+			for j := range od {
+				want := next[j]
+				if j < c.RelativeDims {
+					want -= obs0[b*od+j]
+				}
+				if frame[j] != want {
+					t.Fatalf("sequence %d frame %d feature %d: %v, want %v", b, n, j, frame[j], want)
+				}
+			}
+		}
+	}
+	// Eval builds its targets the same way: with relative positions its
+	// "mean" predictor is "no motion", much closer than the data mean.
+	m, err := New(c, NormalizationFromFrames(data.Observations, data.Actions, data.N, data.ObsDim, data.ActDim), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := EvalReconstruction(m, data, []float64{1}, 32, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.RelativeDims = 0
+	m, _ = New(c, NormalizationFromFrames(data.Observations, data.Actions, data.N, data.ObsDim, data.ActDim), 1)
+	abs, err := EvalReconstruction(m, data, []float64{1}, 32, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(rel[0].MeanPosRMSE < 0.7*abs[0].MeanPosRMSE) { // 0.43 vs 0.75 here
+		t.Errorf("no-motion baseline %.3f with relative positions, %.3f with absolute: want far smaller", rel[0].MeanPosRMSE, abs[0].MeanPosRMSE)
+	}
+}
+
+func TestTrainConfigRejectsNaN(t *testing.T) {
+	for _, f := range []func(*TrainConfig){
+		func(c *TrainConfig) { c.TokenDecay = math.NaN() },
+		func(c *TrainConfig) { c.FirstTokenCleanProb = math.NaN() },
+	} {
+		c := DefaultTrainConfig()
+		f(&c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("config %+v: want an error", c)
+		}
+	}
+}
+
+// A field that one config leaves out (zero, omitempty) is still named.
+func TestTrajectoryDiffNamesOmittedFields(t *testing.T) {
+	a, b := DefaultTrainConfig(), DefaultTrainConfig()
+	b.TokenDecay = 0
+	for _, pair := range [][2]TrainConfig{{a, b}, {b, a}} {
+		if d := trajectoryDiff(pair[0], pair[1]); !strings.Contains(d, "token_decay") {
+			t.Errorf("trajectoryDiff = %q, want it to name token_decay", d)
+		}
+	}
+	if d := trajectoryDiff(a, a); d != "" {
+		t.Errorf("same config: %q", d)
 	}
 }
