@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/dfplan/dfplan/internal/atomicfile"
@@ -185,7 +186,7 @@ func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
 		if !ok {
 			return nil, nil, nil, fmt.Errorf("%w: config needs tensor %q, which the file lacks", ErrFormat, p.name)
 		}
-		if !sameShape(t.shape, p.shape) {
+		if !slices.Equal(t.shape, p.shape) {
 			return nil, nil, nil, fmt.Errorf("%w: tensor %q has shape %v, config needs %v (config does not match weights)", ErrFormat, p.name, t.shape, p.shape)
 		}
 		copy(p.data, t.data)
@@ -200,7 +201,7 @@ func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
 		for _, p := range m.params {
 			tm, okm := byName["optim.m."+p.name]
 			tv, okv := byName["optim.v."+p.name]
-			if !okm || !okv || !sameShape(tm.shape, p.shape) || !sameShape(tv.shape, p.shape) {
+			if !okm || !okv || !slices.Equal(tm.shape, p.shape) || !slices.Equal(tv.shape, p.shape) {
 				return nil, nil, nil, fmt.Errorf("%w: optimizer state for %q missing or misshapen", ErrFormat, p.name)
 			}
 			ts.adamM = append(ts.adamM, tm.data)
@@ -219,16 +220,4 @@ func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
 	meta.Parameters = m.NumParams()
 	meta.Resumable = ts != nil
 	return m, meta, ts, nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -2,6 +2,7 @@ package robot
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,18 +86,6 @@ func answer(n *Node, r planRequest, p *planner.Plan) {
 	n.res <- planResult{req: r, plan: p}
 }
 
-func sameAction(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // A goal re-sent unchanged (rostopic pub -r 10) must not throw away the
 // plan in flight: with a planner slower than the resend period the robot
 // would never move.
@@ -116,7 +105,7 @@ func TestStepSameGoalKeepsPlan(t *testing.T) {
 		noRequest(t, n, "same goal re-sent")
 	}
 	answer(n, r1, constPlan(50, 0.5, -0.5))
-	if a := n.step(c, ms(210)); !sameAction(a, []float64{0.5, -0.5}) {
+	if a := n.step(c, ms(210)); !slices.Equal(a, []float64{0.5, -0.5}) {
 		t.Fatalf("action %v after the plan arrived, want the plan's (0.5, -0.5)", a)
 	}
 	if k := logs.count("new goal"); k != 1 {
@@ -162,7 +151,7 @@ func TestStepOdomStopDropsPlanInFlight(t *testing.T) {
 	}
 	answer(n, r2, constPlan(50, -0.3, 0.1))
 	sendOdom(n, ms(630), 2.5, 3)
-	if a := n.step(c, ms(630)); !sameAction(a, []float64{-0.3, 0.1}) {
+	if a := n.step(c, ms(630)); !slices.Equal(a, []float64{-0.3, 0.1}) {
 		t.Fatalf("action %v, want the new plan's (-0.3, 0.1)", a)
 	}
 }
@@ -217,7 +206,7 @@ func TestStepClampsActions(t *testing.T) {
 	want := [][]float64{{1, -1}, {0.2, 1}}
 	for i, w := range want {
 		sendOdom(n, ms(20+10*i), 3, 3)
-		if a := n.step(c, ms(20+10*i)); !sameAction(a, w) {
+		if a := n.step(c, ms(20+10*i)); !slices.Equal(a, w) {
 			t.Errorf("tick %d: action %v, want %v", i, a, w)
 		}
 	}
@@ -240,7 +229,7 @@ func TestClampAction(t *testing.T) {
 		{[]float64{0, 0, 42}, []float64{0, 0, 1}, true},
 	} {
 		got, clamped := clampAction(tc.in)
-		if !sameAction(got, tc.want) || clamped != tc.clamped {
+		if !slices.Equal(got, tc.want) || clamped != tc.clamped {
 			t.Errorf("clampAction(%v) = %v, %v; want %v, %v", tc.in, got, clamped, tc.want, tc.clamped)
 		}
 	}

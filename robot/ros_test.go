@@ -89,6 +89,17 @@ type rosClient struct {
 	actions chan [2]float64
 }
 
+// odomClient is a test client publishing odometry of a robot at rest at
+// (3, 3).
+func odomClient(t *testing.T, master string) (*rosClient, *fakeOdom) {
+	t.Helper()
+	c := newClient(t, master)
+	odom := &fakeOdom{}
+	odom.set([4]float64{3, 3, 0, 0}, false)
+	c.publishOdom(t, odom)
+	return c, odom
+}
+
 func newClient(t *testing.T, master string) *rosClient {
 	t.Helper()
 	n, err := goroslib.NewNode(goroslib.NodeConf{Name: "test_client", MasterAddress: master, Host: "127.0.0.1",
@@ -289,10 +300,7 @@ func TestNodeWatchdogWithROS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer node.Close()
-	c := newClient(t, master)
-	odom := &fakeOdom{}
-	odom.set([4]float64{3, 3, 0, 0}, false)
-	c.publishOdom(t, odom)
+	c, odom := odomClient(t, master)
 
 	sendGoal(t, "1.0", "1.0")
 	c.driving(t)
@@ -373,10 +381,7 @@ func TestNodeCloseSendsZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newClient(t, master)
-	odom := &fakeOdom{}
-	odom.set([4]float64{3, 3, 0, 0}, false)
-	c.publishOdom(t, odom)
+	c, _ := odomClient(t, master)
 	sendGoal(t, "1.0", "1.0")
 	c.driving(t)
 	node.Close()
@@ -469,10 +474,7 @@ func TestNodeShutdownByROS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer node.Close()
-	c := newClient(t, master)
-	odom := &fakeOdom{}
-	odom.set([4]float64{3, 3, 0, 0}, false)
-	c.publishOdom(t, odom)
+	c, _ := odomClient(t, master)
 	pub, err := goroslib.NewPublisher(goroslib.PublisherConf{Node: c.node, Topic: "move_base_simple/goal", Msg: &geometry_msgs.PoseStamped{}, Latch: true})
 	if err != nil {
 		t.Fatal(err)

@@ -187,17 +187,20 @@ func waitNodeUp(t *testing.T, w *goroslib.Node, node string) {
 // TestCommandsExitOnROSShutdown: when ROS shuts a node down (rosnode kill
 // calls its shutdown API), the command exits with status 0 instead of
 // running on as a zombie with dead publishers.
+// nodeCommands are the two ROS commands with the node name each registers.
+var nodeCommands = []struct {
+	node string
+	args []string
+}{
+	{"/dfplan", []string{"node", "--policy", "waypoint"}},
+	{"/dfplan_sim", []string{"simnode", "--start", "3,1"}},
+}
+
 func TestCommandsExitOnROSShutdown(t *testing.T) {
 	master := rostest.Master(t)
 	withSignalContext(t, context.Background()) // no signal ever comes
 	w := watcher(t, master)
-	for _, tc := range []struct {
-		node string
-		args []string
-	}{
-		{"/dfplan", []string{"node", "--policy", "waypoint"}},
-		{"/dfplan_sim", []string{"simnode", "--start", "3,1"}},
-	} {
+	for _, tc := range nodeCommands {
 		t.Run(tc.args[0], func(t *testing.T) {
 			res := make(chan cliResult, 1)
 			go func() { res <- runCLI(t, "", tc.args...) }()
@@ -223,13 +226,7 @@ func TestCommandsExitOnROSShutdown(t *testing.T) {
 func TestCommandsReleaseSignalsBeforeClose(t *testing.T) {
 	master := rostest.Master(t)
 	w := watcher(t, master)
-	for _, tc := range []struct {
-		node string
-		args []string
-	}{
-		{"/dfplan", []string{"node", "--policy", "waypoint"}},
-		{"/dfplan_sim", []string{"simnode", "--start", "3,1"}},
-	} {
+	for _, tc := range nodeCommands {
 		t.Run(tc.args[0], func(t *testing.T) {
 			ctx, interrupt := context.WithCancel(context.Background())
 			defer interrupt()
