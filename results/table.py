@@ -17,13 +17,15 @@ def cell(o):
     lat = o["plan_latency_ms"]
     drift = o.get("plan_drift_m")
     d = " · %.2f m" % drift if drift is not None else ""
-    return "%.1f ± %.1f · %.0f%% · %.0f/%.0f ms%s" % (s["mean"], s["stderr"], 100 * o["success_rate"], lat["p50"], lat["p99"], d)
+    hold = o.get("hold_rate")
+    h = " (hold %.0f%%)" % (100 * hold) if hold is not None else ""
+    return "%.1f ± %.1f · %.0f%%%s · %.0f/%.0f ms%s" % (s["mean"], s["stderr"], 100 * o["success_rate"], h, lat["p50"], lat["p99"], d)
 
 for task in ["single", "multi"]:
     mazes = [m for m in ["umaze", "medium", "large"] if any(k[0] == task and k[1] == m for k in rows)]
     if not mazes:
         continue
-    print("**%s-task**, %s episodes per cell, seed 0. Cells: normalized score ± s.e. · success rate · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task}))))
+    print("**%s-task**, %s episodes per cell, seed 0. Cells: normalized score ± s.e. · success rate (hold: share of the steps after the first reach spent at the goal) · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task}))))
     print("| planner | " + " | ".join(mazes) + " |")
     print("|---|" + "---|" * len(mazes))
     for p in order:

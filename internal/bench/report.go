@@ -21,8 +21,13 @@ type JSON struct {
 	Return          MeanErr   `json:"return"`
 	SuccessRate     float64   `json:"success_rate"`
 	Returns         []float64 `json:"returns"`
-	PlanLatencyMS   Latency   `json:"plan_latency_ms"`
-	MeanBatch       float64   `json:"plans_per_call"`
+	// FirstReach is each episode's first rewarded step, -1 if none.
+	FirstReach []int `json:"first_reach_step"`
+	// HoldRate is the fraction of steps after the first reach spent in
+	// the goal radius, over the episodes that reached it.
+	HoldRate      *float64 `json:"hold_rate"`
+	PlanLatencyMS Latency  `json:"plan_latency_ms"`
+	MeanBatch     float64  `json:"plans_per_call"`
 	// PlanDriftM is the mean distance (maze units) between where the
 	// open-loop actions took the robot and where the plan said they would;
 	// null for planners whose plans predict no observations.
@@ -63,6 +68,8 @@ func (r *Result) ToJSON(config any) JSON {
 		Return:          MeanErr{finite(s.ReturnMean), finite(s.ReturnStderr)},
 		SuccessRate:     s.SuccessRate,
 		Returns:         r.Returns,
+		FirstReach:      r.FirstReach,
+		HoldRate:        finite(s.HoldRate),
 		PlanLatencyMS:   Latency{ms(s.LatencyP50), ms(s.LatencyP99)},
 		MeanBatch:       s.MeanBatch,
 		PlanDriftM:      finite(s.DriftMean),
@@ -98,15 +105,18 @@ func WriteTable(w io.Writer, results []*Result) error {
 	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d\n",
 		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "planner\tscore\t± s.e.\treturn\tsuccess\tplan p50 ms\tplan p99 ms\tplans/call\tdrift m\twall s\t")
+	fmt.Fprintln(tw, "planner\tscore\t± s.e.\treturn\tsuccess\thold\tplan p50 ms\tplan p99 ms\tplans/call\tdrift m\twall s\t")
 	for _, r := range results {
 		s := r.Summarize()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.0f%%\t%.2f\t%.2f\t%.1f\t%s\t%.1f\t\n",
-			r.Planner, num(s.ScoreMean), num(s.ScoreStderr), s.ReturnMean, 100*s.SuccessRate,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.0f%%\t%s\t%.2f\t%.2f\t%.1f\t%s\t%.1f\t\n",
+			r.Planner, num(s.ScoreMean), num(s.ScoreStderr), s.ReturnMean, 100*s.SuccessRate, pct(s.HoldRate),
 			ms(s.LatencyP50), ms(s.LatencyP99), s.MeanBatch, num2(s.DriftMean), r.Wall.Seconds())
 	}
 	return tw.Flush()
 }
+
+// pct formats a fraction as a percentage, or "n/a" for NaN.
+func pct(v float64) string { return numf(100*v, "%.0f%%") }
 
 func num(v float64) string { return numf(v, "%.1f") }
 

@@ -50,20 +50,23 @@ type Config struct {
 
 // Result is the outcome of one benchmark cell.
 type Result struct {
-	Maze      string
-	Task      sim.Task
-	Planner   string
-	Seed      int64
-	Steps     int
-	Returns   []float64
-	Scores    []float64 // normalized; nil if the maze has no D4RL constants
-	Success   []bool
-	Latencies []time.Duration // one per planning call
-	BatchSize []int           // plans produced by each planning call
-	Wall      time.Duration
-	Specs     []sim.EpisodeSpec
-	Paths     [][]r2.Point    // executed positions per episode
-	LastPlans []*planner.Plan // the last plan of every episode
+	Maze    string
+	Task    sim.Task
+	Planner string
+	Seed    int64
+	Steps   int
+	Returns []float64
+	Scores  []float64 // normalized; nil if the maze has no D4RL constants
+	Success []bool
+	// FirstReach is, per episode, the step at which the robot first
+	// earned a reward (was within the goal radius); -1 if it never did.
+	FirstReach []int
+	Latencies  []time.Duration // one per planning call
+	BatchSize  []int           // plans produced by each planning call
+	Wall       time.Duration
+	Specs      []sim.EpisodeSpec
+	Paths      [][]r2.Point    // executed positions per episode
+	LastPlans  []*planner.Plan // the last plan of every episode
 	// Drift holds, for every executed plan that predicts observations, the
 	// distance between the position reached after its open-loop actions and
 	// the position the plan predicted there: how well the planned actions
@@ -87,7 +90,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 	n := c.Episodes
 	res := &Result{
 		Maze: c.Maze.Name(), Task: c.Task, Planner: p.Name, Seed: c.Seed, Steps: steps,
-		Returns: make([]float64, n), Success: make([]bool, n),
+		Returns: make([]float64, n), Success: make([]bool, n), FirstReach: make([]int, n),
 		Specs: sim.EpisodeSpecs(c.Maze, c.Task, c.Seed, n),
 		Paths: make([][]r2.Point, n), LastPlans: make([]*planner.Plan, n),
 	}
@@ -115,6 +118,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 	expect := make([][]float64, n) // the planned observation after the queue runs out
 	for e, s := range res.Specs {
 		states[e] = s.Start
+		res.FirstReach[e] = -1
 		res.Paths[e] = append(make([]r2.Point, 0, steps+1), r2.Point{X: s.Start[0], Y: s.Start[1]})
 	}
 	start := time.Now()
@@ -161,7 +165,9 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 			pos := r2.Point{X: states[e][0], Y: states[e][1]}
 			r := sim.SparseReward(pos, res.Specs[e].Goal)
 			res.Returns[e] += r
-			res.Success[e] = res.Success[e] || r > 0
+			if r > 0 && !res.Success[e] {
+				res.Success[e], res.FirstReach[e] = true, step
+			}
 			res.Paths[e] = append(res.Paths[e], pos)
 			if len(queues[e]) == 0 && len(expect[e]) >= 2 {
 				res.Drift = append(res.Drift, math.Hypot(pos.X-expect[e][0], pos.Y-expect[e][1]))
@@ -223,6 +229,10 @@ type Summary struct {
 	LatencyP50, LatencyP99   time.Duration
 	MeanBatch                float64
 	DriftMean                float64 // mean of Result.Drift (NaN if none)
+	// HoldRate is the fraction of the steps after the first reach that the
+	// robot spent within the goal radius, over the episodes that reached it
+	// (NaN if none did): how well a planner stays once there.
+	HoldRate float64
 }
 
 // Summarize computes mean ± standard error and latency percentiles.
@@ -240,6 +250,10 @@ func (r *Result) Summarize() Summary {
 		}
 	}
 	s.SuccessRate = float64(ok) / float64(len(r.Success))
+	s.HoldRate = math.NaN()
+	if in, after := r.holdSteps(); after > 0 {
+		s.HoldRate = in / after
+	}
 	s.LatencyP50, s.LatencyP99 = percentile(r.Latencies, 0.50), percentile(r.Latencies, 0.99)
 	s.DriftMean, _ = meanStderr(r.Drift)
 	total := 0
@@ -250,6 +264,18 @@ func (r *Result) Summarize() Summary {
 		s.MeanBatch = float64(total) / float64(len(r.BatchSize))
 	}
 	return s
+}
+
+// holdSteps sums, over the episodes that reached the goal, the rewarded
+// steps and the steps from the first reach to the episode's end.
+func (r *Result) holdSteps() (in, after float64) {
+	for e, first := range r.FirstReach {
+		if first >= 0 {
+			in += r.Returns[e]
+			after += float64(r.Steps - first)
+		}
+	}
+	return in, after
 }
 
 func meanStderr(v []float64) (mean, stderr float64) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang/geo/r2"
+
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/sim"
 )
@@ -97,6 +99,43 @@ func TestSummarize(t *testing.T) {
 	}
 	if s.MeanBatch != 2.5 {
 		t.Errorf("mean batch %g, want 2.5", s.MeanBatch)
+	}
+}
+
+func TestSummarizeHoldRate(t *testing.T) {
+	r := &Result{Steps: 100, Returns: []float64{0, 5, 10}, FirstReach: []int{-1, 90, 80}, Success: []bool{false, true, true}}
+	// 5 + 10 rewarded steps out of the 10 + 20 from the first reaches on.
+	if h := r.Summarize().HoldRate; h != 0.5 {
+		t.Errorf("hold rate %g, want 0.5", h)
+	}
+	r = &Result{Steps: 100, Returns: []float64{0}, FirstReach: []int{-1}, Success: []bool{false}}
+	if h := r.Summarize().HoldRate; !math.IsNaN(h) {
+		t.Errorf("nobody reached the goal: hold rate %g, want NaN", h)
+	}
+}
+
+// A robot that starts on its goal and does not move reaches it at step 0
+// and holds it throughout; one whose goal is across the maze never does.
+func TestRunRecordsFirstReach(t *testing.T) {
+	m := umaze(t)
+	start := sim.EpisodeSpecs(m, sim.SingleTask, 3, 1)[0].Start
+	for _, tc := range []struct {
+		goal  r2.Point
+		first int
+		hold  float64
+	}{
+		{r2.Point{X: start[0], Y: start[1]}, 0, 1},
+		{r2.Point{X: start[0] + 20, Y: start[1]}, -1, math.NaN()},
+	} {
+		c := Config{Maze: m, Episodes: 1, Seed: 3, Steps: 12, Goal: &tc.goal}
+		r, err := Run(context.Background(), c, Planner{Name: "still", Batch: &batchCounter{}, OpenLoop: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := r.Summarize().HoldRate
+		if r.FirstReach[0] != tc.first || !(h == tc.hold || math.IsNaN(h) && math.IsNaN(tc.hold)) {
+			t.Errorf("goal %v: first reach %d, hold %g; want %d, %g", tc.goal, r.FirstReach[0], h, tc.first, tc.hold)
+		}
 	}
 }
 
