@@ -39,6 +39,13 @@ type Config struct {
 	// Discount weights plan frame f by Discount^f in the goal objective;
 	// 0 or 1 weights all frames alike. Default 0.
 	Discount float64 `json:"discount" yaml:"discount"`
+	// WarmRows, when a previous plan is given (PlanBatchWarm), starts
+	// sampling at row WarmRows of the scheduling matrix instead of row 0:
+	// the previous plan, shifted by the frames executed since, is noised to
+	// that row's levels and denoised from there. Plans then keep the route
+	// they chose, and WarmRows rows are saved. 0 (default) samples every
+	// plan from pure noise.
+	WarmRows int `json:"warm_rows" yaml:"warm_rows"`
 	// Seed seeds the sampling noise. Default 0.
 	Seed uint64 `json:"seed" yaml:"seed"`
 }
@@ -91,6 +98,8 @@ func (c Config) validate(mc dynamics.Config) error {
 		return fmt.Errorf("planner config: guidance_scale %g, want ≥ 0", c.GuidanceScale)
 	case c.MCGSamples < 1:
 		return fmt.Errorf("planner config: mcg_samples %d, want ≥ 1", c.MCGSamples)
+	case c.WarmRows < 0 || c.WarmRows >= c.SamplingSteps:
+		return fmt.Errorf("planner config: warm_rows %d, want 0 … sampling_steps−1 (%d)", c.WarmRows, c.SamplingSteps-1)
 	case !(c.Discount >= 0 && c.Discount <= 1):
 		return fmt.Errorf("planner config: discount %g, want in [0, 1]", c.Discount)
 	case c.HorizonTokens > maxHorizonTokens:
@@ -181,8 +190,28 @@ func (p *Planner) Plan(ctx context.Context, obs, goal []float64) (*Plan, error) 
 // PlanBatch plans for several observations (one per robot or episode) in
 // one batched pass. It stops between sampling rows when ctx ends.
 func (p *Planner) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*Plan, error) {
+	return p.PlanBatchWarm(ctx, obs, goals, nil)
+}
+
+// Warm is a previous plan to start sampling from.
+type Warm struct {
+	// Plan is the plan made earlier for the same robot or episode.
+	Plan *Plan
+	// Executed is the number of its actions executed since: the new
+	// plan's frame f continues the old plan's frame f + Executed.
+	Executed int
+}
+
+// PlanBatchWarm is PlanBatch with, per observation, an optional previous
+// plan (warm[i] nil, or warm nil, plans from pure noise). With
+// Config.WarmRows > 0, warm-started plans begin at that row of the
+// scheduling matrix from the previous plan noised to its levels.
+func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*Warm) ([]*Plan, error) {
 	if len(obs) != len(goals) {
 		return nil, fmt.Errorf("plan: %d observations but %d goals", len(obs), len(goals))
+	}
+	if warm != nil && len(warm) != len(obs) {
+		return nil, fmt.Errorf("plan: %d observations but %d previous plans", len(obs), len(warm))
 	}
 	if len(obs) == 0 {
 		return nil, nil
@@ -200,17 +229,70 @@ func (p *Planner) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*Pla
 			}
 		}
 	}
+	// Warm and cold plans start at different rows: plan them apart.
+	var cold, hot []int
+	for i := range obs {
+		if p.conf.WarmRows > 0 && warm != nil && warm[i] != nil && len(warm[i].Plan.Observations) == len(warm[i].Plan.Actions) &&
+			warm[i].Executed < len(warm[i].Plan.Actions) {
+			hot = append(hot, i)
+		} else {
+			cold = append(cold, i)
+		}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	obs0 := make([]float32, len(obs)*p.mconf.ObsDim)
-	for i, o := range obs {
-		p.norm.NormalizeObs(obs0[i*p.mconf.ObsDim:(i+1)*p.mconf.ObsDim], o)
+	plans := make([]*Plan, len(obs))
+	for _, part := range []struct {
+		idx  []int
+		warm bool
+	}{{cold, false}, {hot, true}} {
+		idx := part.idx
+		if len(idx) == 0 {
+			continue
+		}
+		od := p.mconf.ObsDim
+		obs0 := make([]float32, len(idx)*od)
+		g := make([][]float64, len(idx))
+		var prev []*Warm
+		for j, i := range idx {
+			p.norm.NormalizeObs(obs0[j*od:(j+1)*od], obs[i])
+			g[j] = goals[i]
+			if part.warm {
+				prev = append(prev, warm[i])
+			}
+		}
+		x, err := p.sample(ctx, obs0, p.modelGoals(obs0, g), p.warmStart(prev, obs0))
+		if err != nil {
+			return nil, err
+		}
+		for j, pl := range p.decode(x, obs0) {
+			plans[idx[j]] = pl
+		}
 	}
-	x, err := p.sample(ctx, obs0, p.modelGoals(obs0, goals))
-	if err != nil {
-		return nil, err
+	return plans, nil
+}
+
+// warmStart encodes the previous plans, shifted by the frames executed
+// since, as the clean estimate of the new plans (B × H × TokenDim,
+// normalized and relative to obs0). Frames past a previous plan's end
+// repeat its last frame. It returns nil when prev is empty.
+func (p *Planner) warmStart(prev []*Warm, obs0 []float32) []float32 {
+	if len(prev) == 0 {
+		return nil
 	}
-	return p.decode(x, obs0), nil
+	od, fd := p.mconf.ObsDim, p.mconf.ObsDim+p.mconf.ActDim
+	frames := p.conf.HorizonTokens * p.mconf.FrameStack
+	est := make([]float32, len(prev)*frames*fd)
+	for i, w := range prev {
+		n := len(w.Plan.Actions)
+		for f := 0; f < frames; f++ {
+			src := min(f+w.Executed, n-1)
+			dst := est[(i*frames+f)*fd : (i*frames+f+1)*fd]
+			p.norm.NormalizeFrame(dst, w.Plan.Observations[src], w.Plan.Actions[src])
+			p.mconf.ToRelative(dst[:od], obs0[i*od:(i+1)*od])
+		}
+	}
+	return est
 }
 
 // sample runs the guided Diffusion Forcing sampler and returns the clean
@@ -225,7 +307,10 @@ func (p *Planner) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*Pla
 // The network is causal, so tokens before the first one that changed since
 // the previous pass would give the same outputs again: each pass starts
 // from the latent carried after them (token t0 − 1) instead.
-func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64) ([]float32, error) {
+//
+// With a warm estimate (B × H × TokenDim clean tokens), sampling starts at
+// row WarmRows with every token noised from the estimate to its level there.
+func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64, warm []float32) ([]float32, error) {
 	b, h := len(goals), p.conf.HorizonTokens
 	d, zd := p.mconf.TokenDim(), p.mconf.ZDim
 	sched := p.model.Schedule()
@@ -236,14 +321,27 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64)
 	for i := range x {
 		x[i] = float32(p.rng.NormFloat64())
 	}
-	x0 := make([]float32, b*h*d)   // latest x̂0 of every token
+	x0 := make([]float32, b*h*d) // latest x̂0 of every token
+	first := 0
+	if warm != nil {
+		first = min(p.conf.WarmRows, len(p.matrix)-1)
+		for i := 0; i < b; i++ {
+			for t := 0; t < h; t++ {
+				k := level(p.matrix[first][t])
+				for j := (i*h + t) * d; j < (i*h+t+1)*d; j++ {
+					x[j] = float32(sched.QSample(float64(warm[j]), float64(x[j]), k))
+				}
+			}
+		}
+		copy(x0, warm)
+	}
 	grad := make([]float32, b*h*d) // latest guidance gradient
 	z := make([]float32, b*h*zd)   // latest latent after every token
 	dirty := make([]bool, h)       // token changed since its last pass
 	for t := range dirty {
 		dirty[t] = true
 	}
-	for m := 0; m+1 < len(p.matrix); m++ {
+	for m := first; m+1 < len(p.matrix); m++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("plan: sampling row %d of %d: %w", m, len(p.matrix)-1, err)
 		}
@@ -271,6 +369,7 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64)
 			if m == 0 {
 				step.X0Prev = nil // no estimate yet: futures are drawn as pure noise
 			}
+			// (A warm start has one: the previous plan.)
 			if t0 > 0 {
 				step.Z0 = make([]float32, b*zd)
 				for i := 0; i < b; i++ {

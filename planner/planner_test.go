@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/dfplan/dfplan/dynamics"
@@ -262,5 +263,113 @@ func TestPlanWithNetwork(t *testing.T) {
 				t.Fatalf("non-finite planned observation %v", o)
 			}
 		}
+	}
+}
+
+// A warm-started plan begins WarmRows rows into the scheduling matrix; a
+// batch that mixes warm and cold plans pays for both.
+func TestWarmStartSkipsRows(t *testing.T) {
+	m := toy(t)
+	p, err := New(m, Config{HorizonTokens: 5, SamplingSteps: 4, WarmRows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _ := SchedulingMatrix(Pyramid, 4, 5, 1)
+	ctx := context.Background()
+	obs, goals := repeated(2, []float64{1, 1, 0, 0}, []float64{3, 3})
+	prev, err := p.PlanBatch(ctx, obs, goals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		warm []*Warm
+		want int
+	}{
+		{nil, len(k) - 1},
+		{[]*Warm{{Plan: prev[0], Executed: 2}, {Plan: prev[1], Executed: 2}}, len(k) - 1 - 2},
+		{[]*Warm{{Plan: prev[0], Executed: 2}, nil}, (len(k) - 1) + (len(k) - 1 - 2)},
+	} {
+		m.Calls = 0
+		plans, err := p.PlanBatchWarm(ctx, obs, goals, tc.warm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plans) != 2 || plans[0] == nil || plans[1] == nil {
+			t.Fatalf("warm %v: %d plans", tc.warm, len(plans))
+		}
+		if m.Calls != tc.want {
+			t.Errorf("warm %v: %d network passes, want %d", tc.warm, m.Calls, tc.want)
+		}
+	}
+	if _, err := p.PlanBatchWarm(ctx, obs, goals, []*Warm{nil}); err == nil {
+		t.Error("one previous plan for two observations: want error")
+	}
+	if _, err := New(m, Config{SamplingSteps: 4, WarmRows: 4}); err == nil {
+		t.Error("warm_rows = sampling_steps: want error")
+	}
+}
+
+// With WarmRows 0 a previous plan changes nothing.
+func TestWarmRowsZeroIgnoresPreviousPlan(t *testing.T) {
+	ctx := context.Background()
+	plan := func(warm bool) []float64 {
+		p, err := New(toy(t), Config{HorizonTokens: 4, GuidanceScale: 2, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs, goals := repeated(1, []float64{1, 2, 0, 0}, []float64{4, 4})
+		var w []*Warm
+		if warm {
+			prev, err := p.PlanBatch(ctx, obs, goals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w = []*Warm{{Plan: prev[0], Executed: 1}}
+			p, _ = New(toy(t), Config{HorizonTokens: 4, GuidanceScale: 2, Seed: 3})
+		}
+		pl, err := p.PlanBatchWarm(ctx, obs, goals, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pl[0].Observations[5]
+	}
+	if a, b := plan(false), plan(true); !slices.Equal(a, b) {
+		t.Errorf("warm_rows 0: %v with a previous plan, %v without", b, a)
+	}
+}
+
+// A plan warm-started late in the schedule continues the previous plan,
+// shifted by the executed frames, from the robot's new position.
+func TestWarmStartContinuesPreviousPlan(t *testing.T) {
+	ctx := context.Background()
+	const executed = 2
+	p, err := New(toy(t), Config{HorizonTokens: 10, SamplingSteps: 8, WarmRows: 7, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev, err := p.Plan(ctx, []float64{1, 1, 0, 0}, []float64{4, 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := prev.Observations[executed-1]
+	plans, err := p.PlanBatchWarm(ctx, [][]float64{obs, obs}, [][]float64{{4, 4}, {4, 4}}, []*Warm{{Plan: prev, Executed: executed}, nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Mean squared distance of the near frames (the first token, which
+	// starts at level 1 of 8) to the previous plan's.
+	dist := func(pl *Plan) float64 {
+		s := 0.0
+		for f := 0; f < 2; f++ {
+			a, b := pl.Observations[f], prev.Observations[f+executed]
+			s += (a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1])
+		}
+		return s / 2
+	}
+	warm, cold := dist(plans[0]), dist(plans[1])
+	// The toy's 100-level schedule leaves √(1−ᾱ) ≈ 0.4 of noise at level
+	// 1 of 8, so the warm plan is near, not on, the previous one.
+	if !(warm < cold/2) {
+		t.Errorf("near frames off the previous plan by %g (warm) vs %g (cold): warm start does not continue it", warm, cold)
 	}
 }

@@ -78,6 +78,7 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 	fl.IntVar(&f.plan.OpenLoop, "open-loop", 0, "planned frames executed before replanning (0 = one token)")
 	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", 1, "pyramid uncertainty scale u (> 0; 0 means 1)")
 	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", defaultGuidanceScale, "goal guidance scale")
+	fl.IntVar(&f.plan.WarmRows, "warm-rows", 0, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
 	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", defaultMCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
 	fl.Float64Var(&f.plan.Eta, "eta", 0, "DDIM eta (0 = deterministic)")
 	return cmd
@@ -112,6 +113,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--horizon-tokens %d: want ≥ 0", f.plan.HorizonTokens)
 	case f.plan.OpenLoop < 0:
 		return usagef("--open-loop %d: want ≥ 0", f.plan.OpenLoop)
+	case f.plan.WarmRows < 0:
+		return usagef("--warm-rows %d: want ≥ 0", f.plan.WarmRows)
 	case f.plan.MCGSamples < 1:
 		return usagef("--mcg-samples %d: want ≥ 1", f.plan.MCGSamples)
 	case !(f.plan.GuidanceScale >= 0):

@@ -18,6 +18,12 @@ type BatchPolicy interface {
 	PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error)
 }
 
+// WarmBatchPolicy is a BatchPolicy that can start from each episode's
+// previous plan (planner.Planner is one).
+type WarmBatchPolicy interface {
+	PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*planner.Warm) ([]*planner.Plan, error)
+}
+
 // Planner is a planner under test.
 type Planner struct {
 	// Name is the row label (df, mppi, expert, ...).
@@ -199,7 +205,20 @@ func planFor(ctx context.Context, p Planner, policies []planner.Policy, need []i
 	}
 	if p.Batch != nil {
 		t := time.Now()
-		plans, err := p.Batch.PlanBatch(ctx, obs, goals)
+		var plans []*planner.Plan
+		var err error
+		if wp, ok := p.Batch.(WarmBatchPolicy); ok {
+			warm := make([]*planner.Warm, len(need))
+			for i, e := range need {
+				if prev := res.LastPlans[e]; prev != nil {
+					// The whole open loop ran: that is why e replans.
+					warm[i] = &planner.Warm{Plan: prev, Executed: min(p.OpenLoop, len(prev.Actions))}
+				}
+			}
+			plans, err = wp.PlanBatchWarm(ctx, obs, goals, warm)
+		} else {
+			plans, err = p.Batch.PlanBatch(ctx, obs, goals)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -202,3 +202,38 @@ func TestRunMeasuresPlanDrift(t *testing.T) {
 		t.Errorf("random policy: drift %g, want NaN (nothing predicted)", d)
 	}
 }
+
+// warmRecorder is batchCounter that also records the previous plans it is
+// handed.
+type warmRecorder struct {
+	batchCounter
+	warm [][]*planner.Warm
+}
+
+func (w *warmRecorder) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*planner.Warm) ([]*planner.Plan, error) {
+	w.warm = append(w.warm, warm)
+	return w.PlanBatch(ctx, obs, goals)
+}
+
+// A planner that can warm-start gets each episode's previous plan and the
+// number of its actions executed.
+func TestRunPassesPreviousPlans(t *testing.T) {
+	m := umaze(t)
+	w := &warmRecorder{}
+	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 2, Steps: 4}, Planner{Name: "warm", Batch: w, OpenLoop: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.warm) != 2 {
+		t.Fatalf("%d planning calls, want 2", len(w.warm))
+	}
+	for e, pw := range w.warm[0] {
+		if pw != nil {
+			t.Errorf("first call, episode %d: previous plan %+v, want none", e, pw)
+		}
+	}
+	for e, pw := range w.warm[1] {
+		if pw == nil || pw.Executed != 2 || len(pw.Plan.Actions) != 3 {
+			t.Errorf("second call, episode %d: previous plan %+v, want the 3-action plan with 2 executed", e, pw)
+		}
+	}
+}
