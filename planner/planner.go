@@ -43,8 +43,10 @@ type Config struct {
 	// sampling at row WarmRows of the scheduling matrix instead of row 0:
 	// the previous plan, shifted by the frames executed since, is noised to
 	// that row's levels and denoised from there. Plans then keep the route
-	// they chose, and WarmRows rows are saved. 0 (default) samples every
-	// plan from pure noise.
+	// they chose, and a batch of warm-started plans takes WarmRows fewer
+	// network passes (a batch that mixes warm and cold plans takes both
+	// passes). Must be below SamplingSteps. 0 (default) samples every plan
+	// from pure noise.
 	WarmRows int `json:"warm_rows" yaml:"warm_rows"`
 	// Seed seeds the sampling noise. Default 0.
 	Seed uint64 `json:"seed" yaml:"seed"`
@@ -232,8 +234,11 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 	// Warm and cold plans start at different rows: plan them apart.
 	var cold, hot []int
 	for i := range obs {
-		if p.conf.WarmRows > 0 && warm != nil && warm[i] != nil && len(warm[i].Plan.Observations) == len(warm[i].Plan.Actions) &&
-			warm[i].Executed < len(warm[i].Plan.Actions) {
+		use, err := p.usable(warm, i)
+		if err != nil {
+			return nil, err
+		}
+		if use {
 			hot = append(hot, i)
 		} else {
 			cold = append(cold, i)
@@ -270,6 +275,40 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 		}
 	}
 	return plans, nil
+}
+
+// usable reports whether warm[i] can start plan i: WarmRows is set and a
+// previous plan with frames left after the executed ones is given. A
+// malformed previous plan is an error.
+func (p *Planner) usable(warm []*Warm, i int) (bool, error) {
+	if p.conf.WarmRows == 0 || warm == nil || warm[i] == nil {
+		return false, nil
+	}
+	w := warm[i]
+	if w.Plan == nil {
+		return false, fmt.Errorf("plan: previous plan %d: nil", i)
+	}
+	n := len(w.Plan.Actions)
+	if w.Executed < 0 || w.Executed > n {
+		return false, fmt.Errorf("plan: previous plan %d: %d frames executed of %d", i, w.Executed, n)
+	}
+	if len(w.Plan.Observations) != n {
+		return false, fmt.Errorf("plan: previous plan %d: %d observations for %d actions", i, len(w.Plan.Observations), n)
+	}
+	for f := w.Executed; f < n; f++ {
+		o, a := w.Plan.Observations[f], w.Plan.Actions[f]
+		if len(o) != p.mconf.ObsDim || len(a) != p.mconf.ActDim {
+			return false, fmt.Errorf("plan: previous plan %d, frame %d: %d observation and %d action values, model wants %d and %d",
+				i, f, len(o), len(a), p.mconf.ObsDim, p.mconf.ActDim)
+		}
+		for _, v := range append(slices.Clone(o), a...) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false, fmt.Errorf("plan: previous plan %d, frame %d contains %v", i, f, v)
+			}
+		}
+	}
+	// Nothing left to continue: plan from noise.
+	return w.Executed < n, nil
 }
 
 // warmStart encodes the previous plans, shifted by the frames executed
@@ -324,7 +363,7 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 	x0 := make([]float32, b*h*d) // latest x̂0 of every token
 	first := 0
 	if warm != nil {
-		first = min(p.conf.WarmRows, len(p.matrix)-1)
+		first = p.conf.WarmRows // < SamplingSteps < len(p.matrix)
 		for i := 0; i < b; i++ {
 			for t := 0; t < h; t++ {
 				k := level(p.matrix[first][t])
@@ -367,9 +406,10 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 				X0Prev: sliceTokens(x0, b, h, t0, d), Goals: goals, Scale: p.conf.GuidanceScale, Rand: p.rng,
 			}
 			if m == 0 {
-				step.X0Prev = nil // no estimate yet: futures are drawn as pure noise
+				// No estimate yet (only cold plans start at row 0):
+				// futures are drawn as pure noise.
+				step.X0Prev = nil
 			}
-			// (A warm start has one: the previous plan.)
 			if t0 > 0 {
 				step.Z0 = make([]float32, b*zd)
 				for i := 0; i < b; i++ {

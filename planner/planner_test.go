@@ -339,26 +339,33 @@ func TestWarmRowsZeroIgnoresPreviousPlan(t *testing.T) {
 }
 
 // A plan warm-started late in the schedule continues the previous plan,
-// shifted by the executed frames, from the robot's new position.
+// shifted by the executed frames, from the robot's new position; each
+// episode of a batch continues its own, with Monte Carlo Guidance too.
 func TestWarmStartContinuesPreviousPlan(t *testing.T) {
 	ctx := context.Background()
 	const executed = 2
-	p, err := New(toy(t), Config{HorizonTokens: 10, SamplingSteps: 8, WarmRows: 7, Seed: 5})
+	p, err := New(toy(t), Config{HorizonTokens: 10, SamplingSteps: 8, WarmRows: 7, GuidanceScale: 0.05, MCGSamples: 3, Seed: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	prev, err := p.Plan(ctx, []float64{1, 1, 0, 0}, []float64{4, 4})
+	starts, goals := [][]float64{{1, 1, 0, 0}, {4, 3, 0.5, 0}}, [][]float64{{4, 4}, {1, 1}}
+	prev, err := p.PlanBatch(ctx, starts, goals)
 	if err != nil {
 		t.Fatal(err)
 	}
-	obs := prev.Observations[executed-1]
-	plans, err := p.PlanBatchWarm(ctx, [][]float64{obs, obs}, [][]float64{{4, 4}, {4, 4}}, []*Warm{{Plan: prev, Executed: executed}, nil})
+	obs := [][]float64{prev[0].Observations[executed-1], prev[1].Observations[executed-1]}
+	warm := []*Warm{{Plan: prev[0], Executed: executed}, {Plan: prev[1], Executed: executed}}
+	warmPlans, err := p.PlanBatchWarm(ctx, obs, goals, warm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coldPlans, err := p.PlanBatch(ctx, obs, goals)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Mean squared distance of the near frames (the first token, which
 	// starts at level 1 of 8) to the previous plan's.
-	dist := func(pl *Plan) float64 {
+	dist := func(pl, prev *Plan) float64 {
 		s := 0.0
 		for f := 0; f < 2; f++ {
 			a, b := pl.Observations[f], prev.Observations[f+executed]
@@ -366,10 +373,42 @@ func TestWarmStartContinuesPreviousPlan(t *testing.T) {
 		}
 		return s / 2
 	}
-	warm, cold := dist(plans[0]), dist(plans[1])
-	// The toy's 100-level schedule leaves √(1−ᾱ) ≈ 0.4 of noise at level
-	// 1 of 8, so the warm plan is near, not on, the previous one.
-	if !(warm < cold/2) {
-		t.Errorf("near frames off the previous plan by %g (warm) vs %g (cold): warm start does not continue it", warm, cold)
+	for e := range prev {
+		w, c := dist(warmPlans[e], prev[e]), dist(coldPlans[e], prev[e])
+		// The toy's 100-level schedule leaves √(1−ᾱ) ≈ 0.4 of noise at
+		// level 1 of 8, so the warm plan is near, not on, the previous one.
+		if !(w < c/2) {
+			t.Errorf("episode %d: near frames off the previous plan by %g (warm) vs %g (cold): warm start does not continue it", e, w, c)
+		}
+	}
+}
+
+func TestWarmStartRejectsMalformedPlans(t *testing.T) {
+	p, err := New(toy(t), Config{HorizonTokens: 3, WarmRows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	obs, goals := repeated(1, []float64{1, 1, 0, 0}, []float64{3, 3})
+	good, err := p.Plan(ctx, obs[0], goals[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := &Plan{Observations: [][]float64{{1, 1}}, Actions: [][]float64{{0, 0}}}
+	nan := &Plan{Observations: [][]float64{{1, math.NaN(), 0, 0}}, Actions: [][]float64{{0, 0}}}
+	for name, w := range map[string]*Warm{
+		"nil plan":           {},
+		"negative executed":  {Plan: good, Executed: -1},
+		"executed past end":  {Plan: good, Executed: len(good.Actions) + 1},
+		"short observations": {Plan: short},
+		"NaN":                {Plan: nan},
+	} {
+		if _, err := p.PlanBatchWarm(ctx, obs, goals, []*Warm{w}); err == nil {
+			t.Errorf("%s: want error", name)
+		}
+	}
+	// A plan executed to its end leaves nothing to continue: plan cold.
+	if _, err := p.PlanBatchWarm(ctx, obs, goals, []*Warm{{Plan: good, Executed: len(good.Actions)}}); err != nil {
+		t.Errorf("fully executed previous plan: %v", err)
 	}
 }

@@ -113,8 +113,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--horizon-tokens %d: want ≥ 0", f.plan.HorizonTokens)
 	case f.plan.OpenLoop < 0:
 		return usagef("--open-loop %d: want ≥ 0", f.plan.OpenLoop)
-	case f.plan.WarmRows < 0:
-		return usagef("--warm-rows %d: want ≥ 0", f.plan.WarmRows)
+	case f.plan.WarmRows < 0 || f.plan.WarmRows >= f.plan.SamplingSteps:
+		return usagef("--warm-rows %d: want 0 … --sampling-steps − 1 (%d)", f.plan.WarmRows, f.plan.SamplingSteps-1)
 	case f.plan.MCGSamples < 1:
 		return usagef("--mcg-samples %d: want ≥ 1", f.plan.MCGSamples)
 	case !(f.plan.GuidanceScale >= 0):

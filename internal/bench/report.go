@@ -23,8 +23,8 @@ type JSON struct {
 	Returns         []float64 `json:"returns"`
 	// FirstReach is each episode's first rewarded step, -1 if none.
 	FirstReach []int `json:"first_reach_step"`
-	// HoldRate is the fraction of steps after the first reach spent in
-	// the goal radius, over the episodes that reached it.
+	// HoldRate is the share of the steps from the first reach on spent in
+	// the goal radius, pooled over the episodes that reached it.
 	HoldRate      *float64 `json:"hold_rate"`
 	PlanLatencyMS Latency  `json:"plan_latency_ms"`
 	MeanBatch     float64  `json:"plans_per_call"`

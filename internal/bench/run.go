@@ -21,6 +21,7 @@ type BatchPolicy interface {
 // WarmBatchPolicy is a BatchPolicy that can start from each episode's
 // previous plan (planner.Planner is one).
 type WarmBatchPolicy interface {
+	BatchPolicy
 	PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*planner.Warm) ([]*planner.Plan, error)
 }
 
@@ -248,9 +249,10 @@ type Summary struct {
 	LatencyP50, LatencyP99   time.Duration
 	MeanBatch                float64
 	DriftMean                float64 // mean of Result.Drift (NaN if none)
-	// HoldRate is the fraction of the steps after the first reach that the
-	// robot spent within the goal radius, over the episodes that reached it
-	// (NaN if none did): how well a planner stays once there.
+	// HoldRate is the share of the steps from the first reach on
+	// (inclusive) that the robot spent within the goal radius, pooled over
+	// the episodes that reached it (NaN if none did): how well a planner
+	// stays once there.
 	HoldRate float64
 }
 
