@@ -25,7 +25,7 @@ for task in ["single", "multi"]:
     mazes = [m for m in ["umaze", "medium", "large"] if any(k[0] == task and k[1] == m for k in rows)]
     if not mazes:
         continue
-    print("**%s-task**, %s episodes per cell, seed 0. Cells: normalized score ± s.e. · success rate (hold: share of the steps after the first reach spent at the goal) · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task}))))
+    print("**%s-task**, %s episodes per cell, seed 0. Cells: normalized score ± s.e. · success rate (hold: share of the steps from the first reach on spent at the goal) · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task}))))
     print("| planner | " + " | ".join(mazes) + " |")
     print("|---|" + "---|" * len(mazes))
     for p in order:
