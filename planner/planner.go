@@ -225,10 +225,8 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 		if len(goals[i]) != 2 {
 			return nil, fmt.Errorf("plan: goal %d has %d values, want x, y", i, len(goals[i]))
 		}
-		for _, v := range append(append([]float64(nil), obs[i]...), goals[i]...) {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("plan: observation or goal %d contains %v", i, v)
-			}
+		if v, bad := nonFinite(obs[i], goals[i]); bad {
+			return nil, fmt.Errorf("plan: observation or goal %d contains %v", i, v)
 		}
 	}
 	// Warm and cold plans start at different rows: plan them apart.
@@ -301,14 +299,24 @@ func (p *Planner) usable(warm []*Warm, i int) (bool, error) {
 			return false, fmt.Errorf("plan: previous plan %d, frame %d: %d observation and %d action values, model wants %d and %d",
 				i, f, len(o), len(a), p.mconf.ObsDim, p.mconf.ActDim)
 		}
-		for _, v := range append(slices.Clone(o), a...) {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false, fmt.Errorf("plan: previous plan %d, frame %d contains %v", i, f, v)
-			}
+		if v, bad := nonFinite(o, a); bad {
+			return false, fmt.Errorf("plan: previous plan %d, frame %d contains %v", i, f, v)
 		}
 	}
 	// Nothing left to continue: plan from noise.
 	return w.Executed < n, nil
+}
+
+// nonFinite returns the first NaN or infinite value in vs, if any.
+func nonFinite(vs ...[]float64) (float64, bool) {
+	for _, v := range vs {
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return x, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // warmStart encodes the previous plans, shifted by the frames executed
