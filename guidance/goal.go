@@ -12,7 +12,8 @@ type Objective interface {
 	// ValueGrad returns J for each of the b sequences of x0 (h tokens each,
 	// the plan's tokens offset, offset+1, …) and writes ∂J/∂x0, multiplied
 	// by scale, into grad (same layout as x0; grad is overwritten). goals[i]
-	// is the goal of sequence i.
+	// is the goal of sequence i: x, y and, for GoalReaching, an optional
+	// stop weight.
 	ValueGrad(x0 []float32, b, h, offset int, goals [][]float64, scale float64, grad []float32) []float64
 }
 
@@ -23,6 +24,15 @@ type Objective interface {
 //
 // summed over every frame f of the plan. It rewards plans that get to the
 // goal soon and stay there. It reads nothing but the plan: no map, no path.
+//
+// A sequence whose goal carries a third value λ > 0 (and StopRadius > 0)
+// also pays for speed near its goal, so that its plan stops there instead
+// of passing through:
+//
+//	J = −Σ_f γ^f (‖pos_f − goal‖ + λ·φ_f·huber(‖vel_f‖)),  φ_f = exp(−‖pos_f − goal‖² / 2r²)
+//
+// with r = StopRadius and huber(v) = v above 1 and (v² + 1)/2 below. The gradient holds φ_f constant: the penalty slows
+// the frames near the goal and never pays a plan to keep away from it.
 type GoalReaching struct {
 	// FrameStack is the number of frames per token.
 	FrameStack int
@@ -34,6 +44,13 @@ type GoalReaching struct {
 	Mean, Std [2]float64
 	// Discount γ weights frame f by γ^f; 0 means 1 (no discount).
 	Discount float64
+	// StopRadius is r, the reach of the speed penalty around the goal; 0
+	// turns the penalty off whatever the goals say.
+	StopRadius float64
+	// VelIndex holds the feature indices of the x and y velocity, and
+	// VelMean and VelStd unnormalize them; used when StopRadius > 0.
+	VelIndex        [2]int
+	VelMean, VelStd [2]float64
 }
 
 // Validate reports a field that cannot work.
@@ -49,6 +66,13 @@ func (g *GoalReaching) Validate() error {
 		return fmt.Errorf("goal reaching: Std %v, want positive", g.Std)
 	case !(g.Discount >= 0 && g.Discount <= 1):
 		return fmt.Errorf("goal reaching: Discount %g, want in [0, 1]", g.Discount)
+	case !(g.StopRadius >= 0) || math.IsInf(g.StopRadius, 0):
+		return fmt.Errorf("goal reaching: StopRadius %g, want ≥ 0", g.StopRadius)
+	case g.StopRadius == 0:
+	case g.VelIndex[0] < 0 || g.VelIndex[0] >= g.FrameDim || g.VelIndex[1] < 0 || g.VelIndex[1] >= g.FrameDim:
+		return fmt.Errorf("goal reaching: VelIndex %v outside a frame of %d features", g.VelIndex, g.FrameDim)
+	case !(g.VelStd[0] > 0 && g.VelStd[1] > 0):
+		return fmt.Errorf("goal reaching: VelStd %v, want positive", g.VelStd)
 	}
 	return nil
 }
@@ -67,6 +91,10 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals [][]float
 	ix, iy := g.PosIndex[0], g.PosIndex[1]
 	w0 := math.Pow(gamma, float64(offset*g.FrameStack))
 	for s := 0; s < b; s++ {
+		stop := 0.0
+		if len(goals[s]) > 2 && g.StopRadius > 0 {
+			stop = goals[s][2]
+		}
 		w := w0
 		for f := 0; f < frames; f++ {
 			off := (s*frames + f) * g.FrameDim
@@ -78,8 +106,35 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals [][]float
 				grad[off+ix] = float32(-scale * w * g.Std[0] * dx / d)
 				grad[off+iy] = float32(-scale * w * g.Std[1] * dy / d)
 			}
+			if stop > 0 {
+				g.stopPenalty(x0, grad, off, stop*math.Exp(-d*d/(2*g.StopRadius*g.StopRadius)), w, scale, &values[s])
+			}
 			w *= gamma
 		}
 	}
 	return values
+}
+
+// stopSpeed is where the stop penalty turns from quadratic to linear in
+// the speed (Huber), in the state's units (m/s for maze2d): a constant
+// gradient down to zero speed would push a large weight's plans through
+// zero to the other side (measured: 78.9 → 89.3 on umaze, 20 episodes).
+const stopSpeed = 1.0
+
+// stopPenalty adds −w·k·huber(‖vel‖) for the frame at off to *value and
+// its gradient, k held constant, to grad.
+func (g *GoalReaching) stopPenalty(x0, grad []float32, off int, k, w, scale float64, value *float64) {
+	jx, jy := g.VelIndex[0], g.VelIndex[1]
+	vx := float64(x0[off+jx])*g.VelStd[0] + g.VelMean[0]
+	vy := float64(x0[off+jy])*g.VelStd[1] + g.VelMean[1]
+	v := math.Hypot(vx, vy)
+	if v < stopSpeed {
+		*value -= w * k * (v*v/stopSpeed + stopSpeed) / 2
+		grad[off+jx] = float32(-scale * w * k * g.VelStd[0] * vx / stopSpeed)
+		grad[off+jy] = float32(-scale * w * k * g.VelStd[1] * vy / stopSpeed)
+		return
+	}
+	*value -= w * k * v
+	grad[off+jx] = float32(-scale * w * k * g.VelStd[0] * vx / v)
+	grad[off+jy] = float32(-scale * w * k * g.VelStd[1] * vy / v)
 }

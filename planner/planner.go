@@ -48,6 +48,13 @@ type Config struct {
 	// passes). Must be below SamplingSteps. 0 (default) samples every plan
 	// from pure noise.
 	WarmRows int `json:"warm_rows" yaml:"warm_rows"`
+	// StopWeight λ, when > 0, makes a robot that is within 2·StopRadius of
+	// its goal plan to stop there: its goal objective also pays λ·φ·speed
+	// for every planned frame, φ = exp(−d²/2r²) at distance d from the goal
+	// (guidance.GoalReaching). Default 0 (off).
+	StopWeight float64 `json:"stop_weight" yaml:"stop_weight"`
+	// StopRadius is r above. Default 0.5, D4RL maze2d's goal radius.
+	StopRadius float64 `json:"stop_radius" yaml:"stop_radius"`
 	// Seed seeds the sampling noise. Default 0.
 	Seed uint64 `json:"seed" yaml:"seed"`
 }
@@ -78,6 +85,9 @@ func (c Config) withDefaults(mc dynamics.Config) Config {
 	if c.MCGSamples == 0 {
 		c.MCGSamples = 1
 	}
+	if c.StopRadius == 0 {
+		c.StopRadius = 0.5
+	}
 	return c
 }
 
@@ -104,6 +114,12 @@ func (c Config) validate(mc dynamics.Config) error {
 		return fmt.Errorf("planner config: warm_rows %d, want 0 … sampling_steps−1 (%d)", c.WarmRows, c.SamplingSteps-1)
 	case !(c.Discount >= 0 && c.Discount <= 1):
 		return fmt.Errorf("planner config: discount %g, want in [0, 1]", c.Discount)
+	case !(c.StopWeight >= 0) || math.IsInf(c.StopWeight, 0):
+		return fmt.Errorf("planner config: stop_weight %g, want ≥ 0", c.StopWeight)
+	case !(c.StopRadius > 0) || math.IsInf(c.StopRadius, 0):
+		return fmt.Errorf("planner config: stop_radius %g, want > 0", c.StopRadius)
+	case c.StopWeight > 0 && (mc.ObsDim < 4 || mc.RelativeDims > 2):
+		return fmt.Errorf("planner config: stop_weight needs observations x, y, vx, vy with absolute velocities; the model has %d features, %d relative", mc.ObsDim, mc.RelativeDims)
 	case c.HorizonTokens > maxHorizonTokens:
 		return fmt.Errorf("planner config: horizon_tokens %d, want ≤ %d", c.HorizonTokens, maxHorizonTokens)
 	case c.MCGSamples > maxMCGSamples:
@@ -160,6 +176,12 @@ func New(model Model, conf Config) (*Planner, error) {
 		Mean:       [2]float64{norm.Mean[0], norm.Mean[1]},
 		Std:        [2]float64{norm.Std[0], norm.Std[1]},
 		Discount:   conf.Discount,
+	}
+	if conf.StopWeight > 0 {
+		obj.StopRadius = conf.StopRadius
+		obj.VelIndex = [2]int{2, 3}
+		obj.VelMean = [2]float64{norm.Mean[2], norm.Mean[3]}
+		obj.VelStd = [2]float64{norm.Std[2], norm.Std[3]}
 	}
 	if err := obj.Validate(); err != nil {
 		return nil, fmt.Errorf("planner: %w", err)
@@ -259,7 +281,7 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 		var prev []*Warm
 		for j, i := range idx {
 			p.norm.NormalizeObs(obs0[j*od:(j+1)*od], obs[i])
-			g[j] = goals[i]
+			g[j] = p.objectiveGoal(obs[i], goals[i])
 			if part.warm {
 				prev = append(prev, warm[i])
 			}
@@ -497,6 +519,16 @@ func putTokens(all, part []float32, b, h, t0, w int) {
 	}
 }
 
+// objectiveGoal is the goal the objective sees for a robot at obs: x, y
+// and, within 2·StopRadius of the goal when StopWeight is set, the stop
+// weight.
+func (p *Planner) objectiveGoal(obs, goal []float64) []float64 {
+	if p.conf.StopWeight > 0 && math.Hypot(obs[0]-goal[0], obs[1]-goal[1]) < 2*p.conf.StopRadius {
+		return []float64{goal[0], goal[1], p.conf.StopWeight}
+	}
+	return goal
+}
+
 // modelGoals expresses each goal in the frame the model's positions are
 // in: the guidance objective unnormalizes a position as x·Std + Mean, and a
 // position held relative to o_0 (dynamics.Config.RelativeDims) is off by
@@ -505,7 +537,7 @@ func (p *Planner) modelGoals(obs0 []float32, goals [][]float64) [][]float64 {
 	out := make([][]float64, len(goals))
 	for i, g := range goals {
 		out[i] = slices.Clone(g)
-		for j := range min(p.mconf.RelativeDims, len(g)) {
+		for j := range min(p.mconf.RelativeDims, 2) {
 			out[i][j] -= float64(obs0[i*p.mconf.ObsDim+j]) * p.norm.Std[j]
 		}
 	}
