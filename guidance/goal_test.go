@@ -117,7 +117,15 @@ func TestGoalReachingStopPenalty(t *testing.T) {
 	for i := range x0 {
 		x0[i] = float32(0.3 * rng.NormFloat64())
 	}
-	// Positions spread around the goal's normalized point, so φ varies.
+	// Speeds alternate below and above huber's knee at 1, so both of the
+	// penalty's branches are checked.
+	for f := 0; f < h*g.FrameStack; f++ {
+		speed := []float64{0.4, 2.5}[f%2]
+		a := rng.Float64() * 2 * math.Pi
+		x0[f*g.FrameDim+2] = float32(speed * math.Cos(a) / g.VelStd[0])
+		x0[f*g.FrameDim+3] = float32(speed * math.Sin(a) / g.VelStd[1])
+	}
+	// Positions spread within about 0.5 of the goal (near Mean), so φ varies.
 	goal := []float64{g.Mean[0] + 0.1, g.Mean[1] - 0.2}
 	stopGoal := []float64{goal[0], goal[1], 2}
 	grad := make([]float32, len(x0))
@@ -155,6 +163,48 @@ func TestGoalReachingStopPenalty(t *testing.T) {
 				}
 				if grad[i] == 0 {
 					t.Fatalf("frame %d velocity %d: zero gradient", f, c-2)
+				}
+			}
+		}
+	}
+}
+
+// One frame at the goal pays λ·huber(speed); one far from it pays nothing
+// more than the plain objective, in value and gradient.
+func TestGoalReachingStopPenaltyValue(t *testing.T) {
+	g := &GoalReaching{FrameStack: 2, FrameDim: 4, PosIndex: [2]int{0, 1}, Std: [2]float64{1, 1},
+		StopRadius: 0.5, VelIndex: [2]int{2, 3}, VelStd: [2]float64{1, 1}}
+	plain := *g
+	plain.StopRadius = 0
+	goal := []float64{1, 1, 2}
+	for _, c := range []struct {
+		name       string
+		frame      [4]float32
+		wantExtra  float64 // J − J_plain
+		wantVelGrd [2]float32
+	}{
+		// At the goal, speed 0.5: huber = (0.25 + 1)/2, gradient −λ·v.
+		{"at the goal, slow", [4]float32{1, 1, 0.3, 0.4}, -2 * 0.625, [2]float32{-0.6, -0.8}},
+		// At the goal, speed 2.5: huber = 2.5, gradient −λ·v/‖v‖.
+		{"at the goal, fast", [4]float32{1, 1, 1.5, 2}, -2 * 2.5, [2]float32{-1.2, -1.6}},
+		// 3 from the goal: φ = e^−18, nothing to speak of.
+		{"far away", [4]float32{4, 1, 1.5, 2}, 0, [2]float32{0, 0}},
+	} {
+		x0 := append(c.frame[:], c.frame[:]...) // two identical frames
+		grad := make([]float32, len(x0))
+		v := g.ValueGrad(x0, 1, 1, 0, [][]float64{goal}, 1, grad)[0]
+		pgrad := make([]float32, len(x0))
+		pv := plain.ValueGrad(x0, 1, 1, 0, [][]float64{goal}, 1, pgrad)[0]
+		if math.Abs((v-pv)-2*c.wantExtra) > 1e-6 {
+			t.Errorf("%s: J − J_plain = %g, want %g", c.name, v-pv, 2*c.wantExtra)
+		}
+		for f := 0; f < 2; f++ {
+			for j := 0; j < 2; j++ {
+				if got := grad[f*4+2+j]; math.Abs(float64(got-c.wantVelGrd[j])) > 1e-6 {
+					t.Errorf("%s: frame %d velocity gradient %d = %g, want %g", c.name, f, j, got, c.wantVelGrd[j])
+				}
+				if grad[f*4+j] != pgrad[f*4+j] {
+					t.Errorf("%s: frame %d position gradient %d = %g, plain %g", c.name, f, j, grad[f*4+j], pgrad[f*4+j])
 				}
 			}
 		}

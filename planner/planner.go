@@ -49,9 +49,10 @@ type Config struct {
 	// from pure noise.
 	WarmRows int `json:"warm_rows" yaml:"warm_rows"`
 	// StopWeight λ, when > 0, makes a robot that is within 2·StopRadius of
-	// its goal plan to stop there: its goal objective also pays λ·φ·speed
-	// for every planned frame, φ = exp(−d²/2r²) at distance d from the goal
-	// (guidance.GoalReaching). Default 0 (off).
+	// its goal plan to stop there: its goal objective also charges
+	// λ·φ·huber(speed) for every planned frame, φ = exp(−d²/(2r²)) at
+	// distance d from the goal (guidance.GoalReaching). It acts through
+	// guidance, so only with GuidanceScale > 0. Default 0 (off).
 	StopWeight float64 `json:"stop_weight" yaml:"stop_weight"`
 	// StopRadius is r above. Default 0.5, D4RL maze2d's goal radius.
 	StopRadius float64 `json:"stop_radius" yaml:"stop_radius"`

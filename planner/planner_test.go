@@ -190,6 +190,14 @@ func TestPlannerRejectsBadInput(t *testing.T) {
 	if _, err := New(relVel, Config{StopWeight: 1}); err == nil {
 		t.Error("stop weight with relative velocities: want error")
 	}
+	// Without velocities the "velocity" features would be the actions.
+	noVel, err := toymodel.New(2, 2, 2, 100, dynamics.Normalization{Mean: make([]float64, 4), Std: []float64{1, 1, 1, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(noVel, Config{StopWeight: 1}); err == nil {
+		t.Error("stop weight with 2-D observations: want error")
+	}
 	p, err := New(toy(t), Config{HorizonTokens: 2})
 	if err != nil {
 		t.Fatal(err)

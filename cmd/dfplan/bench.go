@@ -82,7 +82,7 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 	fl.IntVar(&f.plan.WarmRows, "warm-rows", 0, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
 	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", defaultMCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
 	fl.Float64Var(&f.plan.Eta, "eta", 0, "DDIM eta (0 = deterministic)")
-	fl.Float64Var(&f.plan.StopWeight, "stop-weight", 0, "for robots within 1 m of their goal, also penalize planned speed near the goal with this weight, so plans stop there (0 = off)")
+	fl.Float64Var(&f.plan.StopWeight, "stop-weight", 0, "df planners: robots within 1 m of their goal also pay this weight × speed near it, so their plans stop there (0 = off; 2 helps umaze single-task only, see README)")
 	return cmd
 }
 
@@ -123,6 +123,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--guidance-scale %g: want ≥ 0", f.plan.GuidanceScale)
 	case !(f.plan.StopWeight >= 0) || math.IsInf(f.plan.StopWeight, 0):
 		return usagef("--stop-weight %g: want ≥ 0", f.plan.StopWeight)
+	case f.plan.StopWeight > 0 && f.plan.GuidanceScale == 0:
+		return usagef("--stop-weight %g: acts through guidance; --guidance-scale is 0", f.plan.StopWeight)
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
 	}

@@ -102,6 +102,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"negative mcg samples", []string{"--mcg-samples", "-1"}, 2, "--mcg-samples -1"},
 		{"negative stop weight", []string{"--stop-weight", "-2"}, 2, "--stop-weight -2"},
 		{"NaN stop weight", []string{"--stop-weight", "NaN"}, 2, "--stop-weight NaN"},
+		{"stop weight without guidance", []string{"--stop-weight", "2", "--guidance-scale", "0"}, 2, "--guidance-scale is 0"},
 		{"open loop beyond horizon", []string{"--model", umazeModel, "--horizon-tokens", "2", "--open-loop", "500"}, 2, "open_loop 500"},
 		{"goal in a wall", []string{"--planner", "expert", "--goal", "0,0"}, 2, "--goal 0,0: not in free space"},
 		{"goal outside the maze", []string{"--planner", "expert", "--goal", "9,9"}, 2, "--goal 9,9: not in free space"},
