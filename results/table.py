@@ -51,29 +51,34 @@ if sweep:
         print("| %d | %d | %.1f ± %.1f | %.0f%% | %.0f/%.0f ms | %.0f s |" % (o["config"]["sampling_steps"], o["config"]["mcg_samples"], s["mean"], s["stderr"], 100 * o["success_rate"], lat["p50"], lat["p99"], o["wall_s"]))
     print()
 
-# The stop weight (results/stop/*.json: the same cells with and without
-# --stop-weight), if present.
+# The stop weight (results/stop/*.json: cells with and without
+# --stop-weight), one table per protocol (episodes, seed). A weight-0 cell
+# missing there is taken from the main table when its protocol matches.
 stop = {}
 for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stop", "*.json"))):
     with open(path) as f:
         o = json.load(f)
-    stop.setdefault((o["maze"], o["task"], o["planner"]), {})[o["config"]["stop_weight"]] = o
-if stop:
-    weights = sorted({w for v in stop.values() for w in v})
-    eps = sorted({o["episodes"] for v in stop.values() for o in v.values()})
-    seeds = sorted({o["seed"] for v in stop.values() for o in v.values()})
-    print("**stop weight**, %s episodes per cell, seed %s. Cells: normalized score ± s.e. · success rate (hold)\n" % ("/".join(map(str, eps)), "/".join(map(str, seeds))))
+    proto = (o["episodes"], o["seed"])
+    # Runs from before the flag existed have no stop term: weight 0.
+    stop.setdefault(proto, {}).setdefault((o["maze"], o["task"], o["planner"]), {})[o["config"].get("stop_weight", 0)] = o
+for (eps, seed), cells_by_key in sorted(stop.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+    for key, by_w in cells_by_key.items():
+        main = rows.get((key[1], key[0], key[2]))
+        if 0 not in by_w and main is not None and main["episodes"] == eps and main["seed"] == seed:
+            by_w[0] = main
+    weights = sorted({w for v in cells_by_key.values() for w in v})
+    print("**stop weight**, %d episodes per cell, seed %d. Cells: normalized score ± s.e. · success rate (hold); – not run\n" % (eps, seed))
     print("| maze | task | planner | " + " | ".join("stop weight %g" % w for w in weights) + " |")
     print("|---|---|---|" + "---|" * len(weights))
     mazes = ["umaze", "medium", "large"]
-    for key in sorted(stop, key=lambda k: (mazes.index(k[0]) if k[0] in mazes else 9, k[1] != "single", order.index(k[2]) if k[2] in order else 9)):
+    for key in sorted(cells_by_key, key=lambda k: (mazes.index(k[0]) if k[0] in mazes else 9, k[1] != "single", order.index(k[2]) if k[2] in order else 9)):
         cells = []
         for w in weights:
-            o = stop[key].get(w)
+            o = cells_by_key[key].get(w)
             if o is None:
-                cells.append("not run")
+                cells.append("–")
                 continue
-            s = o["normalized_score"]
-            cells.append("%.1f ± %.1f · %.0f%% (hold %.0f%%)" % (s["mean"], s["stderr"], 100 * o["success_rate"], 100 * o["hold_rate"]))
+            sc = o["normalized_score"]
+            cells.append("%.1f ± %.1f · %.0f%% (hold %.0f%%)" % (sc["mean"], sc["stderr"], 100 * o["success_rate"], 100 * o["hold_rate"]))
         print("| %s | %s | %s | %s |" % (key[0], key[1], key[2], " | ".join(cells)))
     print()
