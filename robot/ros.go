@@ -146,6 +146,7 @@ type Params struct {
 	Policy       string        // ~policy
 	Start        string        // ~start, "x,y" (simnode)
 	Seed         int           // ~seed (simnode)
+	StopWeight   float64       // ~stop_weight (node, df policy)
 }
 
 // ReadParams reads the private parameters of node name in namespace ns
@@ -217,6 +218,7 @@ func ReadParams(address, ns, name string) (Params, error) {
 	p.Policy = str("policy")
 	p.Start = str("start")
 	p.Seed = whole("seed")
+	p.StopWeight = num("stop_weight")
 	return p, firstErr
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,7 +26,7 @@ func init() { subcommands = append(subcommands, newNodeCmd) }
 // maze with the checkpoint at modelPath ("" = the model shipped for the
 // maze). It is a variable so the planner can be wired in without the ROS
 // code depending on it.
-var newNodePolicy = func(maze *sim.Maze, modelPath string) (planner.Policy, error) {
+var newNodePolicy = func(maze *sim.Maze, modelPath string, stopWeight float64) (planner.Policy, error) {
 	return nil, errors.New("Diffusion Forcing planner not available in this build (use --policy waypoint to drive without a model)")
 }
 
@@ -40,7 +41,7 @@ var nodePolicies = []string{"df", "waypoint"}
 
 type nodeFlags struct {
 	name, maze, model, policy string
-	rate                      float64
+	rate, stopWeight          float64
 	openLoop                  int
 	odomTimeout, planDeadline time.Duration
 }
@@ -64,7 +65,8 @@ or a plan misses --plan-deadline.
 The master comes from ROS_MASTER_URI (default http://127.0.0.1:11311), this
 node's address from ROS_IP or ROS_HOSTNAME. If the master is unreachable the
 node retries with back-off until interrupted. Private parameters ~rate,
-~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze and ~policy
+~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze, ~policy
+and ~stop_weight
 are read at start; flags given on the command line override them.
 
 Ctrl-C (or SIGTERM) stops the robot and exits; a second one kills the
@@ -90,6 +92,7 @@ status 0.`,
 	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
 	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans (~open_loop)")
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
+	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: robots within 1 m of their goal also pay this weight × planned speed near it, so plans stop there (0 = off; see the README's stop-weight results) (~stop_weight)")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }
@@ -114,6 +117,8 @@ func (f *nodeFlags) validate() error {
 		return fmt.Errorf("odometry timeout %v: want > 0", f.odomTimeout)
 	case f.planDeadline <= 0:
 		return fmt.Errorf("plan deadline %v: want > 0", f.planDeadline)
+	case !(f.stopWeight >= 0) || math.IsInf(f.stopWeight, 0):
+		return fmt.Errorf("stop weight %g: want >= 0", f.stopWeight)
 	case !contains(nodePolicies, f.policy):
 		return fmt.Errorf("policy %q: want one of %s", f.policy, strings.Join(nodePolicies, ", "))
 	}
@@ -162,6 +167,7 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	set("model", p.Model != "", func() { f.model = p.Model })
 	set("maze", p.Maze != "", func() { f.maze = p.Maze })
 	set("policy", p.Policy != "", func() { f.policy = p.Policy })
+	set("stop-weight", p.StopWeight != 0, func() { f.stopWeight = p.StopWeight })
 	if err := f.validate(); err != nil {
 		return fmt.Errorf("parameters of %s: %w", name, err)
 	}
@@ -174,7 +180,7 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	case "waypoint":
 		pol = robot.WaypointPolicy{Maze: maze, Horizon: max(50, 2*f.openLoop)}
 	default:
-		if pol, err = newNodePolicy(maze, f.model); err != nil {
+		if pol, err = newNodePolicy(maze, f.model, f.stopWeight); err != nil {
 			return fmt.Errorf("policy %s: %w", f.policy, err)
 		}
 	}

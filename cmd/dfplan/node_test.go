@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -12,7 +13,9 @@ import (
 	"github.com/bluenviron/goroslib/v2"
 	"github.com/bluenviron/goroslib/v2/pkg/msgs/nav_msgs"
 
+	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/robot/rostest"
+	"github.com/dfplan/dfplan/sim"
 )
 
 // withSignalContext makes ROS commands run under ctx instead of waiting for
@@ -34,6 +37,7 @@ func TestNodeUsageErrors(t *testing.T) {
 		{"zero rate", []string{"node", "--rate-hz", "0"}, "rate"},
 		{"NaN rate", []string{"node", "--rate-hz", "NaN"}, "rate"},
 		{"open loop", []string{"node", "--open-loop", "0"}, "open loop"},
+		{"negative stop weight", []string{"node", "--stop-weight", "-1"}, "stop weight -1"},
 		{"odom timeout", []string{"node", "--odom-timeout", "-1s"}, "odometry timeout"},
 		{"deadline", []string{"node", "--plan-deadline", "0s"}, "plan deadline"},
 		{"policy", []string{"node", "--policy", "magic"}, "policy"},
@@ -88,6 +92,31 @@ func TestNodeBadParameter(t *testing.T) {
 	withSignalContext(t, ctx)
 	if r := runCLI(t, "", "node", "--policy", "waypoint", "--open-loop", "5"); r.code != 0 {
 		t.Errorf("--open-loop over a bad ~open_loop: exit %d, stderr %q; want 0", r.code, r.stderr)
+	}
+}
+
+// ~stop_weight reaches the df planner, and --stop-weight overrides it.
+func TestNodeStopWeightReachesPlanner(t *testing.T) {
+	rostest.Require(t, "rosparam")
+	rostest.Master(t)
+	withSignalContext(t, context.Background())
+	var got float64
+	old := newNodePolicy
+	newNodePolicy = func(_ *sim.Maze, _ string, stopWeight float64) (planner.Policy, error) {
+		got = stopWeight
+		return nil, errors.New("policy captured")
+	}
+	t.Cleanup(func() { newNodePolicy = old })
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/stop_weight", "1.5")
+	for _, tc := range []struct {
+		args []string
+		want float64
+	}{{nil, 1.5}, {[]string{"--stop-weight", "2"}, 2}} {
+		got = -1
+		r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
+		if r.code != 1 || !strings.Contains(r.stderr, "policy captured") || got != tc.want {
+			t.Errorf("node %v: exit %d, stderr %q, stop weight %g; want 1, the policy's error and %g", tc.args, r.code, r.stderr, got, tc.want)
+		}
 	}
 }
 

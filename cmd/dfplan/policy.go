@@ -36,12 +36,14 @@ func presetConfig(name string, base planner.Config) planner.Config {
 }
 
 // newDFPolicy is the node's Diffusion Forcing planner for maze.
-func newDFPolicy(maze *sim.Maze, modelPath string) (planner.Policy, error) {
+func newDFPolicy(maze *sim.Maze, modelPath string, stopWeight float64) (planner.Policy, error) {
 	m, err := loadModel(modelPath, maze)
 	if err != nil {
 		return nil, err
 	}
-	return planner.New(m, presetConfig("df", robot.DFPlannerConfig))
+	conf := presetConfig("df", robot.DFPlannerConfig)
+	conf.StopWeight = stopWeight
+	return planner.New(m, conf)
 }
 
 // loadModel reads the checkpoint at path, or the model shipped for the
