@@ -92,7 +92,7 @@ status 0.`,
 	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
 	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans (~open_loop)")
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
-	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: robots within 1 m of their goal also pay this weight × planned speed near it, so plans stop there (0 = off; see the README's stop-weight results) (~stop_weight)")
+	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: within 1 m of the goal the robot also pays this weight × planned speed near it, so plans stop there (0 = off; see the README's stop-weight results) (~stop_weight)")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }

@@ -118,6 +118,29 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 			t.Errorf("node %v: exit %d, stderr %q, stop weight %g; want 1, the policy's error and %g", tc.args, r.code, r.stderr, got, tc.want)
 		}
 	}
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/stop_weight", "-2")
+	if r := runCLI(t, "", "node"); r.code != 1 || !strings.Contains(r.stderr, "stop weight -2") {
+		t.Errorf("~stop_weight -2: exit %d, stderr %q; want 1 and a message naming stop weight -2", r.code, r.stderr)
+	}
+}
+
+// The df policy's planner gets the node's stop weight.
+func TestDFPolicyStopWeight(t *testing.T) {
+	maze, err := sim.LoadMaze("umaze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := newDFPolicy(maze, tinyCheckpoint(t, 2, 1, 4), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := pol.(*planner.Planner)
+	if !ok {
+		t.Fatalf("policy is %T, want *planner.Planner", pol)
+	}
+	if got := p.Config().StopWeight; got != 3 {
+		t.Errorf("planner stop weight %g, want 3", got)
+	}
 }
 
 // TestNodeAndSimnodeCommands runs both commands as a user would (params
