@@ -119,6 +119,8 @@ func (c Config) validate(mc dynamics.Config) error {
 		return fmt.Errorf("planner config: stop_weight %g, want ≥ 0", c.StopWeight)
 	case !(c.StopRadius > 0) || math.IsInf(c.StopRadius, 0):
 		return fmt.Errorf("planner config: stop_radius %g, want > 0", c.StopRadius)
+	case c.StopWeight > 0 && c.GuidanceScale == 0:
+		return fmt.Errorf("planner config: stop_weight %g acts through guidance, and guidance_scale is 0", c.StopWeight)
 	case c.StopWeight > 0 && (mc.ObsDim < 4 || mc.RelativeDims > 2):
 		return fmt.Errorf("planner config: stop_weight needs observations x, y, vx, vy with absolute velocities; the model has %d features, %d relative", mc.ObsDim, mc.RelativeDims)
 	case c.HorizonTokens > maxHorizonTokens:

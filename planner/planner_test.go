@@ -178,7 +178,8 @@ func TestPlannerRejectsBadInput(t *testing.T) {
 		"huge mcg samples":         {MCGSamples: 100000},
 		"negative stop weight":     {StopWeight: -1},
 		"infinite stop weight":     {StopWeight: math.Inf(1)},
-		"negative stop radius":     {StopWeight: 1, StopRadius: -0.5},
+		"negative stop radius":     {StopWeight: 1, StopRadius: -0.5, GuidanceScale: 1},
+		"stop without guidance":    {StopWeight: 1},
 	}
 	for name, c := range bad {
 		if _, err := New(toy(t), c); err == nil {
@@ -187,7 +188,7 @@ func TestPlannerRejectsBadInput(t *testing.T) {
 	}
 	relVel := toy(t)
 	relVel.Conf.RelativeDims = 4
-	if _, err := New(relVel, Config{StopWeight: 1}); err == nil {
+	if _, err := New(relVel, Config{StopWeight: 1, GuidanceScale: 1}); err == nil {
 		t.Error("stop weight with relative velocities: want error")
 	}
 	// Without velocities the "velocity" features would be the actions.
@@ -195,7 +196,7 @@ func TestPlannerRejectsBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(noVel, Config{StopWeight: 1}); err == nil {
+	if _, err := New(noVel, Config{StopWeight: 1, GuidanceScale: 1}); err == nil {
 		t.Error("stop weight with 2-D observations: want error")
 	}
 	p, err := New(toy(t), Config{HorizonTokens: 2})
