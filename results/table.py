@@ -5,12 +5,16 @@ JSON files; nothing is typed by hand."""
 import glob, json, os, sys
 
 order = ["df", "df-nomcg", "fullseq", "mppi", "expert", "random"]
-rows = {}
-for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "*.json"))):
-    with open(path) as f:
-        r = json.load(f)
-    for o in r if isinstance(r, list) else [r]:
-        rows[(o["task"], o["maze"], o["planner"])] = o
+here = os.path.dirname(os.path.abspath(__file__))
+
+def load(folder):
+    rows = {}
+    for path in sorted(glob.glob(os.path.join(here, folder, "*.json"))):
+        with open(path) as f:
+            r = json.load(f)
+        for o in r if isinstance(r, list) else [r]:
+            rows[(o["task"], o["maze"], o["planner"])] = o
+    return rows
 
 def cell(o):
     s = o["normalized_score"]
@@ -21,19 +25,72 @@ def cell(o):
     h = " (hold %.0f%%)" % (100 * hold) if hold is not None else ""
     return "%.1f ± %.1f · %.0f%%%s · %.0f/%.0f ms%s" % (s["mean"], s["stderr"], 100 * o["success_rate"], h, lat["p50"], lat["p99"], d)
 
-for task in ["single", "multi"]:
-    mazes = [m for m in ["umaze", "medium", "large"] if any(k[0] == task and k[1] == m for k in rows)]
-    if not mazes:
-        continue
-    print("**%s-task**, %s episodes per cell, seed 0. Cells: normalized score ± s.e. · success rate (hold: share of the steps from the first reach on spent at the goal) · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task}))))
-    print("| planner | " + " | ".join(mazes) + " |")
-    print("|---|" + "---|" * len(mazes))
-    for p in order:
-        cells = [cell(rows[(task, m, p)]) if (task, m, p) in rows else "not run" for m in mazes]
-        if all(c == "not run" for c in cells):
+def settings(objs):
+    """The df planners' settings, read from the JSON; they must agree."""
+    objs = [o for o in objs if o["planner"] in ("df", "df-nomcg", "fullseq")]
+    seen = {(o["config"]["horizon_tokens"], o["config"]["sampling_steps"], o["config"]["guidance_scale"], o["config"]["open_loop"]) for o in objs}
+    mcg = {o["config"]["mcg_samples"] for o in objs if o["planner"] == "df"}
+    if not seen:
+        return "no df planners"
+    if len(seen) != 1 or len(mcg) > 1:
+        sys.exit("table.py: df planners with different settings in one table: %s, MCG %s" % (sorted(seen), sorted(mcg)))
+    (tokens, steps, guidance, open_loop), = seen
+    m = " MCG %d for df," % mcg.pop() if mcg else ""
+    return "%d tokens, %d sampling steps, guidance %g,%s open loop %d" % (tokens, steps, guidance, m, open_loop)
+
+def main_table(rows, title):
+    for task in ["single", "multi"]:
+        mazes = [m for m in ["umaze", "medium", "large"] if any(k[0] == task and k[1] == m for k in rows)]
+        if not mazes:
             continue
-        print("| %s | %s |" % (p, " | ".join(cells)))
+        print("**%s-task%s**, %s episodes per cell, seed 0, %s. Cells: normalized score ± s.e. · success rate (hold: share of the steps from the first reach on spent at the goal) · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, title, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task})), settings([o for k, o in rows.items() if k[0] == task])))
+        print("| planner | " + " | ".join(mazes) + " |")
+        print("|---|" + "---|" * len(mazes))
+        for p in order:
+            cells = [cell(rows[(task, m, p)]) if (task, m, p) in rows else "not run" for m in mazes]
+            if all(c == "not run" for c in cells):
+                continue
+            print("| %s | %s |" % (p, " | ".join(cells)))
+        print()
+
+rows = load(".")
+g10 = load("g10")
+def paired(a, b):
+    """Mean and standard error of b − a in normalized score over the same
+    episodes (same seed: same starts and goals), or None."""
+    ra, rb = a["returns"], b["returns"]
+    sa, sr = a["normalized_score"]["stderr"], a["return"]["stderr"]
+    if len(ra) != len(rb) or a["seed"] != b["seed"] or a["task"] != b["task"] or not sr > 0:
+        return None
+    k = sa / sr  # normalized score per unit of return
+    d = [k * (y - x) for x, y in zip(ra, rb)]
+    n = len(d)
+    m = sum(d) / n
+    se = (sum((x - m) ** 2 for x in d) / (n - 1) / n) ** 0.5
+    return m, se
+
+def paired_table(rows, earlier):
+    pairs = [("df-nomcg", rows, "df", rows, "df − df-nomcg (MCG)"),
+             ("fullseq", rows, "df-nomcg", rows, "df-nomcg − fullseq (pyramid)"),
+             ("df", earlier, "df", rows, "df − df at the earlier defaults")]
+    n = "/".join(sorted({str(o["episodes"]) for o in rows.values()}))
+    print("**paired differences**, same episodes (same seed, starts and goals): mean difference in normalized score ± its standard error over the %s episode pairs of a cell\n" % n)
+    print("| maze | task | " + " | ".join(p[4] for p in pairs) + " |")
+    print("|---|---|" + "---|" * len(pairs))
+    for task in ["single", "multi"]:
+        for m in ["umaze", "medium", "large"]:
+            cells = []
+            for pa, ta, pb, tb, _ in pairs:
+                a, b = ta.get((task, m, pa)), tb.get((task, m, pb))
+                r = paired(a, b) if a and b else None
+                cells.append("%+.1f ± %.1f" % r if r else "–")
+            print("| %s | %s | %s |" % (m, task, " | ".join(cells)))
     print()
+
+main_table(rows, "")
+paired_table(rows, g10)
+# The df planners at the earlier defaults (results/g10/).
+main_table(g10, ", earlier defaults")
 
 # The compute sweep (results/sweep/*.json, one cell per sampling steps × MCG
 # samples), if present.
@@ -43,7 +100,7 @@ for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file
         sweep.append(json.load(f))
 if sweep:
     o = sweep[0]
-    print("**compute sweep**, %s, %s task, df, %d episodes per cell, seed 0\n" % (o["maze"], o["task"], o["episodes"]))
+    print("**compute sweep**, %s, %s task, df, %d episodes per cell, seed 0, guidance %g\n" % (o["maze"], o["task"], o["episodes"], o["config"]["guidance_scale"]))
     print("| sampling steps | MCG samples | score ± s.e. | success | plan p50/p99 per call of %d | wall |" % o["plans_per_call"])
     print("|---|---|---|---|---|---|")
     for o in sorted(sweep, key=lambda o: (o["config"]["sampling_steps"], o["config"]["mcg_samples"])):
@@ -51,9 +108,55 @@ if sweep:
         print("| %d | %d | %.1f ± %.1f | %.0f%% | %.0f/%.0f ms | %.0f s |" % (o["config"]["sampling_steps"], o["config"]["mcg_samples"], s["mean"], s["stderr"], 100 * o["success_rate"], lat["p50"], lat["p99"], o["wall_s"]))
     print()
 
+# The choice of the df defaults (results/node-config/*.json: df on each
+# maze's single-task goal, one file per setting), if present.
+tune = {}
+for path in sorted(glob.glob(os.path.join(here, "node-config", "*.json"))):
+    with open(path) as f:
+        o = json.load(f)
+    c = o["config"]
+    tune.setdefault((c["sampling_steps"], c["mcg_samples"], c["guidance_scale"]), {})[o["maze"]] = o
+if tune:
+    o = next(iter(next(iter(tune.values())).values()))
+    print("**choosing the defaults**, df, %s task, %d episodes per cell, seed %d. Cells: normalized score ± s.e. · success rate (hold); – not run\n" % (o["task"], o["episodes"], o["seed"]))
+    print("| sampling steps | MCG samples | guidance | umaze | medium | large | plan p50 per call of %d |" % o["plans_per_call"])
+    print("|---|---|---|---|---|---|---|")
+    for (steps, mcg, g), by_maze in sorted(tune.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        cells = []
+        for m in ["umaze", "medium", "large"]:
+            o = by_maze.get(m)
+            cells.append("%.1f ± %.1f · %.0f%% (hold %.0f%%)" % (o["normalized_score"]["mean"], o["normalized_score"]["stderr"], 100 * o["success_rate"], 100 * o["hold_rate"]) if o else "–")
+        lat = sorted(o["plan_latency_ms"]["p50"] for o in by_maze.values())
+        print("| %d | %d | %g | %s | %.0f–%.0f ms |" % (steps, mcg, g, " | ".join(cells), lat[0], lat[-1]))
+    print()
+
+# The two settings on a seed that neither the choice nor the table used
+# (results/node-config/seed2/*.json: df, both tasks), if present.
+val = {}
+for path in sorted(glob.glob(os.path.join(here, "node-config", "seed2", "*.json"))):
+    with open(path) as f:
+        o = json.load(f)
+    c = o["config"]
+    val.setdefault((c["sampling_steps"], c["mcg_samples"], c["guidance_scale"]), {})[(o["task"], o["maze"])] = o
+if len(val) == 2:
+    (ka, a), (kb, b) = sorted(val.items(), reverse=True)
+    o = next(iter(a.values()))
+    name = lambda k: "%d steps, MCG %d, guidance %g" % k
+    print("**a third seed**, df, %d episodes per cell, seed %d. Cells: normalized score ± s.e. · success rate (hold); the difference is paired over the same episodes\n" % (o["episodes"], o["seed"]))
+    print("| maze | task | %s | %s | second − first |" % (name(ka), name(kb)))
+    print("|---|---|---|---|---|")
+    for task in ["single", "multi"]:
+        for m in ["umaze", "medium", "large"]:
+            x, y = a.get((task, m)), b.get((task, m))
+            fmt = lambda o: "%.1f ± %.1f · %.0f%% (hold %.0f%%)" % (o["normalized_score"]["mean"], o["normalized_score"]["stderr"], 100 * o["success_rate"], 100 * o["hold_rate"]) if o else "–"
+            r = paired(x, y) if x and y else None
+            print("| %s | %s | %s | %s | %s |" % (m, task, fmt(x), fmt(y), "%+.1f ± %.1f" % r if r else "–"))
+    print()
+
 # The stop weight (results/stop/*.json: cells with and without
 # --stop-weight), one table per protocol (episodes, seed). A weight-0 cell
-# missing there is taken from the main table when its protocol matches.
+# missing there is taken from the main table or results/g10/ when its
+# protocol and settings match.
 stop = {}
 for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stop", "*.json"))):
     with open(path) as f:
@@ -63,11 +166,21 @@ for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file
     stop.setdefault(proto, {}).setdefault((o["maze"], o["task"], o["planner"]), {})[o["config"].get("stop_weight", 0)] = o
 for (eps, seed), cells_by_key in sorted(stop.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
     for key, by_w in cells_by_key.items():
-        main = rows.get((key[1], key[0], key[2]))
-        if 0 not in by_w and main is not None and main["episodes"] == eps and main["seed"] == seed:
-            by_w[0] = main
+        if 0 in by_w:
+            continue
+        # A weight-0 cell missing here is taken from the main table or
+        # results/g10/, if one ran with the same settings and protocol.
+        like = next(iter(by_w.values()))
+        def same(o):
+            strip = lambda c: {k: v for k, v in c.items() if k not in ("stop_weight", "stop_radius")}
+            return o["episodes"] == eps and o["seed"] == seed and strip(o["config"]) == strip(like["config"])
+        for table in (rows, g10):
+            main = table.get((key[1], key[0], key[2]))
+            if main is not None and same(main):
+                by_w[0] = main
+                break
     weights = sorted({w for v in cells_by_key.values() for w in v})
-    print("**stop weight**, %d episodes per cell, seed %d. Cells: normalized score ± s.e. · success rate (hold); – not run\n" % (eps, seed))
+    print("**stop weight**, %d episodes per cell, seed %d, %s. Cells: normalized score ± s.e. · success rate (hold); – not run\n" % (eps, seed, settings([o for v in cells_by_key.values() for o in v.values()])))
     print("| maze | task | planner | " + " | ".join("stop weight %g" % w for w in weights) + " |")
     print("|---|---|---|" + "---|" * len(weights))
     mazes = ["umaze", "medium", "large"]

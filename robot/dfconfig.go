@@ -3,10 +3,13 @@ package robot
 import "github.com/dfplan/dfplan/planner"
 
 // DFPlannerConfig is the Diffusion Forcing planner (pyramid schedule, Monte
-// Carlo Guidance) sized for one robot replanning in real time at the
-// default rate: a shorter horizon and fewer sampling steps than the
-// benchmark's, so that a plan arrives within DefaultPlanDeadline on a
-// laptop-class CPU. `dfplan node` uses it for --policy df.
+// Carlo Guidance): 15 tokens, 5 sampling steps, guidance 3, MCG 2, sized so
+// that one robot's plan arrives within DefaultPlanDeadline on a
+// laptop-class CPU. `dfplan node` uses it for --policy df, and `dfplan
+// bench` takes its defaults from it, so the benchmark scores the planner a
+// robot runs. Against the earlier benchmark defaults (10 steps, guidance
+// 10, MCG 4) it scored higher on medium and large and lower on umaze, at
+// 0.4× the plan time (results/node-config/README.md).
 var DFPlannerConfig = planner.Config{
 	Schedule:      planner.Pyramid,
 	SamplingSteps: 5,

@@ -18,6 +18,7 @@ import (
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
 	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/sim"
 )
 
@@ -48,7 +49,8 @@ Diffuser-like ablation), mppi (sampling MPC on the true simulator), expert
 (D4RL's waypoint controller, reads the map), random; or all.
 
 df, df-nomcg and fullseq use the model shipped for the maze unless --model
-is given. A table goes to stdout; logs and progress to stderr.`,
+is given, and by default the planner settings of dfplan node's df policy
+(5 sampling steps, guidance 3, MCG 2, 15 tokens). A table goes to stdout; logs and progress to stderr.`,
 		Example: `  # the Diffusion Forcing planner on the embedded medium-maze model
   dfplan bench --maze medium --planner df --episodes 10
 
@@ -62,6 +64,8 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 		},
 	}
 	fl := cmd.Flags()
+	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
+	// so the benchmark scores the planner a robot runs.
 	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
 	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(benchPlanners, ", ")+" or all")
 	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
@@ -74,26 +78,17 @@ is given. A table goes to stdout; logs and progress to stderr.`,
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
 	fl.StringVar(&f.plan.Schedule, "schedule", "", "override the df planners' scheduling matrix (pyramid, full_sequence, autoregressive)")
-	fl.IntVar(&f.plan.SamplingSteps, "sampling-steps", 10, "DDIM steps from noise to clean per token")
-	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", defaultHorizonTokens, "tokens planned (0 = the planner's default, 30)")
+	fl.IntVar(&f.plan.SamplingSteps, "sampling-steps", robot.DFPlannerConfig.SamplingSteps, "DDIM steps from noise to clean per token")
+	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", robot.DFPlannerConfig.HorizonTokens, "tokens planned (0 = the planner's default, 30)")
 	fl.IntVar(&f.plan.OpenLoop, "open-loop", 0, "planned frames executed before replanning (0 = one token)")
 	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", 1, "pyramid uncertainty scale u (> 0; 0 means 1)")
-	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", defaultGuidanceScale, "goal guidance scale")
+	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", robot.DFPlannerConfig.GuidanceScale, "goal guidance scale")
 	fl.IntVar(&f.plan.WarmRows, "warm-rows", 0, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
-	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", defaultMCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
+	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", robot.DFPlannerConfig.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
 	fl.Float64Var(&f.plan.Eta, "eta", 0, "DDIM eta (0 = deterministic)")
-	fl.Float64Var(&f.plan.StopWeight, "stop-weight", 0, "df planners: robots within 1 m of their goal also pay this weight × speed near it, so their plans stop there (0 = off; 2 helps umaze single-task only, see README)")
+	fl.Float64Var(&f.plan.StopWeight, "stop-weight", 0, "df planners: robots within 1 m of their goal also pay this weight × speed near it, so their plans stop there (0 = off; at --guidance-scale 10, 2 helped umaze single-task only, see README)")
 	return cmd
 }
-
-// Defaults chosen by the sweep recorded in the README: on umaze (12
-// episodes), guidance 10 scored 45 against −3 at guidance 1, and a
-// 15-token horizon scored as well as 30 tokens at a third of the cost.
-const (
-	defaultGuidanceScale = 10
-	defaultHorizonTokens = 15
-	defaultMCGSamples    = 4
-)
 
 func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	names := []string{f.plannerName}

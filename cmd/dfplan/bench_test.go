@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/robot"
 )
 
 // tinyCheckpoint writes an untrained tiny model whose normalization fits
@@ -78,6 +79,40 @@ func TestBenchDFPlannersRun(t *testing.T) {
 		if !strings.Contains(r.stdout, p) {
 			t.Errorf("%s: table lacks its row:\n%s", p, r.stdout)
 		}
+	}
+}
+
+// Without planner flags, bench plans with the ROS node's df settings, so
+// the benchmark scores the planner a robot runs; the JSON records them.
+func TestBenchDefaultsAreTheNodes(t *testing.T) {
+	model := tinyCheckpoint(t, 2, 1, 4)
+	js := filepath.Join(t.TempDir(), "r.json")
+	r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "df", "--model", model, "--episodes", "1", "--steps", "4", "--json", js)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	raw, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Config struct {
+			Schedule      string  `json:"schedule"`
+			SamplingSteps int     `json:"sampling_steps"`
+			HorizonTokens int     `json:"horizon_tokens"`
+			GuidanceScale float64 `json:"guidance_scale"`
+			MCGSamples    int     `json:"mcg_samples"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, raw)
+	}
+	want := robot.DFPlannerConfig
+	c := got.Config
+	if c.Schedule != string(want.Schedule) || c.SamplingSteps != want.SamplingSteps || c.HorizonTokens != want.HorizonTokens ||
+		c.GuidanceScale != want.GuidanceScale || c.MCGSamples != want.MCGSamples {
+		t.Errorf("bench planned with %+v, want the node's %s, %d steps, %d tokens, guidance %g, MCG %d",
+			c, want.Schedule, want.SamplingSteps, want.HorizonTokens, want.GuidanceScale, want.MCGSamples)
 	}
 }
 
