@@ -25,16 +25,27 @@ def cell(o):
     h = " (hold %.0f%%)" % (100 * hold) if hold is not None else ""
     return "%.1f ± %.1f · %.0f%%%s · %.0f/%.0f ms%s" % (s["mean"], s["stderr"], 100 * o["success_rate"], h, lat["p50"], lat["p99"], d)
 
+def short(o):
+    """score ± s.e. · success (hold), for the smaller tables; – if not run."""
+    if o is None:
+        return "–"
+    sc, hold = o["normalized_score"], o.get("hold_rate")
+    h = " (hold %.0f%%)" % (100 * hold) if hold is not None else ""
+    return "%.1f ± %.1f · %.0f%%%s" % (sc["mean"], sc["stderr"], 100 * o["success_rate"], h)
+
 def settings(objs):
     """The df planners' settings, read from the JSON; they must agree."""
     objs = [o for o in objs if o["planner"] in ("df", "df-nomcg", "fullseq")]
-    seen = {(o["config"]["horizon_tokens"], o["config"]["sampling_steps"], o["config"]["guidance_scale"], o["config"]["open_loop"]) for o in objs}
+    seen = {(o["config"]["horizon_tokens"], o["config"]["sampling_steps"], o["config"]["guidance_scale"], o["config"]["open_loop"],
+             o["config"]["eta"], o["config"]["warm_rows"]) for o in objs}
     mcg = {o["config"]["mcg_samples"] for o in objs if o["planner"] == "df"}
     if not seen:
         return "no df planners"
     if len(seen) != 1 or len(mcg) > 1:
         sys.exit("table.py: df planners with different settings in one table: %s, MCG %s" % (sorted(seen), sorted(mcg)))
-    (tokens, steps, guidance, open_loop), = seen
+    (tokens, steps, guidance, open_loop, eta, warm), = seen
+    if eta != 0 or warm != 0:
+        sys.exit("table.py: df planners with eta %g, warm rows %d: the headers do not say so" % (eta, warm))
     m = " MCG %d for df," % mcg.pop() if mcg else ""
     return "%d tokens, %d sampling steps, guidance %g,%s open loop %d" % (tokens, steps, guidance, m, open_loop)
 
@@ -43,7 +54,9 @@ def main_table(rows, title):
         mazes = [m for m in ["umaze", "medium", "large"] if any(k[0] == task and k[1] == m for k in rows)]
         if not mazes:
             continue
-        print("**%s-task%s**, %s episodes per cell, seed 0, %s. Cells: normalized score ± s.e. · success rate (hold: share of the steps from the first reach on spent at the goal) · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, title, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task})), settings([o for k, o in rows.items() if k[0] == task])))
+        if any(o.get("config", {}).get("stop_weight", 0) != 0 for k, o in rows.items() if k[0] == task):
+            sys.exit("table.py: a %s-task cell ran with a stop weight; those belong in stop/" % task)
+        print("**%s-task%s**, %s episodes per cell, seed %s, %s. Cells: normalized score ± s.e. · success rate (hold: share of the steps from the first reach on spent at the goal) · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, title, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task})), "/".join(sorted({str(o["seed"]) for k, o in rows.items() if k[0] == task})), settings([o for k, o in rows.items() if k[0] == task])))
         print("| planner | " + " | ".join(mazes) + " |")
         print("|---|" + "---|" * len(mazes))
         for p in order:
@@ -117,6 +130,9 @@ for path in sorted(glob.glob(os.path.join(here, "node-config", "*.json"))):
     c = o["config"]
     tune.setdefault((c["sampling_steps"], c["mcg_samples"], c["guidance_scale"]), {})[o["maze"]] = o
 if tune:
+    protos = {(o["task"], o["episodes"], o["seed"], o["plans_per_call"]) for v in tune.values() for o in v.values()}
+    if len(protos) != 1 or sum(len(v) for v in tune.values()) != len(glob.glob(os.path.join(here, "node-config", "*.json"))):
+        sys.exit("table.py: node-config/*.json mix protocols %s or repeat a maze and setting" % sorted(protos))
     o = next(iter(next(iter(tune.values())).values()))
     print("**choosing the defaults**, df, %s task, %d episodes per cell, seed %d. Cells: normalized score ± s.e. · success rate (hold); – not run\n" % (o["task"], o["episodes"], o["seed"]))
     print("| sampling steps | MCG samples | guidance | umaze | medium | large | plan p50 per call of %d |" % o["plans_per_call"])
@@ -124,13 +140,12 @@ if tune:
     for (steps, mcg, g), by_maze in sorted(tune.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
         cells = []
         for m in ["umaze", "medium", "large"]:
-            o = by_maze.get(m)
-            cells.append("%.1f ± %.1f · %.0f%% (hold %.0f%%)" % (o["normalized_score"]["mean"], o["normalized_score"]["stderr"], 100 * o["success_rate"], 100 * o["hold_rate"]) if o else "–")
+            cells.append(short(by_maze.get(m)))
         lat = sorted(o["plan_latency_ms"]["p50"] for o in by_maze.values())
         print("| %d | %d | %g | %s | %.0f–%.0f ms |" % (steps, mcg, g, " | ".join(cells), lat[0], lat[-1]))
     print()
 
-# The two settings on a seed that neither the choice nor the table used
+# The two candidate settings on a third seed, run for the decision only
 # (results/node-config/seed2/*.json: df, both tasks), if present.
 val = {}
 for path in sorted(glob.glob(os.path.join(here, "node-config", "seed2", "*.json"))):
@@ -148,9 +163,8 @@ if len(val) == 2:
     for task in ["single", "multi"]:
         for m in ["umaze", "medium", "large"]:
             x, y = a.get((task, m)), b.get((task, m))
-            fmt = lambda o: "%.1f ± %.1f · %.0f%% (hold %.0f%%)" % (o["normalized_score"]["mean"], o["normalized_score"]["stderr"], 100 * o["success_rate"], 100 * o["hold_rate"]) if o else "–"
             r = paired(x, y) if x and y else None
-            print("| %s | %s | %s | %s | %s |" % (m, task, fmt(x), fmt(y), "%+.1f ± %.1f" % r if r else "–"))
+            print("| %s | %s | %s | %s | %s |" % (m, task, short(x), short(y), "%+.1f ± %.1f" % r if r else "–"))
     print()
 
 # The stop weight (results/stop/*.json: cells with and without
@@ -173,7 +187,8 @@ for (eps, seed), cells_by_key in sorted(stop.items(), key=lambda kv: (-kv[0][0],
         like = next(iter(by_w.values()))
         def same(o):
             strip = lambda c: {k: v for k, v in c.items() if k not in ("stop_weight", "stop_radius")}
-            return o["episodes"] == eps and o["seed"] == seed and strip(o["config"]) == strip(like["config"])
+            return (o["episodes"] == eps and o["seed"] == seed and o["config"].get("stop_weight", 0) == 0
+                    and strip(o["config"]) == strip(like["config"]))
         for table in (rows, g10):
             main = table.get((key[1], key[0], key[2]))
             if main is not None and same(main):
@@ -187,11 +202,6 @@ for (eps, seed), cells_by_key in sorted(stop.items(), key=lambda kv: (-kv[0][0],
     for key in sorted(cells_by_key, key=lambda k: (mazes.index(k[0]) if k[0] in mazes else 9, k[1] != "single", order.index(k[2]) if k[2] in order else 9)):
         cells = []
         for w in weights:
-            o = cells_by_key[key].get(w)
-            if o is None:
-                cells.append("–")
-                continue
-            sc = o["normalized_score"]
-            cells.append("%.1f ± %.1f · %.0f%% (hold %.0f%%)" % (sc["mean"], sc["stderr"], 100 * o["success_rate"], 100 * o["hold_rate"]))
+            cells.append(short(cells_by_key[key].get(w)))
         print("| %s | %s | %s | %s |" % (key[0], key[1], key[2], " | ".join(cells)))
     print()

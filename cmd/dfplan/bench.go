@@ -39,7 +39,7 @@ func newBenchCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Benchmark planners on a maze (D4RL maze2d protocol)",
-		Long: `Runs planners on the built-in maze simulator: seeded random starts (and goals
+		Long: fmt.Sprintf(`Runs planners on the built-in maze simulator: seeded random starts (and goals
 with --task multi), the maze's episode length, sparse reward, D4RL-normalized
 score. Every planner sees the same starts and goals for the same --seed.
 
@@ -50,7 +50,9 @@ Diffuser-like ablation), mppi (sampling MPC on the true simulator), expert
 
 df, df-nomcg and fullseq use the model shipped for the maze unless --model
 is given, and by default the planner settings of dfplan node's df policy
-(5 sampling steps, guidance 3, MCG 2, 15 tokens). A table goes to stdout; logs and progress to stderr.`,
+(%d sampling steps, guidance %g, MCG %d, %d tokens). A table goes to
+stdout; logs and progress to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.GuidanceScale,
+			robot.DFPlannerConfig.MCGSamples, robot.DFPlannerConfig.HorizonTokens),
 		Example: `  # the Diffusion Forcing planner on the embedded medium-maze model
   dfplan bench --maze medium --planner df --episodes 10
 
@@ -64,8 +66,6 @@ is given, and by default the planner settings of dfplan node's df policy
 		},
 	}
 	fl := cmd.Flags()
-	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
-	// so the benchmark scores the planner a robot runs.
 	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
 	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(benchPlanners, ", ")+" or all")
 	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
@@ -77,16 +77,19 @@ is given, and by default the planner settings of dfplan node's df policy
 	fl.StringVar(&f.jsonPath, "json", "", "also write results as JSON to this file")
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
+	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
+	// so the benchmark scores the planner a robot runs.
+	d := robot.DFPlannerConfig
 	fl.StringVar(&f.plan.Schedule, "schedule", "", "override the df planners' scheduling matrix (pyramid, full_sequence, autoregressive)")
-	fl.IntVar(&f.plan.SamplingSteps, "sampling-steps", robot.DFPlannerConfig.SamplingSteps, "DDIM steps from noise to clean per token")
-	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", robot.DFPlannerConfig.HorizonTokens, "tokens planned (0 = the planner's default, 30)")
-	fl.IntVar(&f.plan.OpenLoop, "open-loop", 0, "planned frames executed before replanning (0 = one token)")
-	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", 1, "pyramid uncertainty scale u (> 0; 0 means 1)")
-	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", robot.DFPlannerConfig.GuidanceScale, "goal guidance scale")
-	fl.IntVar(&f.plan.WarmRows, "warm-rows", 0, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
-	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", robot.DFPlannerConfig.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
-	fl.Float64Var(&f.plan.Eta, "eta", 0, "DDIM eta (0 = deterministic)")
-	fl.Float64Var(&f.plan.StopWeight, "stop-weight", 0, "df planners: robots within 1 m of their goal also pay this weight × speed near it, so their plans stop there (0 = off; at --guidance-scale 10, 2 helped umaze single-task only, see README)")
+	fl.IntVar(&f.plan.SamplingSteps, "sampling-steps", d.SamplingSteps, "DDIM steps from noise to clean per token")
+	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", d.HorizonTokens, "tokens planned (0 = the planner's default, 30)")
+	fl.IntVar(&f.plan.OpenLoop, "open-loop", d.OpenLoop, "planned frames executed before replanning (0 = one token)")
+	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", d.Uncertainty, "pyramid uncertainty scale u (> 0; 0 means 1)")
+	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", d.GuidanceScale, "goal guidance scale")
+	fl.IntVar(&f.plan.WarmRows, "warm-rows", d.WarmRows, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
+	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", d.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
+	fl.Float64Var(&f.plan.Eta, "eta", d.Eta, "DDIM eta (0 = deterministic)")
+	fl.Float64Var(&f.plan.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within 1 m of their goal also pay this weight × speed near it, so their plans stop there (0 = off; at --guidance-scale 10, 2 helped umaze single-task only, see README)")
 	return cmd
 }
 

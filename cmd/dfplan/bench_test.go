@@ -8,7 +8,8 @@ import (
 	"testing"
 
 	"github.com/dfplan/dfplan/dynamics"
-	"github.com/dfplan/dfplan/robot"
+	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/sim"
 )
 
 // tinyCheckpoint writes an untrained tiny model whose normalization fits
@@ -85,9 +86,9 @@ func TestBenchDFPlannersRun(t *testing.T) {
 // Without planner flags, bench plans with the ROS node's df settings, so
 // the benchmark scores the planner a robot runs; the JSON records them.
 func TestBenchDefaultsAreTheNodes(t *testing.T) {
-	model := tinyCheckpoint(t, 2, 1, 4)
+	path := tinyCheckpoint(t, 2, 1, 4)
 	js := filepath.Join(t.TempDir(), "r.json")
-	r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "df", "--model", model, "--episodes", "1", "--steps", "4", "--json", js)
+	r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "df", "--model", path, "--episodes", "1", "--steps", "4", "--json", js)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -96,23 +97,23 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got struct {
-		Config struct {
-			Schedule      string  `json:"schedule"`
-			SamplingSteps int     `json:"sampling_steps"`
-			HorizonTokens int     `json:"horizon_tokens"`
-			GuidanceScale float64 `json:"guidance_scale"`
-			MCGSamples    int     `json:"mcg_samples"`
-		} `json:"config"`
+		Config planner.Config `json:"config"`
 	}
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatalf("bad JSON: %v\n%s", err, raw)
 	}
-	want := robot.DFPlannerConfig
-	c := got.Config
-	if c.Schedule != string(want.Schedule) || c.SamplingSteps != want.SamplingSteps || c.HorizonTokens != want.HorizonTokens ||
-		c.GuidanceScale != want.GuidanceScale || c.MCGSamples != want.MCGSamples {
-		t.Errorf("bench planned with %+v, want the node's %s, %d steps, %d tokens, guidance %g, MCG %d",
-			c, want.Schedule, want.SamplingSteps, want.HorizonTokens, want.GuidanceScale, want.MCGSamples)
+	maze, err := sim.LoadMaze("umaze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := newDFPolicy(maze, path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := node.(*planner.Planner).Config()
+	want.Seed = got.Config.Seed // bench seeds each run; the node does not
+	if got.Config != want {
+		t.Errorf("bench planned with\n%+v\nthe node plans with\n%+v", got.Config, want)
 	}
 }
 
