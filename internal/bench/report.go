@@ -23,6 +23,12 @@ type JSON struct {
 	Returns         []float64 `json:"returns"`
 	// FirstReach is each episode's first rewarded step, -1 if none.
 	FirstReach []int `json:"first_reach_step"`
+	// Start, Goal and Final are each episode's start, goal and the robot's
+	// position at its last step, (x, y) in maze units: where the robots
+	// that never arrived ended up.
+	Start [][2]float64 `json:"start_xy,omitempty"`
+	Goal  [][2]float64 `json:"goal_xy,omitempty"`
+	Final [][2]float64 `json:"final_xy,omitempty"`
 	// HoldRate is the share of the steps from the first reach on spent in
 	// the goal radius, pooled over the episodes that reached it.
 	HoldRate      *float64 `json:"hold_rate"`
@@ -56,6 +62,41 @@ func finite(v float64) *float64 {
 	return &v
 }
 
+func (r *Result) starts() [][2]float64 {
+	if len(r.Specs) == 0 {
+		return nil
+	}
+	g := make([][2]float64, len(r.Specs))
+	for i, s := range r.Specs {
+		g[i] = [2]float64{s.Start[0], s.Start[1]}
+	}
+	return g
+}
+
+func (r *Result) goals() [][2]float64 {
+	if len(r.Specs) == 0 {
+		return nil
+	}
+	g := make([][2]float64, len(r.Specs))
+	for i, s := range r.Specs {
+		g[i] = [2]float64{s.Goal.X, s.Goal.Y}
+	}
+	return g
+}
+
+func (r *Result) finals() [][2]float64 {
+	if len(r.Paths) == 0 {
+		return nil
+	}
+	f := make([][2]float64, len(r.Paths))
+	for i, p := range r.Paths {
+		if len(p) > 0 {
+			f[i] = [2]float64{p[len(p)-1].X, p[len(p)-1].Y}
+		}
+	}
+	return f
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // ToJSON converts r; config, if non-nil, is recorded with it.
@@ -69,6 +110,9 @@ func (r *Result) ToJSON(config any) JSON {
 		SuccessRate:     s.SuccessRate,
 		Returns:         r.Returns,
 		FirstReach:      r.FirstReach,
+		Start:           r.starts(),
+		Goal:            r.goals(),
+		Final:           r.finals(),
 		HoldRate:        finite(s.HoldRate),
 		PlanLatencyMS:   Latency{ms(s.LatencyP50), ms(s.LatencyP99)},
 		MeanBatch:       s.MeanBatch,

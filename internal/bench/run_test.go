@@ -240,3 +240,40 @@ func TestRunPassesPreviousPlans(t *testing.T) {
 		}
 	}
 }
+
+// The JSON records each episode's start, goal and where the robot ended: at the
+// goal for the expert, short of it for a robot that does not move.
+func TestJSONRecordsGoalAndFinalPosition(t *testing.T) {
+	m := umaze(t)
+	c := Config{Maze: m, Task: sim.MultiTask, Episodes: 3, Seed: 5, Steps: 300}
+	expert, err := Run(context.Background(), c, Planner{Name: "expert", OpenLoop: 1,
+		New: func(e int) (planner.Policy, error) { return NewExpertPolicy(m, uint64(e)), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	still, err := Run(context.Background(), c, Planner{Name: "still", Batch: &batchCounter{}, OpenLoop: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	je, js := expert.ToJSON(nil), still.ToJSON(nil)
+	if len(je.Start) != 3 || len(je.Goal) != 3 || len(je.Final) != 3 || len(js.Final) != 3 {
+		t.Fatalf("start_xy %d, goal_xy %d, final_xy %d / %d entries, want 3", len(je.Start), len(je.Goal), len(je.Final), len(js.Final))
+	}
+	for e, spec := range expert.Specs {
+		goal := r2.Point{X: je.Goal[e][0], Y: je.Goal[e][1]}
+		if goal != spec.Goal {
+			t.Errorf("episode %d: goal_xy %v, the episode's goal is %v", e, goal, spec.Goal)
+		}
+		if d := (r2.Point{X: je.Final[e][0], Y: je.Final[e][1]}).Sub(spec.Goal).Norm(); d > 0.5 {
+			t.Errorf("episode %d: the expert ended %.2f from its goal", e, d)
+		}
+		start := r2.Point{X: spec.Start[0], Y: spec.Start[1]}
+		if got := (r2.Point{X: je.Start[e][0], Y: je.Start[e][1]}); got != start {
+			t.Errorf("episode %d: start_xy %v, the episode's start is %v", e, got, start)
+		}
+		final := r2.Point{X: js.Final[e][0], Y: js.Final[e][1]}
+		if final != still.Paths[e][len(still.Paths[e])-1] || final.Sub(start).Norm() > 0.5 {
+			t.Errorf("episode %d: the still robot's final_xy %v, started at %v", e, final, start)
+		}
+	}
+}
