@@ -62,26 +62,17 @@ func finite(v float64) *float64 {
 	return &v
 }
 
-func (r *Result) starts() [][2]float64 {
+// specXY returns each episode's start and goal position.
+func (r *Result) specXY() (starts, goals [][2]float64) {
 	if len(r.Specs) == 0 {
-		return nil
+		return nil, nil
 	}
-	g := make([][2]float64, len(r.Specs))
+	starts, goals = make([][2]float64, len(r.Specs)), make([][2]float64, len(r.Specs))
 	for i, s := range r.Specs {
-		g[i] = [2]float64{s.Start[0], s.Start[1]}
+		starts[i] = [2]float64{s.Start[0], s.Start[1]}
+		goals[i] = [2]float64{s.Goal.X, s.Goal.Y}
 	}
-	return g
-}
-
-func (r *Result) goals() [][2]float64 {
-	if len(r.Specs) == 0 {
-		return nil
-	}
-	g := make([][2]float64, len(r.Specs))
-	for i, s := range r.Specs {
-		g[i] = [2]float64{s.Goal.X, s.Goal.Y}
-	}
-	return g
+	return starts, goals
 }
 
 func (r *Result) finals() [][2]float64 {
@@ -102,6 +93,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // ToJSON converts r; config, if non-nil, is recorded with it.
 func (r *Result) ToJSON(config any) JSON {
 	s := r.Summarize()
+	starts, goals := r.specXY()
 	return JSON{
 		Maze: r.Maze, Task: r.Task.String(), Planner: r.Planner,
 		Episodes: len(r.Returns), Seed: r.Seed, Steps: r.Steps,
@@ -110,8 +102,8 @@ func (r *Result) ToJSON(config any) JSON {
 		SuccessRate:     s.SuccessRate,
 		Returns:         r.Returns,
 		FirstReach:      r.FirstReach,
-		Start:           r.starts(),
-		Goal:            r.goals(),
+		Start:           starts,
+		Goal:            goals,
 		Final:           r.finals(),
 		HoldRate:        finite(s.HoldRate),
 		PlanLatencyMS:   Latency{ms(s.LatencyP50), ms(s.LatencyP99)},

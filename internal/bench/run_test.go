@@ -21,15 +21,22 @@ func umaze(t *testing.T) *sim.Maze {
 	return m
 }
 
+// runExpert plays c with one D4RL expert per episode.
+func runExpert(t *testing.T, c Config) *Result {
+	t.Helper()
+	r, err := Run(context.Background(), c, Planner{Name: "expert", OpenLoop: 1,
+		New: func(e int) (planner.Policy, error) { return NewExpertPolicy(c.Maze, uint64(e)), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // Every planner must face the same starts and goals for the same seed.
 func TestRunSameSeedSameEpisodes(t *testing.T) {
 	m := umaze(t)
 	c := Config{Maze: m, Task: sim.MultiTask, Episodes: 5, Seed: 11, Steps: 20}
-	expert, err := Run(context.Background(), c, Planner{Name: "expert", OpenLoop: 1,
-		New: func(e int) (planner.Policy, error) { return NewExpertPolicy(m, uint64(e)), nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	expert := runExpert(t, c)
 	random, err := Run(context.Background(), c, Planner{Name: "random", OpenLoop: 1,
 		New: func(e int) (planner.Policy, error) { return NewRandomPolicy(uint64(e)), nil }})
 	if err != nil {
@@ -246,11 +253,7 @@ func TestRunPassesPreviousPlans(t *testing.T) {
 func TestJSONRecordsGoalAndFinalPosition(t *testing.T) {
 	m := umaze(t)
 	c := Config{Maze: m, Task: sim.MultiTask, Episodes: 3, Seed: 5, Steps: 300}
-	expert, err := Run(context.Background(), c, Planner{Name: "expert", OpenLoop: 1,
-		New: func(e int) (planner.Policy, error) { return NewExpertPolicy(m, uint64(e)), nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	expert := runExpert(t, c)
 	still, err := Run(context.Background(), c, Planner{Name: "still", Batch: &batchCounter{}, OpenLoop: 3})
 	if err != nil {
 		t.Fatal(err)
