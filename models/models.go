@@ -32,6 +32,17 @@ func For(maze string) (*dynamics.Model, *dynamics.Meta, error) {
 	return dynamics.LoadBytes(data, "embedded:"+name)
 }
 
+// PlanFor returns the planner settings shipped for a built-in maze's model
+// (shipped/MAZE.plan.yaml: YAML keys of planner.Config, overriding the
+// node's defaults), or nil if it has none.
+func PlanFor(maze string) []byte {
+	data, err := files.ReadFile("shipped/" + maze + ".plan.yaml")
+	if err != nil {
+		return nil
+	}
+	return data
+}
+
 // Names lists the mazes with a shipped model.
 func Names() []string {
 	entries, _ := files.ReadDir("shipped")

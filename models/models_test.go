@@ -1,9 +1,16 @@
 package models
 
 import (
+	"bytes"
 	"errors"
+	"io/fs"
 	"slices"
+	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dfplan/dfplan/planner"
 )
 
 // Every shipped model loads (format and checksum verified) and records how
@@ -32,5 +39,35 @@ func TestShippedModelsLoad(t *testing.T) {
 func TestNoModelForOtherMazes(t *testing.T) {
 	if _, _, err := For("open"); !errors.Is(err, ErrNoModel) {
 		t.Fatalf("For(open) error %v, want ErrNoModel", err)
+	}
+}
+
+// Every planner settings file shipped belongs to a shipped model, has only
+// planner keys, and makes a planner that model accepts.
+func TestShippedPlanSettings(t *testing.T) {
+	entries, err := fs.Glob(files, "shipped/*.plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(strings.TrimPrefix(e, "shipped/"), ".plan.yaml")
+		m, _, err := For(name)
+		if err != nil {
+			t.Errorf("%s: settings for a maze without a model: %v", e, err)
+			continue
+		}
+		var c planner.Config
+		dec := yaml.NewDecoder(bytes.NewReader(PlanFor(name)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil {
+			t.Errorf("%s: %v", e, err)
+			continue
+		}
+		if _, err := planner.New(m, c); err != nil {
+			t.Errorf("%s: %v", e, err)
+		}
+	}
+	if PlanFor("open") != nil {
+		t.Error("PlanFor(open): settings for a maze without a model")
 	}
 }

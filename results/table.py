@@ -33,29 +33,41 @@ def short(o):
     h = " (hold %.0f%%)" % (100 * hold) if hold is not None else ""
     return "%.1f ± %.1f · %.0f%%%s" % (sc["mean"], sc["stderr"], 100 * o["success_rate"], h)
 
-def settings(objs):
-    """The df planners' settings, read from the JSON; they must agree."""
+def settings(objs, with_stop=True):
+    """The df planners' settings, read from the JSON: one phrase when every
+    maze ran with the same, else one per group of mazes (a maze's model may
+    ship its own settings). Within a maze they must agree."""
     objs = [o for o in objs if o["planner"] in ("df", "df-nomcg", "fullseq")]
-    seen = {(o["config"]["horizon_tokens"], o["config"]["sampling_steps"], o["config"]["guidance_scale"], o["config"]["open_loop"],
-             o["config"]["eta"], o["config"]["warm_rows"]) for o in objs}
-    mcg = {o["config"]["mcg_samples"] for o in objs if o["planner"] == "df"}
-    if not seen:
+    if not objs:
         return "no df planners"
-    if len(seen) != 1 or len(mcg) > 1:
-        sys.exit("table.py: df planners with different settings in one table: %s, MCG %s" % (sorted(seen), sorted(mcg)))
-    (tokens, steps, guidance, open_loop, eta, warm), = seen
-    if eta != 0 or warm != 0:
-        sys.exit("table.py: df planners with eta %g, warm rows %d: the headers do not say so" % (eta, warm))
-    m = " MCG %d for df," % mcg.pop() if mcg else ""
-    return "%d tokens, %d sampling steps, guidance %g,%s open loop %d" % (tokens, steps, guidance, m, open_loop)
+    by_maze = {}
+    for m in ["umaze", "medium", "large"]:
+        mo = [o for o in objs if o["maze"] == m]
+        if not mo:
+            continue
+        seen = {(o["config"]["horizon_tokens"], o["config"]["sampling_steps"], o["config"]["guidance_scale"], o["config"]["open_loop"],
+                 o["config"]["eta"], o["config"]["warm_rows"], o["config"].get("stop_weight", 0) if with_stop else 0) for o in mo}
+        mcg = {o["config"]["mcg_samples"] for o in mo if o["planner"] == "df"}
+        if len(seen) != 1 or len(mcg) > 1:
+            sys.exit("table.py: %s: df planners with different settings in one table: %s, MCG %s" % (m, sorted(seen), sorted(mcg)))
+        (tokens, steps, guidance, open_loop, eta, warm, stop), = seen
+        if eta != 0 or warm != 0:
+            sys.exit("table.py: df planners with eta %g, warm rows %d: the headers do not say so" % (eta, warm))
+        mc = " MCG %d for df," % mcg.pop() if mcg else ""
+        st = ", stop weight %g" % stop if stop else ""
+        by_maze[m] = "%d tokens, %d sampling steps, guidance %g,%s open loop %d%s" % (tokens, steps, guidance, mc, open_loop, st)
+    groups = {}
+    for m, phrase in by_maze.items():
+        groups.setdefault(phrase, []).append(m)
+    if len(groups) == 1:
+        return next(iter(groups))
+    return "; ".join("%s: %s" % (", ".join(ms), phrase) for phrase, ms in sorted(groups.items(), key=lambda kv: -len(kv[1])))
 
 def main_table(rows, title):
     for task in ["single", "multi"]:
         mazes = [m for m in ["umaze", "medium", "large"] if any(k[0] == task and k[1] == m for k in rows)]
         if not mazes:
             continue
-        if any(o.get("config", {}).get("stop_weight", 0) != 0 for k, o in rows.items() if k[0] == task):
-            sys.exit("table.py: a %s-task cell ran with a stop weight; those belong in stop/" % task)
         print("**%s-task%s**, %s episodes per cell, seed %s, %s. Cells: normalized score ± s.e. · success rate (hold: share of the steps from the first reach on spent at the goal) · plan latency p50/p99 (one batched call for all episodes that replan together; see `plans_per_call` in the JSON) · plan drift (where the executed open-loop actions left the robot vs. where the plan said; planners that predict states only)\n" % (task, title, "/".join(sorted({str(o["episodes"]) for k, o in rows.items() if k[0] == task})), "/".join(sorted({str(o["seed"]) for k, o in rows.items() if k[0] == task})), settings([o for k, o in rows.items() if k[0] == task])))
         print("| planner | " + " | ".join(mazes) + " |")
         print("|---|" + "---|" * len(mazes))
@@ -195,7 +207,7 @@ for (eps, seed), cells_by_key in sorted(stop.items(), key=lambda kv: (-kv[0][0],
                 by_w[0] = main
                 break
     weights = sorted({w for v in cells_by_key.values() for w in v})
-    print("**stop weight**, %d episodes per cell, seed %d, %s. Cells: normalized score ± s.e. · success rate (hold); – not run\n" % (eps, seed, settings([o for v in cells_by_key.values() for o in v.values()])))
+    print("**stop weight**, %d episodes per cell, seed %d, %s. Cells: normalized score ± s.e. · success rate (hold); – not run\n" % (eps, seed, settings([o for v in cells_by_key.values() for o in v.values()], with_stop=False)))
     print("| maze | task | planner | " + " | ".join("stop weight %g" % w for w in weights) + " |")
     print("|---|---|---|" + "---|" * len(weights))
     mazes = ["umaze", "medium", "large"]
@@ -204,4 +216,32 @@ for (eps, seed), cells_by_key in sorted(stop.items(), key=lambda kv: (-kv[0][0],
         for w in weights:
             cells.append(short(cells_by_key[key].get(w)))
         print("| %s | %s | %s | %s |" % (key[0], key[1], key[2], " | ".join(cells)))
+    print()
+
+# Planner settings for umaze (the settings shipped in
+# models/shipped/umaze.plan.yaml were chosen from these): every df run on
+# umaze off the table's seed, from umaze-plan/, node-config/ and stop/,
+# one table per protocol (episodes, seed), rows by setting.
+umaze = {}
+for pattern in ["umaze-plan/*/*.json", "node-config/umaze-*.json", "node-config/seed2/umaze-*.json", "stop/umaze-*-df-stop*.json"]:
+    for path in sorted(glob.glob(os.path.join(here, pattern))):
+        with open(path) as f:
+            o = json.load(f)
+        if o["planner"] != "df" or o["seed"] == 0:
+            continue
+        c = o["config"]
+        key = (c["sampling_steps"], c["mcg_samples"], c["guidance_scale"], c.get("stop_weight", 0), c.get("stop_radius", 0.5))
+        cells = umaze.setdefault((o["episodes"], o["seed"]), {}).setdefault(key, {})
+        if o["task"] in cells and cells[o["task"]]["returns"] != o["returns"]:
+            sys.exit("table.py: two umaze runs of %s, %s task, disagree" % (key, o["task"]))
+        cells[o["task"]] = o
+for (eps, seed), by_key in sorted(umaze.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+    print("**umaze planner settings**, df, %d episodes per cell, seed %d, 15 tokens, open loop 10. Cells: normalized score ± s.e. · success rate (hold); mean of the two tasks where both ran\n" % (eps, seed))
+    print("| sampling steps | MCG | guidance | stop weight | stop radius | single-task | multi-task | mean |")
+    print("|---|---|---|---|---|---|---|---|")
+    for key in sorted(by_key):
+        c = by_key[key]
+        both = "%.1f" % ((c["single"]["normalized_score"]["mean"] + c["multi"]["normalized_score"]["mean"]) / 2) if len(c) == 2 else "–"
+        r = "%g" % key[4] if key[3] else "–"
+        print("| %d | %d | %g | %g | %s | %s | %s | %s |" % (key[0], key[1], key[2], key[3], r, short(c.get("single")), short(c.get("multi")), both))
     print()

@@ -34,4 +34,12 @@ func TestLaunchFileResolves(t *testing.T) {
 	if !strings.Contains(out, "/rviz") {
 		t.Errorf("roslaunch --nodes with rviz:=true: %q, want /rviz", out)
 	}
+	// ~stop_weight is set only when asked for: unset, the node takes the
+	// planner settings' weight; 0 turns the term off.
+	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file); strings.Contains(out, "stop_weight") {
+		t.Errorf("roslaunch --dump-params: %q, want no stop_weight by default", out)
+	}
+	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file, "stop_weight:=0"); !strings.Contains(out, "/dfplan/stop_weight: 0") {
+		t.Errorf("roslaunch --dump-params stop_weight:=0: %q, want /dfplan/stop_weight: 0", out)
+	}
 }

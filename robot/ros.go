@@ -146,7 +146,8 @@ type Params struct {
 	Policy       string        // ~policy
 	Start        string        // ~start, "x,y" (simnode)
 	Seed         int           // ~seed (simnode)
-	StopWeight   float64       // ~stop_weight (node, df policy)
+	Plan         string        // ~plan (node, df policy)
+	StopWeight   *float64      // ~stop_weight (node, df policy); nil when unset, as 0 turns the term off
 }
 
 // ReadParams reads the private parameters of node name in namespace ns
@@ -218,7 +219,11 @@ func ReadParams(address, ns, name string) (Params, error) {
 	p.Policy = str("policy")
 	p.Start = str("start")
 	p.Seed = whole("seed")
-	p.StopWeight = num("stop_weight")
+	p.Plan = str("plan")
+	if _, ok := key("stop_weight"); ok {
+		w := num("stop_weight")
+		p.StopWeight = &w
+	}
 	return p, firstErr
 }
 

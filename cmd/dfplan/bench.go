@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
@@ -29,6 +30,7 @@ var benchPlanners = []string{"df", "df-nomcg", "fullseq", "mppi", "expert", "ran
 
 type benchFlags struct {
 	maze, plannerName, task, model, jsonPath, plotPath, goal string
+	planPath                                                 string
 	episodes, steps, batch                                   int
 	seed                                                     int64
 	plan                                                     planner.Config
@@ -49,9 +51,12 @@ Diffuser-like ablation), mppi (sampling MPC on the true simulator), expert
 (D4RL's waypoint controller, reads the map), random; or all.
 
 df, df-nomcg and fullseq use the model shipped for the maze unless --model
-is given, and by default the planner settings of dfplan node's df policy
-(%d sampling steps, guidance %g, MCG %d, %d tokens). A table goes to
-stdout; logs and progress to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.GuidanceScale,
+is given, and the planner settings of dfplan node's df policy: %d sampling
+steps, guidance %g, MCG %d, %d tokens (the flag defaults below), overlaid
+with the settings shipped with the maze's model (umaze has some:
+models/shipped/umaze.plan.yaml) or with --plan FILE. Planner flags given on
+the command line override both. A table goes to stdout; logs and progress
+to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.GuidanceScale,
 			robot.DFPlannerConfig.MCGSamples, robot.DFPlannerConfig.HorizonTokens),
 		Example: `  # the Diffusion Forcing planner on the embedded medium-maze model
   dfplan bench --maze medium --planner df --episodes 10
@@ -77,20 +82,42 @@ stdout; logs and progress to stderr.`, robot.DFPlannerConfig.SamplingSteps, robo
 	fl.StringVar(&f.jsonPath, "json", "", "also write results as JSON to this file")
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
+	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the defaults; default: the settings shipped with --maze's model, if any")
 	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
 	// so the benchmark scores the planner a robot runs.
-	d := robot.DFPlannerConfig
-	fl.StringVar(&f.plan.Schedule, "schedule", "", "override the df planners' scheduling matrix (pyramid, full_sequence, autoregressive)")
-	fl.IntVar(&f.plan.SamplingSteps, "sampling-steps", d.SamplingSteps, "DDIM steps from noise to clean per token")
-	fl.IntVar(&f.plan.HorizonTokens, "horizon-tokens", d.HorizonTokens, "tokens planned (0 = the planner's default, 30)")
-	fl.IntVar(&f.plan.OpenLoop, "open-loop", d.OpenLoop, "planned frames executed before replanning (0 = one token)")
-	fl.Float64Var(&f.plan.Uncertainty, "uncertainty", d.Uncertainty, "pyramid uncertainty scale u (> 0; 0 means 1)")
-	fl.Float64Var(&f.plan.GuidanceScale, "guidance-scale", d.GuidanceScale, "goal guidance scale")
-	fl.IntVar(&f.plan.WarmRows, "warm-rows", d.WarmRows, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
-	fl.IntVar(&f.plan.MCGSamples, "mcg-samples", d.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
-	fl.Float64Var(&f.plan.Eta, "eta", d.Eta, "DDIM eta (0 = deterministic)")
-	fl.Float64Var(&f.plan.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within 1 m of their goal also pay this weight × speed near it, so their plans stop there (0 = off; at --guidance-scale 10, 2 helped umaze single-task only, see README)")
+	addPlanFlags(fl, &f.plan, robot.DFPlannerConfig)
 	return cmd
+}
+
+// addPlanFlags registers the df planner flags on fl, bound to c, with the
+// defaults d.
+func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
+	fl.StringVar(&c.Schedule, "schedule", d.Schedule, "override the df planners' scheduling matrix (pyramid, full_sequence, autoregressive)")
+	fl.IntVar(&c.SamplingSteps, "sampling-steps", d.SamplingSteps, "DDIM steps from noise to clean per token")
+	fl.IntVar(&c.HorizonTokens, "horizon-tokens", d.HorizonTokens, "tokens planned (0 = the planner's default, 30)")
+	fl.IntVar(&c.OpenLoop, "open-loop", d.OpenLoop, "planned frames executed before replanning (0 = one token)")
+	fl.Float64Var(&c.Uncertainty, "uncertainty", d.Uncertainty, "pyramid uncertainty scale u (> 0; 0 means 1)")
+	fl.Float64Var(&c.GuidanceScale, "guidance-scale", d.GuidanceScale, "goal guidance scale")
+	fl.IntVar(&c.WarmRows, "warm-rows", d.WarmRows, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
+	fl.IntVar(&c.MCGSamples, "mcg-samples", d.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
+	fl.Float64Var(&c.Eta, "eta", d.Eta, "DDIM eta (0 = deterministic)")
+	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within 2r of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
+	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
+}
+
+// withPlanFlags returns base with the planner flags given on fl's command
+// line applied over it.
+func withPlanFlags(fl *pflag.FlagSet, base planner.Config) (planner.Config, error) {
+	conf := base
+	given := pflag.NewFlagSet("plan", pflag.ContinueOnError)
+	addPlanFlags(given, &conf, base)
+	var err error
+	fl.Visit(func(f *pflag.Flag) {
+		if given.Lookup(f.Name) != nil && err == nil {
+			err = given.Set(f.Name, f.Value.String())
+		}
+	})
+	return conf, err
 }
 
 func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
@@ -107,22 +134,6 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--steps %d: want ≥ 0", f.steps)
 	case f.batch < 0:
 		return usagef("--batch %d: want ≥ 0", f.batch)
-	case f.plan.SamplingSteps < 1:
-		return usagef("--sampling-steps %d: want ≥ 1", f.plan.SamplingSteps)
-	case f.plan.HorizonTokens < 0:
-		return usagef("--horizon-tokens %d: want ≥ 0", f.plan.HorizonTokens)
-	case f.plan.OpenLoop < 0:
-		return usagef("--open-loop %d: want ≥ 0", f.plan.OpenLoop)
-	case f.plan.WarmRows < 0 || f.plan.WarmRows >= f.plan.SamplingSteps:
-		return usagef("--warm-rows %d: want 0 … --sampling-steps − 1 (%d)", f.plan.WarmRows, f.plan.SamplingSteps-1)
-	case f.plan.MCGSamples < 1:
-		return usagef("--mcg-samples %d: want ≥ 1", f.plan.MCGSamples)
-	case !(f.plan.GuidanceScale >= 0):
-		return usagef("--guidance-scale %g: want ≥ 0", f.plan.GuidanceScale)
-	case !(f.plan.StopWeight >= 0) || math.IsInf(f.plan.StopWeight, 0):
-		return usagef("--stop-weight %g: want ≥ 0", f.plan.StopWeight)
-	case f.plan.StopWeight > 0 && f.plan.GuidanceScale == 0:
-		return usagef("--stop-weight %g: acts through guidance; --guidance-scale is 0", f.plan.StopWeight)
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
 	}
@@ -143,10 +154,25 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	}
 	var model *dynamics.Model
 	needModel := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "df") || n == "fullseq" })
+	base := robot.DFPlannerConfig
 	if needModel {
 		if model, err = loadModel(f.model, maze); err != nil {
 			return err
 		}
+		var source string
+		if base, source, err = planSettings(maze, model, f.model, f.planPath); err != nil {
+			return usageError{err}
+		}
+		if source != "" {
+			slog.Info("planner settings", "from", source)
+		}
+	}
+	// Flags given on the command line win over the settings file.
+	if f.plan, err = withPlanFlags(cmd.Flags(), base); err != nil {
+		return usageError{err}
+	}
+	if err := checkPlanFlags(f.plan); err != nil {
+		return err
 	}
 	var results []*bench.Result
 	var configs []any
@@ -181,6 +207,33 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		if err := bench.PlotPNG(f.plotPath, maze, results[0]); err != nil {
 			return fmt.Errorf("--plot: %w", err)
 		}
+	}
+	return nil
+}
+
+// checkPlanFlags checks the df planner settings after the flags are
+// applied; the settings file was checked on its own, so a problem here
+// comes from a flag.
+func checkPlanFlags(c planner.Config) error {
+	switch {
+	case c.SamplingSteps < 1:
+		return usagef("--sampling-steps %d: want ≥ 1", c.SamplingSteps)
+	case c.HorizonTokens < 0:
+		return usagef("--horizon-tokens %d: want ≥ 0", c.HorizonTokens)
+	case c.OpenLoop < 0:
+		return usagef("--open-loop %d: want ≥ 0", c.OpenLoop)
+	case c.WarmRows < 0 || c.WarmRows >= c.SamplingSteps:
+		return usagef("--warm-rows %d: want 0 … --sampling-steps − 1 (%d)", c.WarmRows, c.SamplingSteps-1)
+	case c.MCGSamples < 1:
+		return usagef("--mcg-samples %d: want ≥ 1", c.MCGSamples)
+	case !(c.GuidanceScale >= 0):
+		return usagef("--guidance-scale %g: want ≥ 0", c.GuidanceScale)
+	case !(c.StopWeight >= 0) || math.IsInf(c.StopWeight, 0):
+		return usagef("--stop-weight %g: want ≥ 0", c.StopWeight)
+	case !(c.StopRadius >= 0) || math.IsInf(c.StopRadius, 0):
+		return usagef("--stop-radius %g: want ≥ 0", c.StopRadius)
+	case c.StopWeight > 0 && c.GuidanceScale == 0:
+		return usagef("--stop-weight %g: acts through guidance; --guidance-scale is 0", c.StopWeight)
 	}
 	return nil
 }

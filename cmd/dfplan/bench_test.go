@@ -2,12 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/models"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/sim"
 )
@@ -83,14 +87,15 @@ func TestBenchDFPlannersRun(t *testing.T) {
 	}
 }
 
-// Without planner flags, bench plans with the ROS node's df settings, so
-// the benchmark scores the planner a robot runs; the JSON records them.
-func TestBenchDefaultsAreTheNodes(t *testing.T) {
-	path := tinyCheckpoint(t, 2, 1, 4)
+// benchConfig runs bench with args (plus a one-episode, four-step run)
+// and returns the planner config its JSON records.
+func benchConfig(t *testing.T, args ...string) planner.Config {
+	t.Helper()
 	js := filepath.Join(t.TempDir(), "r.json")
-	r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "df", "--model", path, "--episodes", "1", "--steps", "4", "--json", js)
+	args = append([]string{"bench", "--maze", "umaze", "--planner", "df", "--episodes", "1", "--steps", "4", "--json", js}, args...)
+	r := runCLI(t, "", args...)
 	if r.code != 0 {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
+		t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
 	}
 	raw, err := os.ReadFile(js)
 	if err != nil {
@@ -102,18 +107,71 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatalf("bad JSON: %v\n%s", err, raw)
 	}
+	return got.Config
+}
+
+// Without planner flags, bench plans with the ROS node's df settings
+// (for the shipped umaze model, with the settings shipped beside it), so
+// the benchmark scores the planner a robot runs; the JSON records them.
+// Flags win over a settings file.
+func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	maze, err := sim.LoadMaze("umaze")
 	if err != nil {
 		t.Fatal(err)
 	}
-	node, err := newDFPolicy(maze, path, 0)
+	path := tinyCheckpoint(t, 2, 1, 4)
+	plan := filepath.Join(t.TempDir(), "plan.yaml")
+	if err := os.WriteFile(plan, []byte("sampling_steps: 3\nguidance_scale: 7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		node dfOptions
+	}{
+		{"given model", []string{"--model", path}, dfOptions{Model: path}},
+		{"shipped model", nil, dfOptions{}},
+		{"settings file", []string{"--model", path, "--plan", plan}, dfOptions{Model: path, Plan: plan}},
+	} {
+		got := benchConfig(t, tc.args...)
+		node, err := newDFPolicy(maze, tc.node)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := node.(*planner.Planner).Config()
+		want.Seed = got.Seed // bench seeds each run; the node does not
+		if got != want {
+			t.Errorf("%s: bench planned with\n%+v\nthe node plans with\n%+v", tc.name, got, want)
+		}
+	}
+	if got := benchConfig(t, "--model", path, "--plan", plan, "--guidance-scale", "2"); got.SamplingSteps != 3 || got.GuidanceScale != 2 {
+		t.Errorf("--plan (3 steps, guidance 7) and --guidance-scale 2: planned with %d steps, guidance %g; want 3 and 2", got.SamplingSteps, got.GuidanceScale)
+	}
+}
+
+// The settings shipped with the umaze model are what bench plans with:
+// every key of the file, as the JSON records it.
+func TestBenchUsesShippedPlanSettings(t *testing.T) {
+	data := models.PlanFor("umaze")
+	if data == nil {
+		t.Skip("no planner settings shipped for umaze")
+	}
+	var file map[string]any
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(benchConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := node.(*planner.Planner).Config()
-	want.Seed = got.Config.Seed // bench seeds each run; the node does not
-	if got.Config != want {
-		t.Errorf("bench planned with\n%+v\nthe node plans with\n%+v", got.Config, want)
+	var got map[string]any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range file {
+		if fmt.Sprint(got[k]) != fmt.Sprint(v) {
+			t.Errorf("shipped %s: %v, bench planned with %v", k, v, got[k])
+		}
 	}
 }
 
@@ -124,6 +182,11 @@ func TestBenchBadInput(t *testing.T) {
 	umazeModel := tinyCheckpoint(t, 2, 1, 4)
 	otherMaze := tinyCheckpoint(t, 6, 2.5, 4)
 	wrongDims := tinyCheckpoint(t, 2, 1, 3)
+	settings := t.TempDir()
+	badKey := filepath.Join(settings, "key.yaml")
+	os.WriteFile(badKey, []byte("samplingsteps: 10\n"), 0o644)
+	badValue := filepath.Join(settings, "value.yaml")
+	os.WriteFile(badValue, []byte("mcg_samples: -3\n"), 0o644)
 	cases := []struct {
 		name string
 		args []string
@@ -139,6 +202,10 @@ func TestBenchBadInput(t *testing.T) {
 		{"negative stop weight", []string{"--stop-weight", "-2"}, 2, "--stop-weight -2"},
 		{"NaN stop weight", []string{"--stop-weight", "NaN"}, 2, "--stop-weight NaN"},
 		{"stop weight without guidance", []string{"--stop-weight", "2", "--guidance-scale", "0"}, 2, "--guidance-scale is 0"},
+		{"negative stop radius", []string{"--stop-radius", "-1"}, 2, "--stop-radius -1"},
+		{"missing settings file", []string{"--plan", filepath.Join(dir, "none.yaml")}, 2, "--plan: open"},
+		{"unknown settings key", []string{"--plan", badKey}, 2, "unknown key samplingsteps"},
+		{"bad settings value", []string{"--plan", badValue}, 2, "mcg_samples -3"},
 		{"open loop beyond horizon", []string{"--model", umazeModel, "--horizon-tokens", "2", "--open-loop", "500"}, 2, "open_loop 500"},
 		{"goal in a wall", []string{"--planner", "expert", "--goal", "0,0"}, 2, "--goal 0,0: not in free space"},
 		{"goal outside the maze", []string{"--planner", "expert", "--goal", "9,9"}, 2, "--goal 9,9: not in free space"},

@@ -23,10 +23,9 @@ import (
 func init() { subcommands = append(subcommands, newNodeCmd) }
 
 // newNodePolicy builds the Diffusion Forcing planner the node drives, for
-// maze with the checkpoint at modelPath ("" = the model shipped for the
-// maze). It is a variable so the planner can be wired in without the ROS
-// code depending on it.
-var newNodePolicy = func(maze *sim.Maze, modelPath string, stopWeight float64) (planner.Policy, error) {
+// maze, with the model and settings o names. It is a variable so the
+// planner can be wired in without the ROS code depending on it.
+var newNodePolicy = func(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	return nil, errors.New("Diffusion Forcing planner not available in this build (use --policy waypoint to drive without a model)")
 }
 
@@ -41,6 +40,7 @@ var nodePolicies = []string{"df", "waypoint"}
 
 type nodeFlags struct {
 	name, maze, model, policy string
+	plan                      string
 	rate, stopWeight          float64
 	openLoop                  int
 	odomTimeout, planDeadline time.Duration
@@ -65,9 +65,13 @@ or a plan misses --plan-deadline.
 The master comes from ROS_MASTER_URI (default http://127.0.0.1:11311), this
 node's address from ROS_IP or ROS_HOSTNAME. If the master is unreachable the
 node retries with back-off until interrupted. Private parameters ~rate,
-~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze, ~policy
-and ~stop_weight
-are read at start; flags given on the command line override them.
+~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze, ~policy,
+~plan and ~stop_weight are read at start; flags given on the command line
+override them.
+
+The df policy plans with the same settings as 'dfplan bench' without
+planner flags: the defaults below, overlaid with the settings shipped with
+the maze's model (models/shipped/MAZE.plan.yaml, if any) or with --plan.
 
 Ctrl-C (or SIGTERM) stops the robot and exits; a second one kills the
 process at once. If ROS shuts the node down (rosnode kill, or another node
@@ -92,7 +96,8 @@ status 0.`,
 	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
 	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans (~open_loop)")
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
-	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: within 1 m of the goal the robot also pays this weight × planned speed near it, so plans stop there (0 = off; see the README's stop-weight results) (~stop_weight)")
+	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings; default: the settings shipped with --maze's model, if any (~plan)")
+	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }
@@ -167,7 +172,8 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	set("model", p.Model != "", func() { f.model = p.Model })
 	set("maze", p.Maze != "", func() { f.maze = p.Maze })
 	set("policy", p.Policy != "", func() { f.policy = p.Policy })
-	set("stop-weight", p.StopWeight != 0, func() { f.stopWeight = p.StopWeight })
+	set("plan", p.Plan != "", func() { f.plan = p.Plan })
+	set("stop-weight", p.StopWeight != nil, func() { f.stopWeight = *p.StopWeight })
 	if err := f.validate(); err != nil {
 		return fmt.Errorf("parameters of %s: %w", name, err)
 	}
@@ -180,7 +186,11 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	case "waypoint":
 		pol = robot.WaypointPolicy{Maze: maze, Horizon: max(50, 2*f.openLoop)}
 	default:
-		if pol, err = newNodePolicy(maze, f.model, f.stopWeight); err != nil {
+		o := dfOptions{Model: f.model, Plan: f.plan}
+		if fl.Changed("stop-weight") || p.StopWeight != nil {
+			o.StopWeight = &f.stopWeight
+		}
+		if pol, err = newNodePolicy(maze, o); err != nil {
 			return fmt.Errorf("policy %s: %w", f.policy, err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -102,17 +104,30 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 	withSignalContext(t, context.Background())
 	var got float64
 	old := newNodePolicy
-	newNodePolicy = func(_ *sim.Maze, _ string, stopWeight float64) (planner.Policy, error) {
-		got = stopWeight
+	newNodePolicy = func(_ *sim.Maze, o dfOptions) (planner.Policy, error) {
+		got = -1 // unset
+		if o.StopWeight != nil {
+			got = *o.StopWeight
+		}
 		return nil, errors.New("policy captured")
 	}
 	t.Cleanup(func() { newNodePolicy = old })
+	for _, tc := range []struct {
+		args []string
+		want float64
+	}{{nil, -1}, {[]string{"--stop-weight", "0"}, 0}} {
+		got = -2
+		r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
+		if r.code != 1 || !strings.Contains(r.stderr, "policy captured") || got != tc.want {
+			t.Errorf("node %v without ~stop_weight: exit %d, stderr %q, stop weight %g; want 1, the policy's error and %g (-1 = unset)", tc.args, r.code, r.stderr, got, tc.want)
+		}
+	}
 	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/stop_weight", "1.5")
 	for _, tc := range []struct {
 		args []string
 		want float64
 	}{{nil, 1.5}, {[]string{"--stop-weight", "2"}, 2}} {
-		got = -1
+		got = -2
 		r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
 		if r.code != 1 || !strings.Contains(r.stderr, "policy captured") || got != tc.want {
 			t.Errorf("node %v: exit %d, stderr %q, stop weight %g; want 1, the policy's error and %g", tc.args, r.code, r.stderr, got, tc.want)
@@ -124,22 +139,38 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 	}
 }
 
-// The df policy's planner gets the node's stop weight.
+// The df policy's planner gets the node's stop weight when one is given,
+// and the planner settings' otherwise.
 func TestDFPolicyStopWeight(t *testing.T) {
 	maze, err := sim.LoadMaze("umaze")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol, err := newDFPolicy(maze, tinyCheckpoint(t, 2, 1, 4), 3)
-	if err != nil {
+	plan := filepath.Join(t.TempDir(), "plan.yaml")
+	if err := os.WriteFile(plan, []byte("stop_weight: 2\nguidance_scale: 10\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, ok := pol.(*planner.Planner)
-	if !ok {
-		t.Fatalf("policy is %T, want *planner.Planner", pol)
-	}
-	if got := p.Config().StopWeight; got != 3 {
-		t.Errorf("planner stop weight %g, want 3", got)
+	three, zero := 3.0, 0.0
+	for _, tc := range []struct {
+		o    dfOptions
+		want float64
+	}{
+		{dfOptions{StopWeight: &three}, 3},
+		{dfOptions{Plan: plan}, 2},
+		{dfOptions{Plan: plan, StopWeight: &zero}, 0},
+	} {
+		tc.o.Model = tinyCheckpoint(t, 2, 1, 4)
+		pol, err := newDFPolicy(maze, tc.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, ok := pol.(*planner.Planner)
+		if !ok {
+			t.Fatalf("policy is %T, want *planner.Planner", pol)
+		}
+		if got := p.Config().StopWeight; got != tc.want {
+			t.Errorf("%+v: planner stop weight %g, want %g", tc.o, got, tc.want)
+		}
 	}
 }
 

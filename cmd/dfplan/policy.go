@@ -1,8 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"math"
+	"os"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/models"
@@ -35,15 +42,69 @@ func presetConfig(name string, base planner.Config) planner.Config {
 	return c
 }
 
+// dfOptions are what a command says about its df planner beyond the maze.
+type dfOptions struct {
+	// Model is a checkpoint path; "" is the model shipped for the maze.
+	Model string
+	// Plan is a planner settings file; "" is the settings shipped with the
+	// maze's model, if any, when Model is "".
+	Plan string
+	// StopWeight, when set, overrides the settings' stop weight.
+	StopWeight *float64
+}
+
 // newDFPolicy is the node's Diffusion Forcing planner for maze.
-func newDFPolicy(maze *sim.Maze, modelPath string, stopWeight float64) (planner.Policy, error) {
-	m, err := loadModel(modelPath, maze)
+func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
+	m, err := loadModel(o.Model, maze)
 	if err != nil {
 		return nil, err
 	}
-	conf := presetConfig("df", robot.DFPlannerConfig)
-	conf.StopWeight = stopWeight
+	conf, source, err := planSettings(maze, m, o.Model, o.Plan)
+	if err != nil {
+		return nil, err
+	}
+	if source != "" {
+		slog.Info("planner settings", "from", source)
+	}
+	conf = presetConfig("df", conf)
+	if o.StopWeight != nil {
+		conf.StopWeight = *o.StopWeight
+	}
 	return planner.New(m, conf)
+}
+
+// planSettings returns the settings a df planner starts from: the node's
+// (robot.DFPlannerConfig), overlaid with the YAML file at planPath or, for
+// the model shipped for the maze (modelPath ""), with the settings shipped
+// beside it (models/shipped/MAZE.plan.yaml), if any. source names the
+// overlay ("" for none). The result is checked against model, so a bad
+// file is reported by name.
+func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath string) (conf planner.Config, source string, err error) {
+	conf = robot.DFPlannerConfig
+	var data []byte
+	switch {
+	case planPath != "":
+		source = "--plan " + planPath
+		if data, err = os.ReadFile(planPath); err != nil {
+			return conf, "", fmt.Errorf("--plan: %w", err)
+		}
+	case modelPath == "":
+		if data = models.PlanFor(maze.Name()); data == nil {
+			return conf, "", nil
+		}
+		source = "planner settings shipped for " + maze.Name()
+	default:
+		return conf, "", nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&conf); err != nil && !errors.Is(err, io.EOF) {
+		return conf, "", fmt.Errorf("%s: %s (want planner settings such as sampling_steps: 10)", source, yamlError(err, ""))
+	}
+	if _, err := planner.New(model, presetConfig("df", conf)); err != nil {
+		return conf, "", fmt.Errorf("%s: %w", source, err)
+	}
+	return conf, source, nil
 }
 
 // loadModel reads the checkpoint at path, or the model shipped for the
