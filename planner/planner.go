@@ -48,7 +48,7 @@ type Config struct {
 	// passes). Must be below SamplingSteps. 0 (default) samples every plan
 	// from pure noise.
 	WarmRows int `json:"warm_rows" yaml:"warm_rows"`
-	// StopWeight λ, when > 0, makes a robot that is within 2·StopRadius of
+	// StopWeight λ, when > 0, makes a robot that is within StopGate of
 	// its goal plan to stop there: its goal objective also charges
 	// λ·φ·huber(speed) for every planned frame, φ = exp(−d²/(2r²)) at
 	// distance d from the goal (guidance.GoalReaching). It acts through
@@ -56,6 +56,10 @@ type Config struct {
 	StopWeight float64 `json:"stop_weight" yaml:"stop_weight"`
 	// StopRadius is r above. Default 0.5, D4RL maze2d's goal radius.
 	StopRadius float64 `json:"stop_radius" yaml:"stop_radius"`
+	// StopGate is how close to its goal a robot must be for its plans to
+	// pay the stop term. Default 2·StopRadius; at StopRadius the term only
+	// acts once the robot has arrived, and never slows its approach.
+	StopGate float64 `json:"stop_gate" yaml:"stop_gate"`
 	// Seed seeds the sampling noise. Default 0.
 	Seed uint64 `json:"seed" yaml:"seed"`
 }
@@ -89,6 +93,9 @@ func (c Config) withDefaults(mc dynamics.Config) Config {
 	if c.StopRadius == 0 {
 		c.StopRadius = 0.5
 	}
+	if c.StopGate == 0 {
+		c.StopGate = 2 * c.StopRadius
+	}
 	return c
 }
 
@@ -119,6 +126,8 @@ func (c Config) validate(mc dynamics.Config) error {
 		return fmt.Errorf("planner config: stop_weight %g, want ≥ 0", c.StopWeight)
 	case !(c.StopRadius > 0) || math.IsInf(c.StopRadius, 0):
 		return fmt.Errorf("planner config: stop_radius %g, want > 0", c.StopRadius)
+	case !(c.StopGate > 0) || math.IsInf(c.StopGate, 0):
+		return fmt.Errorf("planner config: stop_gate %g, want > 0", c.StopGate)
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
 		return fmt.Errorf("planner config: stop_weight %g acts through guidance, and guidance_scale is 0", c.StopWeight)
 	case c.StopWeight > 0 && (mc.ObsDim < 4 || mc.RelativeDims > 2):
@@ -523,10 +532,10 @@ func putTokens(all, part []float32, b, h, t0, w int) {
 }
 
 // objectiveGoal is the goal the objective sees for a robot at obs: x, y
-// and, within 2·StopRadius of the goal when StopWeight is set, the stop
+// and, within StopGate of the goal when StopWeight is set, the stop
 // weight.
 func (p *Planner) objectiveGoal(obs, goal []float64) []float64 {
-	if p.conf.StopWeight > 0 && math.Hypot(obs[0]-goal[0], obs[1]-goal[1]) < 2*p.conf.StopRadius {
+	if p.conf.StopWeight > 0 && math.Hypot(obs[0]-goal[0], obs[1]-goal[1]) < p.conf.StopGate {
 		return []float64{goal[0], goal[1], p.conf.StopWeight}
 	}
 	return goal

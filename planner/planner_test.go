@@ -179,6 +179,8 @@ func TestPlannerRejectsBadInput(t *testing.T) {
 		"negative stop weight":     {StopWeight: -1},
 		"infinite stop weight":     {StopWeight: math.Inf(1)},
 		"negative stop radius":     {StopWeight: 1, StopRadius: -0.5, GuidanceScale: 1},
+		"negative stop gate":       {StopWeight: 1, StopGate: -1, GuidanceScale: 1},
+		"infinite stop gate":       {StopWeight: 1, StopGate: math.Inf(1), GuidanceScale: 1},
 		"stop without guidance":    {StopWeight: 1},
 	}
 	for name, c := range bad {
@@ -431,11 +433,13 @@ func TestWarmStartRejectsMalformedPlans(t *testing.T) {
 }
 
 // A robot near its goal plans slower frames with a stop weight; one
-// farther than 2·StopRadius from its goal plans exactly as without.
+// farther than StopGate (default 2·StopRadius) from its goal plans exactly
+// as without.
 func TestStopWeightSlowsPlansNearTheGoal(t *testing.T) {
 	const n = 64
+	gate := 0.0
 	speed := func(stop float64, obs, goal []float64) (float64, []*Plan) {
-		p, err := New(toy(t), Config{HorizonTokens: 4, SamplingSteps: 10, GuidanceScale: 4, MCGSamples: 2, StopWeight: stop, Seed: 5})
+		p, err := New(toy(t), Config{HorizonTokens: 4, SamplingSteps: 10, GuidanceScale: 4, MCGSamples: 2, StopWeight: stop, StopGate: gate, Seed: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -468,6 +472,16 @@ func TestStopWeightSlowsPlansNearTheGoal(t *testing.T) {
 	for i := range a {
 		if !slices.EqualFunc(a[i].Observations, b[i].Observations, slices.Equal) {
 			t.Fatalf("plan %d of a robot 1.8 from its goal changed with the stop weight", i)
+		}
+	}
+	// With the gate closer in than the near robot (0.22 from its goal), its
+	// plans do not change either.
+	gate = 0.2
+	_, a = speed(0, near, goal)
+	_, b = speed(1, near, goal)
+	for i := range a {
+		if !slices.EqualFunc(a[i].Observations, b[i].Observations, slices.Equal) {
+			t.Fatalf("plan %d of a robot 0.22 from its goal changed with the stop weight and gate 0.2", i)
 		}
 	}
 }

@@ -230,18 +230,20 @@ for pattern in ["umaze-plan/*/*.json", "node-config/umaze-*.json", "node-config/
         if o["planner"] != "df" or o["seed"] == 0:
             continue
         c = o["config"]
-        key = (c["sampling_steps"], c["mcg_samples"], c["guidance_scale"], c.get("stop_weight", 0), c.get("stop_radius", 0.5))
+        r = c.get("stop_radius", 0.5)
+        # Runs from before the gate was a setting had it at 2r.
+        key = (c["sampling_steps"], c["mcg_samples"], c["guidance_scale"], c.get("stop_weight", 0), r, c.get("stop_gate", 2 * r))
         cells = umaze.setdefault((o["episodes"], o["seed"]), {}).setdefault(key, {})
         if o["task"] in cells and cells[o["task"]]["returns"] != o["returns"]:
             sys.exit("table.py: two umaze runs of %s, %s task, disagree" % (key, o["task"]))
         cells[o["task"]] = o
 for (eps, seed), by_key in sorted(umaze.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
     print("**umaze planner settings**, df, %d episodes per cell, seed %d, 15 tokens, open loop 10. Cells: normalized score ± s.e. · success rate (hold); mean of the two tasks where both ran\n" % (eps, seed))
-    print("| sampling steps | MCG | guidance | stop weight | stop radius | single-task | multi-task | mean |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| sampling steps | MCG | guidance | stop weight | stop radius | stop gate | single-task | multi-task | mean |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for key in sorted(by_key):
         c = by_key[key]
         both = "%.1f" % ((c["single"]["normalized_score"]["mean"] + c["multi"]["normalized_score"]["mean"]) / 2) if len(c) == 2 else "–"
-        r = "%g" % key[4] if key[3] else "–"
-        print("| %d | %d | %g | %g | %s | %s | %s | %s |" % (key[0], key[1], key[2], key[3], r, short(c.get("single")), short(c.get("multi")), both))
+        r, g = ("%g" % key[4], "%g" % key[5]) if key[3] else ("–", "–")
+        print("| %d | %d | %g | %g | %s | %s | %s | %s | %s |" % (key[0], key[1], key[2], key[3], r, g, short(c.get("single")), short(c.get("multi")), both))
     print()

@@ -101,8 +101,9 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.IntVar(&c.WarmRows, "warm-rows", d.WarmRows, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
 	fl.IntVar(&c.MCGSamples, "mcg-samples", d.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
 	fl.Float64Var(&c.Eta, "eta", d.Eta, "DDIM eta (0 = deterministic)")
-	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within 2r of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
+	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within --stop-gate of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
+	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
 }
 
 // withPlanFlags returns base with the planner flags given on fl's command
@@ -232,6 +233,8 @@ func checkPlanFlags(c planner.Config) error {
 		return usagef("--stop-weight %g: want ≥ 0", c.StopWeight)
 	case !(c.StopRadius >= 0) || math.IsInf(c.StopRadius, 0):
 		return usagef("--stop-radius %g: want ≥ 0", c.StopRadius)
+	case !(c.StopGate >= 0) || math.IsInf(c.StopGate, 0):
+		return usagef("--stop-gate %g: want ≥ 0", c.StopGate)
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
 		return usagef("--stop-weight %g: acts through guidance; --guidance-scale is 0", c.StopWeight)
 	}

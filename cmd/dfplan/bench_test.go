@@ -203,6 +203,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"NaN stop weight", []string{"--stop-weight", "NaN"}, 2, "--stop-weight NaN"},
 		{"stop weight without guidance", []string{"--stop-weight", "2", "--guidance-scale", "0"}, 2, "--guidance-scale is 0"},
 		{"negative stop radius", []string{"--stop-radius", "-1"}, 2, "--stop-radius -1"},
+		{"NaN stop gate", []string{"--stop-gate", "NaN"}, 2, "--stop-gate NaN"},
 		{"missing settings file", []string{"--plan", filepath.Join(dir, "none.yaml")}, 2, "--plan: open"},
 		{"unknown settings key", []string{"--plan", badKey}, 2, "unknown key samplingsteps"},
 		{"bad settings value", []string{"--plan", badValue}, 2, "mcg_samples -3"},
