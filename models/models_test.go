@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/robot"
 )
 
 // Every shipped model loads (format and checksum verified) and records how
@@ -56,7 +57,8 @@ func TestShippedPlanSettings(t *testing.T) {
 			t.Errorf("%s: settings for a maze without a model: %v", e, err)
 			continue
 		}
-		var c planner.Config
+		// Over the node's defaults, as dfplan bench and node apply them.
+		c := robot.DFPlannerConfig
 		dec := yaml.NewDecoder(bytes.NewReader(PlanFor(name)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil {

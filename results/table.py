@@ -238,7 +238,11 @@ for pattern in ["umaze-plan/*/*.json", "node-config/umaze-*.json", "node-config/
             sys.exit("table.py: two umaze runs of %s, %s task, disagree" % (key, o["task"]))
         cells[o["task"]] = o
 for (eps, seed), by_key in sorted(umaze.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
-    print("**umaze planner settings**, df, %d episodes per cell, seed %d, 15 tokens, open loop 10. Cells: normalized score ± s.e. · success rate (hold); mean of the two tasks where both ran\n" % (eps, seed))
+    fixed = {(o["config"]["horizon_tokens"], o["config"]["open_loop"]) for c in by_key.values() for o in c.values()}
+    if len(fixed) != 1:
+        sys.exit("table.py: umaze planner settings, seed %d: runs with different horizons or open loops %s" % (seed, sorted(fixed)))
+    (tokens, open_loop), = fixed
+    print("**umaze planner settings**, df, %d episodes per cell, seed %d, %d tokens, open loop %d. Cells: normalized score ± s.e. · success rate (hold); mean of the two tasks where both ran\n" % (eps, seed, tokens, open_loop))
     print("| sampling steps | MCG | guidance | stop weight | stop radius | stop gate | single-task | multi-task | mean |")
     print("|---|---|---|---|---|---|---|---|---|")
     for key in sorted(by_key):

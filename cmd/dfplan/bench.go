@@ -155,13 +155,15 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	}
 	var model *dynamics.Model
 	needModel := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "df") || n == "fullseq" })
-	base := robot.DFPlannerConfig
+	if f.planPath != "" && !needModel {
+		return usagef("--plan %s: planner settings are for df, df-nomcg and fullseq; --planner %s uses none", f.planPath, f.plannerName)
+	}
+	base, source := robot.DFPlannerConfig, ""
 	if needModel {
 		if model, err = loadModel(f.model, maze); err != nil {
 			return err
 		}
-		var source string
-		if base, source, err = planSettings(maze, model, f.model, f.planPath); err != nil {
+		if base, source, err = planSettings(maze, model, f.model, f.planPath, "--plan"); err != nil {
 			return usageError{err}
 		}
 		if source != "" {
@@ -172,7 +174,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if f.plan, err = withPlanFlags(cmd.Flags(), base); err != nil {
 		return usageError{err}
 	}
-	if err := checkPlanFlags(f.plan); err != nil {
+	if err := checkPlanFlags(cmd.Flags(), f.plan, source); err != nil {
 		return err
 	}
 	var results []*bench.Result
@@ -212,33 +214,55 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	return nil
 }
 
-// checkPlanFlags checks the df planner settings after the flags are
-// applied; the settings file was checked on its own, so a problem here
-// comes from a flag.
-func checkPlanFlags(c planner.Config) error {
+// planProblem is what is wrong with df planner settings: the setting, by
+// its flag and by its key in a settings file, its value and the problem.
+type planProblem struct {
+	flag, key string
+	value     any
+	want      string
+}
+
+// checkPlan returns the first problem with the df planner settings c, or
+// nil. Zero means "the default" wherever the planner says so.
+func checkPlan(c planner.Config) *planProblem {
 	switch {
 	case c.SamplingSteps < 1:
-		return usagef("--sampling-steps %d: want ≥ 1", c.SamplingSteps)
+		return &planProblem{"sampling-steps", "sampling_steps", c.SamplingSteps, "want ≥ 1"}
 	case c.HorizonTokens < 0:
-		return usagef("--horizon-tokens %d: want ≥ 0", c.HorizonTokens)
+		return &planProblem{"horizon-tokens", "horizon_tokens", c.HorizonTokens, "want ≥ 0"}
 	case c.OpenLoop < 0:
-		return usagef("--open-loop %d: want ≥ 0", c.OpenLoop)
-	case c.WarmRows < 0 || c.WarmRows >= c.SamplingSteps:
-		return usagef("--warm-rows %d: want 0 … --sampling-steps − 1 (%d)", c.WarmRows, c.SamplingSteps-1)
+		return &planProblem{"open-loop", "open_loop", c.OpenLoop, "want ≥ 0"}
 	case c.MCGSamples < 1:
-		return usagef("--mcg-samples %d: want ≥ 1", c.MCGSamples)
-	case !(c.GuidanceScale >= 0):
-		return usagef("--guidance-scale %g: want ≥ 0", c.GuidanceScale)
+		return &planProblem{"mcg-samples", "mcg_samples", c.MCGSamples, "want ≥ 1"}
+	case c.WarmRows < 0 || c.WarmRows >= c.SamplingSteps:
+		return &planProblem{"warm-rows", "warm_rows", c.WarmRows, fmt.Sprintf("want 0 … sampling steps − 1 (%d)", c.SamplingSteps-1)}
+	case !(c.GuidanceScale >= 0) || math.IsInf(c.GuidanceScale, 0):
+		return &planProblem{"guidance-scale", "guidance_scale", c.GuidanceScale, "want ≥ 0"}
 	case !(c.StopWeight >= 0) || math.IsInf(c.StopWeight, 0):
-		return usagef("--stop-weight %g: want ≥ 0", c.StopWeight)
+		return &planProblem{"stop-weight", "stop_weight", c.StopWeight, "want ≥ 0"}
 	case !(c.StopRadius >= 0) || math.IsInf(c.StopRadius, 0):
-		return usagef("--stop-radius %g: want ≥ 0", c.StopRadius)
+		return &planProblem{"stop-radius", "stop_radius", c.StopRadius, "want ≥ 0"}
 	case !(c.StopGate >= 0) || math.IsInf(c.StopGate, 0):
-		return usagef("--stop-gate %g: want ≥ 0", c.StopGate)
+		return &planProblem{"stop-gate", "stop_gate", c.StopGate, "want ≥ 0"}
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
-		return usagef("--stop-weight %g: acts through guidance; --guidance-scale is 0", c.StopWeight)
+		return &planProblem{"stop-weight", "stop_weight", c.StopWeight, "acts through guidance, and the guidance scale is 0 (--stop-weight 0 plans without it)"}
 	}
 	return nil
+}
+
+// checkPlanFlags checks the df planner settings after the flags are
+// applied over the settings from source ("" for the defaults) and names
+// the flag, or the setting in source if the flag was not given.
+func checkPlanFlags(fl *pflag.FlagSet, c planner.Config, source string) error {
+	p := checkPlan(c)
+	switch {
+	case p == nil:
+		return nil
+	case fl.Changed(p.flag) || source == "":
+		return usagef("--%s %v: %s", p.flag, p.value, p.want)
+	default:
+		return usagef("%s: %s %v: %s", source, p.key, p.value, p.want)
+	}
 }
 
 // makeBenchPlanner builds the named planner and returns the config to

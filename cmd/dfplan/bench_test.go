@@ -147,6 +147,10 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	if got := benchConfig(t, "--model", path, "--plan", plan, "--guidance-scale", "2"); got.SamplingSteps != 3 || got.GuidanceScale != 2 {
 		t.Errorf("--plan (3 steps, guidance 7) and --guidance-scale 2: planned with %d steps, guidance %g; want 3 and 2", got.SamplingSteps, got.GuidanceScale)
 	}
+	// A flag given equal to its default still wins over the file.
+	if got := benchConfig(t, "--model", path, "--plan", plan, "--sampling-steps", "5"); got.SamplingSteps != 5 || got.GuidanceScale != 7 {
+		t.Errorf("--plan (3 steps, guidance 7) and --sampling-steps 5 (the default): planned with %d steps, guidance %g; want 5 and 7", got.SamplingSteps, got.GuidanceScale)
+	}
 }
 
 // The settings shipped with the umaze model are what bench plans with:
@@ -187,6 +191,10 @@ func TestBenchBadInput(t *testing.T) {
 	os.WriteFile(badKey, []byte("samplingsteps: 10\n"), 0o644)
 	badValue := filepath.Join(settings, "value.yaml")
 	os.WriteFile(badValue, []byte("mcg_samples: -3\n"), 0o644)
+	zeroSteps := filepath.Join(settings, "zero.yaml")
+	os.WriteFile(zeroSteps, []byte("sampling_steps: 0\n"), 0o644)
+	twoDocs := filepath.Join(settings, "two.yaml")
+	os.WriteFile(twoDocs, []byte("sampling_steps: 4\n---\nsampling_steps: 6\n"), 0o644)
 	cases := []struct {
 		name string
 		args []string
@@ -201,12 +209,16 @@ func TestBenchBadInput(t *testing.T) {
 		{"negative mcg samples", []string{"--mcg-samples", "-1"}, 2, "--mcg-samples -1"},
 		{"negative stop weight", []string{"--stop-weight", "-2"}, 2, "--stop-weight -2"},
 		{"NaN stop weight", []string{"--stop-weight", "NaN"}, 2, "--stop-weight NaN"},
-		{"stop weight without guidance", []string{"--stop-weight", "2", "--guidance-scale", "0"}, 2, "--guidance-scale is 0"},
+		{"stop weight without guidance", []string{"--stop-weight", "2", "--guidance-scale", "0"}, 2, "--stop-weight 2: acts through guidance, and the guidance scale is 0"},
 		{"negative stop radius", []string{"--stop-radius", "-1"}, 2, "--stop-radius -1"},
 		{"NaN stop gate", []string{"--stop-gate", "NaN"}, 2, "--stop-gate NaN"},
 		{"missing settings file", []string{"--plan", filepath.Join(dir, "none.yaml")}, 2, "--plan: open"},
 		{"unknown settings key", []string{"--plan", badKey}, 2, "unknown key samplingsteps"},
 		{"bad settings value", []string{"--plan", badValue}, 2, "mcg_samples -3"},
+		{"zero steps in settings", []string{"--plan", zeroSteps}, 2, "zero.yaml: sampling_steps 0: want ≥ 1"},
+		{"two settings documents", []string{"--plan", twoDocs}, 2, "more than one YAML document"},
+		{"settings without a df planner", []string{"--planner", "expert", "--plan", badKey}, 2, "--plan " + badKey + ": planner settings are for df"},
+		{"shipped stop weight without guidance", []string{"--guidance-scale", "0"}, 2, "planner settings shipped for umaze: stop_weight 2: acts through guidance"},
 		{"open loop beyond horizon", []string{"--model", umazeModel, "--horizon-tokens", "2", "--open-loop", "500"}, 2, "open_loop 500"},
 		{"goal in a wall", []string{"--planner", "expert", "--goal", "0,0"}, 2, "--goal 0,0: not in free space"},
 		{"goal outside the maze", []string{"--planner", "expert", "--goal", "9,9"}, 2, "--goal 9,9: not in free space"},

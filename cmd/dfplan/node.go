@@ -94,7 +94,7 @@ status 0.`,
 	fl.StringVar(&f.model, "model", "", "model checkpoint for the df policy; default: the one shipped for --maze (~model)")
 	fl.StringVar(&f.policy, "policy", "df", "policy: df (the Diffusion Forcing planner) or waypoint (grid path + PD on the true simulator, no model: for plumbing checks) (~policy)")
 	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
-	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans (~open_loop)")
+	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans; default: the planner settings' open loop (10) for --policy df (~open_loop)")
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
@@ -150,6 +150,13 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	if err := f.validate(); err != nil {
 		return usagef("%v (see 'dfplan node --help')", err)
 	}
+	if fl.Changed("plan") {
+		// Fail fast, before waiting for ROS; the settings are checked
+		// against the model once the policy is built.
+		if _, err := os.Stat(f.plan); err != nil {
+			return usagef("--plan: %v", err)
+		}
+	}
 	master, interrupted, err := connectMaster(ctx, fl, f.maze)
 	if err != nil || interrupted {
 		return err
@@ -172,7 +179,8 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	set("model", p.Model != "", func() { f.model = p.Model })
 	set("maze", p.Maze != "", func() { f.maze = p.Maze })
 	set("policy", p.Policy != "", func() { f.policy = p.Policy })
-	set("plan", p.Plan != "", func() { f.plan = p.Plan })
+	planFrom := "--plan"
+	set("plan", p.Plan != "", func() { f.plan, planFrom = p.Plan, "~plan" })
 	set("stop-weight", p.StopWeight != nil, func() { f.stopWeight = *p.StopWeight })
 	if err := f.validate(); err != nil {
 		return fmt.Errorf("parameters of %s: %w", name, err)
@@ -186,12 +194,17 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	case "waypoint":
 		pol = robot.WaypointPolicy{Maze: maze, Horizon: max(50, 2*f.openLoop)}
 	default:
-		o := dfOptions{Model: f.model, Plan: f.plan}
+		o := dfOptions{Model: f.model, Plan: f.plan, PlanFrom: planFrom}
 		if fl.Changed("stop-weight") || p.StopWeight != nil {
 			o.StopWeight = &f.stopWeight
 		}
 		if pol, err = newNodePolicy(maze, o); err != nil {
 			return fmt.Errorf("policy %s: %w", f.policy, err)
+		}
+		// Replan as often as the planner settings say, as dfplan bench
+		// does, unless told otherwise.
+		if c, ok := pol.(interface{ Config() planner.Config }); ok && !fl.Changed("open-loop") && p.OpenLoop == 0 {
+			f.openLoop = c.Config().OpenLoop
 		}
 	}
 	node, err := robot.NewNode(robot.NodeConf{

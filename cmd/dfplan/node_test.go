@@ -104,11 +104,13 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 	withSignalContext(t, context.Background())
 	var got float64
 	old := newNodePolicy
+	var gotPlan string
 	newNodePolicy = func(_ *sim.Maze, o dfOptions) (planner.Policy, error) {
 		got = -1 // unset
 		if o.StopWeight != nil {
 			got = *o.StopWeight
 		}
+		gotPlan = o.PlanFrom + " " + o.Plan
 		return nil, errors.New("policy captured")
 	}
 	t.Cleanup(func() { newNodePolicy = old })
@@ -133,6 +135,22 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 			t.Errorf("node %v: exit %d, stderr %q, stop weight %g; want 1, the policy's error and %g", tc.args, r.code, r.stderr, got, tc.want)
 		}
 	}
+	// ~plan and --plan reach the policy, named by where they came from.
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	if err := os.WriteFile(file, []byte("guidance_scale: 4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/plan", file)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{{nil, "~plan " + file}, {[]string{"--plan", file}, "--plan " + file}} {
+		gotPlan = ""
+		if r := runCLI(t, "", append([]string{"node"}, tc.args...)...); !strings.Contains(r.stderr, "policy captured") || gotPlan != tc.want {
+			t.Errorf("node %v with ~plan: stderr %q, policy got plan %q; want %q", tc.args, r.stderr, gotPlan, tc.want)
+		}
+	}
+	rostest.Run(t, 30*time.Second, "rosparam", "delete", "/dfplan/plan")
 	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/stop_weight", "-2")
 	if r := runCLI(t, "", "node"); r.code != 1 || !strings.Contains(r.stderr, "stop weight -2") {
 		t.Errorf("~stop_weight -2: exit %d, stderr %q; want 1 and a message naming stop weight -2", r.code, r.stderr)
@@ -171,6 +189,23 @@ func TestDFPolicyStopWeight(t *testing.T) {
 		if got := p.Config().StopWeight; got != tc.want {
 			t.Errorf("%+v: planner stop weight %g, want %g", tc.o, got, tc.want)
 		}
+	}
+}
+
+// The node never warm-starts, so settings that ask for it are refused
+// rather than planned differently from dfplan bench.
+func TestDFPolicyRefusesWarmRows(t *testing.T) {
+	maze, err := sim.LoadMaze("umaze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := filepath.Join(t.TempDir(), "warm.yaml")
+	if err := os.WriteFile(plan, []byte("warm_rows: 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = newDFPolicy(maze, dfOptions{Model: tinyCheckpoint(t, 2, 1, 4), Plan: plan, PlanFrom: "~plan"})
+	if err == nil || !strings.Contains(err.Error(), "~plan "+plan+": warm_rows 2") {
+		t.Errorf("settings with warm_rows 2: error %v, want one naming ~plan %s and warm_rows 2", err, plan)
 	}
 }
 

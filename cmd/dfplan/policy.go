@@ -47,8 +47,9 @@ type dfOptions struct {
 	// Model is a checkpoint path; "" is the model shipped for the maze.
 	Model string
 	// Plan is a planner settings file; "" is the settings shipped with the
-	// maze's model, if any, when Model is "".
-	Plan string
+	// maze's model, if any, when Model is "". PlanFrom names where Plan
+	// came from in messages ("--plan" if empty).
+	Plan, PlanFrom string
 	// StopWeight, when set, overrides the settings' stop weight.
 	StopWeight *float64
 }
@@ -59,9 +60,16 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	conf, source, err := planSettings(maze, m, o.Model, o.Plan)
+	from := o.PlanFrom
+	if from == "" {
+		from = "--plan"
+	}
+	conf, source, err := planSettings(maze, m, o.Model, o.Plan, from)
 	if err != nil {
 		return nil, err
+	}
+	if conf.WarmRows > 0 {
+		return nil, fmt.Errorf("%s: warm_rows %d: the node plans every replan from noise; only dfplan bench warm-starts", source, conf.WarmRows)
 	}
 	if source != "" {
 		slog.Info("planner settings", "from", source)
@@ -74,19 +82,20 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 }
 
 // planSettings returns the settings a df planner starts from: the node's
-// (robot.DFPlannerConfig), overlaid with the YAML file at planPath or, for
-// the model shipped for the maze (modelPath ""), with the settings shipped
-// beside it (models/shipped/MAZE.plan.yaml), if any. source names the
-// overlay ("" for none). The result is checked against model, so a bad
-// file is reported by name.
-func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath string) (conf planner.Config, source string, err error) {
+// (robot.DFPlannerConfig), overlaid with the YAML file at planPath (given
+// as planFlag, e.g. "--plan") or, for the model shipped for the maze
+// (modelPath ""), with the settings shipped beside it
+// (models/shipped/MAZE.plan.yaml), if any. source names the overlay (""
+// for none). The result is checked against model, so a bad file is
+// reported by name.
+func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, planFlag string) (conf planner.Config, source string, err error) {
 	conf = robot.DFPlannerConfig
 	var data []byte
 	switch {
 	case planPath != "":
-		source = "--plan " + planPath
+		source = planFlag + " " + planPath
 		if data, err = os.ReadFile(planPath); err != nil {
-			return conf, "", fmt.Errorf("--plan: %w", err)
+			return conf, "", fmt.Errorf("%s: %w", planFlag, err)
 		}
 	case modelPath == "":
 		if data = models.PlanFor(maze.Name()); data == nil {
@@ -100,6 +109,13 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath str
 	dec.KnownFields(true)
 	if err := dec.Decode(&conf); err != nil && !errors.Is(err, io.EOF) {
 		return conf, "", fmt.Errorf("%s: %s (want planner settings such as sampling_steps: 10)", source, yamlError(err, ""))
+	}
+	var more any
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return conf, "", fmt.Errorf("%s: more than one YAML document; want one mapping of planner settings", source)
+	}
+	if p := checkPlan(conf); p != nil {
+		return conf, "", fmt.Errorf("%s: %s %v: %s", source, p.key, p.value, p.want)
 	}
 	if _, err := planner.New(model, presetConfig("df", conf)); err != nil {
 		return conf, "", fmt.Errorf("%s: %w", source, err)
