@@ -124,6 +124,8 @@ func (f *nodeFlags) validate() error {
 		return fmt.Errorf("plan deadline %v: want > 0", f.planDeadline)
 	case !(f.stopWeight >= 0) || math.IsInf(f.stopWeight, 0):
 		return fmt.Errorf("stop weight %g: want >= 0", f.stopWeight)
+	case f.plan != "" && f.policy != "df":
+		return fmt.Errorf("plan %s: planner settings are for the df policy; policy %s uses none", f.plan, f.policy)
 	case !contains(nodePolicies, f.policy):
 		return fmt.Errorf("policy %q: want one of %s", f.policy, strings.Join(nodePolicies, ", "))
 	}

@@ -40,6 +40,7 @@ func TestNodeUsageErrors(t *testing.T) {
 		{"NaN rate", []string{"node", "--rate-hz", "NaN"}, "rate"},
 		{"open loop", []string{"node", "--open-loop", "0"}, "open loop"},
 		{"negative stop weight", []string{"node", "--stop-weight", "-1"}, "stop weight -1"},
+		{"settings without the df policy", []string{"node", "--policy", "waypoint", "--plan", "p.yaml"}, "plan p.yaml: planner settings are for the df policy"},
 		{"odom timeout", []string{"node", "--odom-timeout", "-1s"}, "odometry timeout"},
 		{"deadline", []string{"node", "--plan-deadline", "0s"}, "plan deadline"},
 		{"policy", []string{"node", "--policy", "magic"}, "policy"},
