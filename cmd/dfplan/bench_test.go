@@ -120,10 +120,7 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := tinyCheckpoint(t, 2, 1, 4)
-	plan := filepath.Join(t.TempDir(), "plan.yaml")
-	if err := os.WriteFile(plan, []byte("sampling_steps: 3\nguidance_scale: 7\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	plan := writeTemp(t, "plan.yaml", "sampling_steps: 3\nguidance_scale: 7\n")
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -186,15 +183,10 @@ func TestBenchBadInput(t *testing.T) {
 	umazeModel := tinyCheckpoint(t, 2, 1, 4)
 	otherMaze := tinyCheckpoint(t, 6, 2.5, 4)
 	wrongDims := tinyCheckpoint(t, 2, 1, 3)
-	settings := t.TempDir()
-	badKey := filepath.Join(settings, "key.yaml")
-	os.WriteFile(badKey, []byte("samplingsteps: 10\n"), 0o644)
-	badValue := filepath.Join(settings, "value.yaml")
-	os.WriteFile(badValue, []byte("mcg_samples: -3\n"), 0o644)
-	zeroSteps := filepath.Join(settings, "zero.yaml")
-	os.WriteFile(zeroSteps, []byte("sampling_steps: 0\n"), 0o644)
-	twoDocs := filepath.Join(settings, "two.yaml")
-	os.WriteFile(twoDocs, []byte("sampling_steps: 4\n---\nsampling_steps: 6\n"), 0o644)
+	badKey := writeTemp(t, "key.yaml", "samplingsteps: 10\n")
+	badValue := writeTemp(t, "value.yaml", "mcg_samples: -3\n")
+	zeroSteps := writeTemp(t, "zero.yaml", "sampling_steps: 0\n")
+	twoDocs := writeTemp(t, "two.yaml", "sampling_steps: 4\n---\nsampling_steps: 6\n")
 	cases := []struct {
 		name string
 		args []string

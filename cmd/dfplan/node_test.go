@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -137,10 +135,7 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 		}
 	}
 	// ~plan and --plan reach the policy, named by where they came from.
-	file := filepath.Join(t.TempDir(), "p.yaml")
-	if err := os.WriteFile(file, []byte("guidance_scale: 4\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := writeTemp(t, "p.yaml", "guidance_scale: 4\n")
 	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/plan", file)
 	for _, tc := range []struct {
 		args []string
@@ -165,10 +160,7 @@ func TestDFPolicyStopWeight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := filepath.Join(t.TempDir(), "plan.yaml")
-	if err := os.WriteFile(plan, []byte("stop_weight: 2\nguidance_scale: 10\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	plan := writeTemp(t, "plan.yaml", "stop_weight: 2\nguidance_scale: 10\n")
 	three, zero := 3.0, 0.0
 	for _, tc := range []struct {
 		o    dfOptions
@@ -200,10 +192,7 @@ func TestDFPolicyRefusesWarmRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := filepath.Join(t.TempDir(), "warm.yaml")
-	if err := os.WriteFile(plan, []byte("warm_rows: 2\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	plan := writeTemp(t, "warm.yaml", "warm_rows: 2\n")
 	_, err = newDFPolicy(maze, dfOptions{Model: tinyCheckpoint(t, 2, 1, 4), Plan: plan, PlanFrom: "~plan"})
 	if err == nil || !strings.Contains(err.Error(), "~plan "+plan+": warm_rows 2") {
 		t.Errorf("settings with warm_rows 2: error %v, want one naming ~plan %s and warm_rows 2", err, plan)

@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"os"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/models"
@@ -105,14 +100,8 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, pl
 	default:
 		return conf, "", nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&conf); err != nil && !errors.Is(err, io.EOF) {
-		return conf, "", fmt.Errorf("%s: %s (want planner settings such as sampling_steps: 10)", source, yamlError(err, ""))
-	}
-	var more any
-	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return conf, "", fmt.Errorf("%s: more than one YAML document; want one mapping of planner settings", source)
+	if err := decodeStrict(data, &conf); err != nil {
+		return conf, "", fmt.Errorf("%s: %s (want one mapping of planner settings such as sampling_steps: 10)", source, yamlError(err, ""))
 	}
 	if p := checkPlan(conf); p != nil {
 		return conf, "", fmt.Errorf("%s: %s %v: %s", source, p.key, p.value, p.want)

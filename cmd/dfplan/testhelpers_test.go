@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -17,6 +19,17 @@ type cliResult struct {
 
 // runCLI executes the dfplan command line in-process, like run, with stdin
 // and captured stdout/stderr. The exit code follows run's rules.
+// writeTemp writes content to a file name in a fresh temporary directory
+// and returns its path.
+func writeTemp(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func runCLI(t *testing.T, stdin string, args ...string) cliResult {
 	t.Helper()
 	root := newRootCmd()

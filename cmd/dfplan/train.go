@@ -226,12 +226,28 @@ func readTrainFile(path string) (trainFile, error) {
 	if err != nil {
 		return tf, fmt.Errorf("--config: %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&tf); err != nil && !errors.Is(err, io.EOF) {
+	if err := decodeStrict(b, &tf); err != nil {
 		return tf, fmt.Errorf("--config %s: %s (want sections model: and train:)", path, yamlError(err, ""))
 	}
 	return tf, nil
+}
+
+// decodeStrict decodes one YAML document from data into v: unknown keys
+// and a second document are errors, an empty input leaves v as it is.
+func decodeStrict(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	}
+	var more any
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return errors.New("more than one YAML document")
+	}
+	return nil
 }
 
 // decodeSection overlays one YAML section on v, rejecting unknown keys.
@@ -243,9 +259,7 @@ func decodeSection(n map[string]any, v any, path, section string) error {
 	if err != nil {
 		return fmt.Errorf("--config %s: %s: %v", path, section, err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
+	if err := decodeStrict(b, v); err != nil {
 		return fmt.Errorf("--config %s: %s", path, yamlError(err, section+"."))
 	}
 	return nil
