@@ -30,7 +30,7 @@ var benchPlanners = []string{"df", "df-nomcg", "fullseq", "mppi", "expert", "ran
 
 type benchFlags struct {
 	maze, plannerName, task, model, jsonPath, plotPath, goal string
-	planPath                                                 string
+	planPath, tracePath                                      string
 	episodes, steps, batch                                   int
 	seed                                                     int64
 	plan                                                     planner.Config
@@ -81,6 +81,7 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 	fl.StringVar(&f.model, "model", "", "model checkpoint (.safetensors) for df planners; default: the one shipped for --maze")
 	fl.StringVar(&f.jsonPath, "json", "", "also write results as JSON to this file")
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
+	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
 	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the defaults; default: the settings shipped with --maze's model, if any")
 	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
@@ -187,7 +188,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		bar := newProgress(cmd.ErrOrStderr(), fmt.Sprintf("%s on %s", name, maze.Name()))
 		res, err := bench.Run(ctx, bench.Config{
 			Maze: maze, Task: task, Episodes: f.episodes, Seed: f.seed, Steps: f.steps,
-			MaxBatch: f.batch, Progress: bar.Update, Goal: goal,
+			MaxBatch: f.batch, Progress: bar.Update, Goal: goal, Trace: f.tracePath != "",
 		}, p)
 		bar.Done()
 		if err != nil {
@@ -204,6 +205,11 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if f.jsonPath != "" {
 		if err := atomicfile.Write(f.jsonPath, func(w io.Writer) error { return bench.WriteJSON(w, results, configs) }); err != nil {
 			return fmt.Errorf("--json: %w", err)
+		}
+	}
+	if f.tracePath != "" {
+		if err := atomicfile.Write(f.tracePath, func(w io.Writer) error { return bench.WriteTrace(w, results) }); err != nil {
+			return fmt.Errorf("--trace: %w", err)
 		}
 	}
 	if f.plotPath != "" {

@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,6 +85,66 @@ func TestBenchDFPlannersRun(t *testing.T) {
 		}
 		if !strings.Contains(r.stdout, p) {
 			t.Errorf("%s: table lacks its row:\n%s", p, r.stdout)
+		}
+	}
+}
+
+// --trace writes one JSON line per plan: which episode, at which step,
+// from which state, and the plan itself; replans follow the open loop.
+func TestBenchTrace(t *testing.T) {
+	model := tinyCheckpoint(t, 2, 1, 4)
+	dir := t.TempDir()
+	js, tr := filepath.Join(dir, "r.json"), filepath.Join(dir, "trace.jsonl")
+	r := runCLI(t, "", "bench", "--maze", "umaze", "--task", "multi", "--planner", "df-nomcg", "--model", model,
+		"--episodes", "2", "--steps", "9", "--horizon-tokens", "3", "--sampling-steps", "2", "--open-loop", "4",
+		"--json", js, "--trace", tr)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	raw, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Start [][2]float64 `json:"start_xy"`
+		Goal  [][2]float64 `json:"goal_xy"`
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatal(err)
+	}
+	raw, err = os.ReadFile(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := map[int][]int{}
+	for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var l struct {
+			Planner string      `json:"planner"`
+			Episode int         `json:"episode"`
+			Step    int         `json:"step"`
+			State   []float64   `json:"state"`
+			Goal    []float64   `json:"goal"`
+			Obs     [][]float64 `json:"observations"`
+			Actions [][]float64 `json:"actions"`
+		}
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("line %d: %v: %s", i+1, err, line)
+		}
+		if l.Planner != "df-nomcg" || len(l.State) != 4 || len(l.Obs) != 6 || len(l.Actions) != 6 || len(l.Obs[0]) != 4 || len(l.Actions[0]) != 2 {
+			t.Fatalf("line %d: planner %q, %d state values, %d observations, %d actions; want df-nomcg, 4, 6 (3 tokens of 2 frames), 6",
+				i+1, l.Planner, len(l.State), len(l.Obs), len(l.Actions))
+		}
+		if g := res.Goal[l.Episode]; math.Abs(l.Goal[0]-g[0]) > 1e-4 || math.Abs(l.Goal[1]-g[1]) > 1e-4 {
+			t.Errorf("line %d: goal %v, the JSON says %v", i+1, l.Goal, g)
+		}
+		if s := res.Start[l.Episode]; l.Step == 0 && (math.Abs(l.State[0]-s[0]) > 1e-4 || math.Abs(l.State[1]-s[1]) > 1e-4) {
+			t.Errorf("line %d: first plan from %v, the episode starts at %v", i+1, l.State[:2], s)
+		}
+		steps[l.Episode] = append(steps[l.Episode], l.Step)
+	}
+	for e := range 2 {
+		if !slices.Equal(steps[e], []int{0, 4, 8}) {
+			t.Errorf("episode %d planned at steps %v, want [0 4 8] (open loop 4, 9 steps)", e, steps[e])
 		}
 	}
 }
@@ -221,6 +283,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"corrupt model", []string{"--model", garbage}, 1, "garbage.safetensors"},
 		{"model of another maze", []string{"--model", otherMaze, "--maze", "umaze"}, 1, "trained on another maze"},
 		{"model with other dims", []string{"--model", wrongDims}, 1, "3-D observations"},
+		{"unwritable trace", []string{"--planner", "expert", "--episodes", "1", "--steps", "2", "--trace", filepath.Join(dir, "missing", "t.jsonl")}, 1, "--trace"},
 		{"unwritable json", []string{"--planner", "expert", "--episodes", "1", "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},
 	}
 	for _, c := range cases {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"text/tabwriter"
 	"time"
 )
@@ -164,4 +165,62 @@ func numf(v float64, format string) string {
 		return "n/a"
 	}
 	return fmt.Sprintf(format, v)
+}
+
+// TraceLine is one line of the `--trace` file (JSON Lines): one plan of one
+// episode, with the state it was made from. Positions and velocities are in
+// maze units, rounded to 1e-4.
+type TraceLine struct {
+	Planner string `json:"planner"`
+	Episode int    `json:"episode"`
+	Step    int    `json:"step"`
+	State   vec    `json:"state"`
+	Goal    vec    `json:"goal"`
+	Obs     []vec  `json:"observations"`
+	Actions []vec  `json:"actions"`
+}
+
+// vec is a vector written with at most four decimals.
+type vec []float64
+
+func (v vec) MarshalJSON() ([]byte, error) {
+	b := []byte{'['}
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("trace: non-finite value %g", x)
+		}
+		b = strconv.AppendFloat(b, math.Round(x*1e4)/1e4, 'f', -1, 64)
+	}
+	return append(b, ']'), nil
+}
+
+func vecs(rows [][]float64) []vec {
+	out := make([]vec, len(rows))
+	for i, r := range rows {
+		out[i] = r
+	}
+	return out
+}
+
+// WriteTrace writes every plan of results (run with Config.Trace) as JSON
+// Lines, one TraceLine per plan.
+func WriteTrace(w io.Writer, results []*Result) error {
+	enc := json.NewEncoder(w)
+	for _, r := range results {
+		for _, rp := range r.Replans {
+			g := r.Specs[rp.Episode].Goal
+			line := TraceLine{
+				Planner: r.Planner, Episode: rp.Episode, Step: rp.Step,
+				State: rp.State[:], Goal: vec{g.X, g.Y},
+				Obs: vecs(rp.Plan.Observations), Actions: vecs(rp.Plan.Actions),
+			}
+			if err := enc.Encode(line); err != nil {
+				return fmt.Errorf("trace: %s episode %d step %d: %w", r.Planner, rp.Episode, rp.Step, err)
+			}
+		}
+	}
+	return nil
 }

@@ -53,6 +53,9 @@ type Config struct {
 	// Progress, if set, is called after every simulated step with the
 	// number of steps done and the total.
 	Progress func(done, total int)
+	// Trace keeps every plan with the state it was made from in
+	// Result.Replans (memory grows with episodes × replans × plan length).
+	Trace bool
 }
 
 // Result is the outcome of one benchmark cell.
@@ -79,6 +82,17 @@ type Result struct {
 	// the position the plan predicted there: how well the planned actions
 	// carry out the planned path.
 	Drift []float64
+	// Replans holds every plan the episodes executed, in the order they
+	// were made, when Config.Trace was set.
+	Replans []Replan
+}
+
+// Replan is one plan of one episode: when it was made, from where, and
+// what it said.
+type Replan struct {
+	Episode, Step int
+	State         sim.State
+	Plan          *planner.Plan
 }
 
 // Run plays c.Episodes episodes of p in lockstep: at every step, the
@@ -158,6 +172,9 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 					return nil, fmt.Errorf("bench: %s at step %d: empty plan", p.Name, step)
 				}
 				res.LastPlans[e] = plans[i]
+				if c.Trace {
+					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i]})
+				}
 				queues[e] = plans[i].Actions[:min(p.OpenLoop, len(plans[i].Actions))]
 				expect[e] = nil
 				if obs := plans[i].Observations; len(obs) >= len(queues[e]) {
