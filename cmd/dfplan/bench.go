@@ -102,6 +102,7 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.IntVar(&c.WarmRows, "warm-rows", d.WarmRows, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
 	fl.IntVar(&c.MCGSamples, "mcg-samples", d.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
 	fl.Float64Var(&c.Eta, "eta", d.Eta, "DDIM eta (0 = deterministic)")
+	fl.Float64Var(&c.Discount, "discount", d.Discount, "df planners: weight plan frame f by discount^f in the goal objective, so the near future counts more (0 or 1 = all frames alike)")
 	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within --stop-gate of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
 	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
@@ -244,6 +245,8 @@ func checkPlan(c planner.Config) *planProblem {
 		return &planProblem{"warm-rows", "warm_rows", c.WarmRows, fmt.Sprintf("want 0 … sampling steps − 1 (%d)", c.SamplingSteps-1)}
 	case !(c.GuidanceScale >= 0) || math.IsInf(c.GuidanceScale, 0):
 		return &planProblem{"guidance-scale", "guidance_scale", c.GuidanceScale, "want ≥ 0"}
+	case !(c.Discount >= 0 && c.Discount <= 1):
+		return &planProblem{"discount", "discount", c.Discount, "want 0 … 1"}
 	case !(c.StopWeight >= 0) || math.IsInf(c.StopWeight, 0):
 		return &planProblem{"stop-weight", "stop_weight", c.StopWeight, "want ≥ 0"}
 	case !(c.StopRadius >= 0) || math.IsInf(c.StopRadius, 0):

@@ -206,6 +206,9 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	if got := benchConfig(t, "--model", path, "--plan", plan, "--guidance-scale", "2"); got.SamplingSteps != 3 || got.GuidanceScale != 2 {
 		t.Errorf("--plan (3 steps, guidance 7) and --guidance-scale 2: planned with %d steps, guidance %g; want 3 and 2", got.SamplingSteps, got.GuidanceScale)
 	}
+	if got := benchConfig(t, "--model", path, "--discount", "0.99"); got.Discount != 0.99 {
+		t.Errorf("--discount 0.99: planned with discount %g", got.Discount)
+	}
 	// A flag given equal to its default still wins over the file.
 	if got := benchConfig(t, "--model", path, "--plan", plan, "--sampling-steps", "5"); got.SamplingSteps != 5 || got.GuidanceScale != 7 {
 		t.Errorf("--plan (3 steps, guidance 7) and --sampling-steps 5 (the default): planned with %d steps, guidance %g; want 5 and 7", got.SamplingSteps, got.GuidanceScale)
@@ -283,6 +286,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"corrupt model", []string{"--model", garbage}, 1, "garbage.safetensors"},
 		{"model of another maze", []string{"--model", otherMaze, "--maze", "umaze"}, 1, "trained on another maze"},
 		{"model with other dims", []string{"--model", wrongDims}, 1, "3-D observations"},
+		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
 		{"unwritable trace", []string{"--planner", "expert", "--episodes", "1", "--steps", "2", "--trace", filepath.Join(dir, "missing", "t.jsonl")}, 1, "--trace"},
 		{"unwritable json", []string{"--planner", "expert", "--episodes", "1", "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},
 	}
