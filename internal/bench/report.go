@@ -39,6 +39,10 @@ type JSON struct {
 	// open-loop actions took the robot and where the plan said they would;
 	// null for planners whose plans predict no observations.
 	PlanDriftM *float64 `json:"plan_drift_m"`
+	// PlanInWall is the share of the executed plans' predicted positions
+	// that lie inside a wall or outside the map (measured, never used to
+	// plan); null for planners whose plans predict no observations.
+	PlanInWall *float64 `json:"plan_in_wall"`
 	WallS      float64  `json:"wall_s"`
 	Config     any      `json:"config,omitempty"`
 }
@@ -110,6 +114,7 @@ func (r *Result) ToJSON(config any) JSON {
 		PlanLatencyMS:   Latency{ms(s.LatencyP50), ms(s.LatencyP99)},
 		MeanBatch:       s.MeanBatch,
 		PlanDriftM:      finite(s.DriftMean),
+		PlanInWall:      finite(s.InWallRate),
 		WallS:           r.Wall.Seconds(),
 		Config:          config,
 	}
@@ -176,6 +181,7 @@ type TraceLine struct {
 	Step    int    `json:"step"`
 	State   vec    `json:"state"`
 	Goal    vec    `json:"goal"`
+	InWall  int    `json:"in_wall"`
 	Obs     []vec  `json:"observations"`
 	Actions []vec  `json:"actions"`
 }
@@ -214,7 +220,7 @@ func WriteTrace(w io.Writer, results []*Result) error {
 			g := r.Specs[rp.Episode].Goal
 			line := TraceLine{
 				Planner: r.Planner, Episode: rp.Episode, Step: rp.Step,
-				State: rp.State[:], Goal: vec{g.X, g.Y},
+				State: rp.State[:], Goal: vec{g.X, g.Y}, InWall: rp.InWall,
 				Obs: vecs(rp.Plan.Observations), Actions: vecs(rp.Plan.Actions),
 			}
 			if err := enc.Encode(line); err != nil {

@@ -82,6 +82,11 @@ type Result struct {
 	// the position the plan predicted there: how well the planned actions
 	// carry out the planned path.
 	Drift []float64
+	// PlanFrames and PlanFramesInWall count the predicted observations of
+	// every executed plan and those whose position lies inside a wall or
+	// outside the map: how well the plans respect a layout the planner
+	// never sees (measured here, never used to plan).
+	PlanFrames, PlanFramesInWall int
 	// Replans holds every plan the episodes executed, in the order they
 	// were made, when Config.Trace was set.
 	Replans []Replan
@@ -93,6 +98,9 @@ type Replan struct {
 	Episode, Step int
 	State         sim.State
 	Plan          *planner.Plan
+	// InWall is the number of the plan's predicted positions inside a
+	// wall or outside the map.
+	InWall int
 }
 
 // Run plays c.Episodes episodes of p in lockstep: at every step, the
@@ -172,8 +180,20 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 					return nil, fmt.Errorf("bench: %s at step %d: empty plan", p.Name, step)
 				}
 				res.LastPlans[e] = plans[i]
+				inWall, frames := 0, 0
+				for _, o := range plans[i].Observations {
+					if len(o) < 2 { // no position predicted
+						continue
+					}
+					frames++
+					if !c.Maze.IsFree(r2.Point{X: o[0], Y: o[1]}) {
+						inWall++
+					}
+				}
+				res.PlanFrames += frames
+				res.PlanFramesInWall += inWall
 				if c.Trace {
-					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i]})
+					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i], InWall: inWall})
 				}
 				queues[e] = plans[i].Actions[:min(p.OpenLoop, len(plans[i].Actions))]
 				expect[e] = nil
@@ -266,6 +286,9 @@ type Summary struct {
 	LatencyP50, LatencyP99   time.Duration
 	MeanBatch                float64
 	DriftMean                float64 // mean of Result.Drift (NaN if none)
+	// InWallRate is the share of planned positions inside walls (NaN if
+	// the plans predict no observations).
+	InWallRate float64
 	// HoldRate is the share of the steps from the first reach on
 	// (inclusive) that the robot spent within the goal radius, pooled over
 	// the episodes that reached it (NaN if none did): how well a planner
@@ -294,6 +317,10 @@ func (r *Result) Summarize() Summary {
 	}
 	s.LatencyP50, s.LatencyP99 = percentile(r.Latencies, 0.50), percentile(r.Latencies, 0.99)
 	s.DriftMean, _ = meanStderr(r.Drift)
+	s.InWallRate = math.NaN()
+	if r.PlanFrames > 0 {
+		s.InWallRate = float64(r.PlanFramesInWall) / float64(r.PlanFrames)
+	}
 	total := 0
 	for _, b := range r.BatchSize {
 		total += b

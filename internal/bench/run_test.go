@@ -210,6 +210,40 @@ func TestRunMeasuresPlanDrift(t *testing.T) {
 	}
 }
 
+// Planned positions inside walls or off the map are counted, per plan in
+// a trace and pooled in the summary; the true simulator's never are.
+func TestRunCountsPlannedFramesInWalls(t *testing.T) {
+	m := umaze(t)
+	for _, tc := range []struct {
+		shift float64
+		want  int // in-wall frames per plan (of 4)
+	}{{0, 0}, {-10, 4}} {
+		r, err := Run(context.Background(), Config{Maze: m, Episodes: 2, Steps: 6, Trace: true}, Planner{Name: "sim", Batch: simPlanner{m, tc.shift}, OpenLoop: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Replans) != 4 {
+			t.Fatalf("shift %g: %d traced plans, want 4 (2 episodes × steps 0, 3)", tc.shift, len(r.Replans))
+		}
+		for _, rp := range r.Replans {
+			if rp.InWall != tc.want {
+				t.Errorf("shift %g: episode %d step %d: %d frames in walls, want %d", tc.shift, rp.Episode, rp.Step, rp.InWall, tc.want)
+			}
+		}
+		if got, want := r.Summarize().InWallRate, float64(tc.want)/4; got != want {
+			t.Errorf("shift %g: in-wall rate %g, want %g", tc.shift, got, want)
+		}
+	}
+	r, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Steps: 2}, Planner{Name: "random", OpenLoop: 1,
+		New: func(e int) (planner.Policy, error) { return NewRandomPolicy(uint64(e)), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Summarize().InWallRate; !math.IsNaN(got) || r.Replans != nil {
+		t.Errorf("random policy, no trace: in-wall rate %g, %d traced plans; want NaN, none", got, len(r.Replans))
+	}
+}
+
 // warmRecorder is batchCounter that also records the previous plans it is
 // handed.
 type warmRecorder struct {

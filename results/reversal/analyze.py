@@ -78,6 +78,8 @@ def measure(by_ep):
         m["whole plan: share of frames within 0.5 m"].append(sum(dist(o, g) < RADIUS for o in obs) / len(obs))
         m["plan's last frame: distance to goal (m)"].append(dist(obs[-1], g))
         m["speed when planning (m/s)"].append(math.hypot(s[2], s[3]))
+        if "in_wall" in a:  # traces written before dfplan counted it lack it
+            m["whole plan: share of frames inside walls"].append(a["in_wall"] / len(obs))
     return rows
 
 
