@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replan-by-replan look at `dfplan bench --trace` files.
 
-Usage: python3 results/reversal/analyze.py TRACE.jsonl [TRACE.jsonl ...]
+Usage: python3 results/replans/analyze.py TRACE.jsonl [TRACE.jsonl ...]
 
 Each trace line is one plan: the state it was made from, the goal, and the
 planned observations and actions. The state of an episode's next plan is

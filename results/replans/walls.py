@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Do plans respect walls? A look at `dfplan bench --trace` files.
+
+Usage: python3 results/replans/walls.py RESULT.json TRACE.jsonl [...]
+(pairs of the --json and --trace files of one run).
+
+The trace's `in_wall` counts each plan's predicted positions inside a wall
+or outside the map (dfplan measures it; the planner never sees the map).
+For each run, plans are split by whether their episode ever reached the
+goal; a plan counts as "pinned" when the open loop it started moved the
+robot less than 5 cm while the plan said it would move more than 20 cm.
+"""
+import json
+import math
+import sys
+from collections import defaultdict
+
+
+def main(args):
+    if len(args) < 2 or len(args) % 2:
+        sys.exit("usage: walls.py RESULT.json TRACE.jsonl [RESULT.json TRACE.jsonl ...]")
+    print("| run | episodes | plans | planned positions inside walls | "
+          "pinned plans (robot moved < 5 cm, plan said > 20 cm) |")
+    print("|---|---|---|---|---|")
+    for res_path, trace_path in zip(args[::2], args[1::2]):
+        with open(res_path) as f:
+            res = json.load(f)
+        reached = [s >= 0 for s in res["first_reach_step"]]
+        by_ep = defaultdict(list)
+        with open(trace_path) as f:
+            for line in f:
+                r = json.loads(line)
+                by_ep[r["episode"]].append(r)
+        name = f"{res['maze']} {res['task']} {res['planner']} (guidance {res['config']['guidance_scale']})"
+        for label, want in (("reached the goal", True), ("never reached it", False)):
+            eps = [e for e in by_ep if reached[e] == want]
+            plans = [r for e in eps for r in by_ep[e]]
+            if not plans:
+                continue
+            frames = sum(len(r["observations"]) for r in plans)
+            inwall = sum(r["in_wall"] for r in plans) / frames
+            pinned = n = 0
+            for e in eps:
+                rs = sorted(by_ep[e], key=lambda r: r["step"])
+                for a, b in zip(rs, rs[1:]):
+                    k = b["step"] - a["step"]
+                    moved = math.dist(a["state"][:2], b["state"][:2])
+                    planned = math.dist(a["state"][:2], a["observations"][k - 1][:2])
+                    n += 1
+                    pinned += moved < 0.05 and planned > 0.2
+            print(f"| {name}, {label} | {len(eps)} | {len(plans)} | {100*inwall:.0f} % | "
+                  f"{100*pinned/max(n,1):.0f} % |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
