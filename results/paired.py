@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Paired score differences between benchmark runs of the same episodes.
+
+Usage: python3 results/paired.py A1.json B1.json [A2.json B2.json ...]
+
+Prints B − A in normalized score per pair of files (same maze, task, seed
+and episodes: the same starts and goals) and pooled over every episode
+pair, each as mean ± standard error, and whether the pooled mean exceeds
+twice its standard error. results/mcg/pool.py uses the same functions.
+"""
+import json
+import math
+import sys
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def mean_se(v):
+    m = sum(v) / len(v)
+    if len(v) < 2:
+        return m, 0.0
+    s = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
+    return m, s / math.sqrt(len(v))
+
+
+def scores(d):
+    """Per-episode normalized scores: D4RL's normalization is affine in the
+    return, with slope (score s.e.)/(return s.e.)."""
+    ret, score = d["return"]["mean"], d["normalized_score"]["mean"]
+    se_r, se_s = d["return"]["stderr"], d["normalized_score"]["stderr"]
+    if not se_r:
+        return [score] * len(d["returns"])
+    return [score + se_s / se_r * (r - ret) for r in d["returns"]]
+
+
+def same_episodes(a, b, path_a, path_b):
+    """Exits unless a and b ran the same episodes. Older files lack
+    start_xy/goal_xy; the seed fixes them."""
+    for key in ("maze", "task", "seed", "episodes", "start_xy", "goal_xy"):
+        if key in a and key in b and a[key] != b[key]:
+            sys.exit(f"{path_a} and {path_b} differ in {key}: not the same episodes")
+
+
+def diffs(path_a, path_b):
+    a, b = load(path_a), load(path_b)
+    same_episodes(a, b, path_a, path_b)
+    return [y - x for x, y in zip(scores(a), scores(b))]
+
+
+def main(args):
+    if len(args) < 2 or len(args) % 2:
+        sys.exit("usage: paired.py A1.json B1.json [A2.json B2.json ...]")
+    pooled = []
+    for pa, pb in zip(args[::2], args[1::2]):
+        d = diffs(pa, pb)
+        m, se = mean_se(d)
+        print(f"{pb} − {pa}: {m:+.1f} ± {se:.1f} ({len(d)} pairs)")
+        pooled += d
+    m, se = mean_se(pooled)
+    print(f"pooled: {m:+.1f} ± {se:.1f} over {len(pooled)} pairs; "
+          f"{'exceeds' if m > 2 * se else 'does not exceed'} twice its standard error")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
