@@ -47,15 +47,17 @@ def settings(objs, with_stop=True):
             continue
         seen = {(o["config"]["horizon_tokens"], o["config"]["sampling_steps"], o["config"]["guidance_scale"], o["config"]["open_loop"],
                  o["config"]["eta"], o["config"]["warm_rows"], o["config"].get("stop_weight", 0) if with_stop else 0,
-                 o["config"].get("stop_gate", 2 * o["config"].get("stop_radius", 0.5)) if with_stop and o["config"].get("stop_weight", 0) else 0) for o in mo}
+                 o["config"].get("stop_gate", 2 * o["config"].get("stop_radius", 0.5)) if with_stop and o["config"].get("stop_weight", 0) else 0,
+                 o["config"].get("discount", 0) or 1) for o in mo}
         mcg = {o["config"]["mcg_samples"] for o in mo if o["planner"] == "df"}
         if len(seen) != 1 or len(mcg) > 1:
             sys.exit("table.py: %s: df planners with different settings in one table: %s, MCG %s" % (m, sorted(seen), sorted(mcg)))
-        (tokens, steps, guidance, open_loop, eta, warm, stop, gate), = seen
+        (tokens, steps, guidance, open_loop, eta, warm, stop, gate, discount), = seen
         if eta != 0 or warm != 0:
             sys.exit("table.py: df planners with eta %g, warm rows %d: the headers do not say so" % (eta, warm))
         mc = " MCG %d for df," % mcg.pop() if mcg else ""
         st = ", stop weight %g within %g m of the goal" % (stop, gate) if stop else ""
+        st += ", goal discount %g per frame" % discount if discount != 1 else ""
         by_maze[m] = "%d tokens, %d sampling steps, guidance %g,%s open loop %d%s" % (tokens, steps, guidance, mc, open_loop, st)
     groups = {}
     for m, phrase in by_maze.items():
@@ -233,7 +235,7 @@ for pattern in ["umaze-plan/*/*.json", "node-config/umaze-*.json", "node-config/
         c = o["config"]
         r = c.get("stop_radius", 0.5)
         # Runs from before the gate was a setting had it at 2r.
-        key = (c["sampling_steps"], c["mcg_samples"], c["guidance_scale"], c.get("stop_weight", 0), r, c.get("stop_gate", 2 * r))
+        key = (c["sampling_steps"], c["mcg_samples"], c["guidance_scale"], c.get("stop_weight", 0), r, c.get("stop_gate", 2 * r), c.get("discount", 0) or 1)
         cells = umaze.setdefault((o["episodes"], o["seed"]), {}).setdefault(key, {})
         if o["task"] in cells and cells[o["task"]]["returns"] != o["returns"]:
             sys.exit("table.py: two umaze runs of %s, %s task, disagree" % (key, o["task"]))
@@ -244,13 +246,14 @@ for (eps, seed), by_key in sorted(umaze.items(), key=lambda kv: (-kv[0][0], kv[0
         sys.exit("table.py: umaze planner settings, seed %d: runs with different horizons or open loops %s" % (seed, sorted(fixed)))
     (tokens, open_loop), = fixed
     print("**umaze planner settings**, df, %d episodes per cell, seed %d, %d tokens, open loop %d. Cells: normalized score ± s.e. · success rate (hold); mean of the two tasks where both ran\n" % (eps, seed, tokens, open_loop))
-    print("| sampling steps | MCG | guidance | stop weight | stop radius | stop gate | single-task | multi-task | mean |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| sampling steps | MCG | guidance | stop weight | stop radius | stop gate | discount | single-task | multi-task | mean |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for key in sorted(by_key):
         c = by_key[key]
         both = "%.1f" % ((c["single"]["normalized_score"]["mean"] + c["multi"]["normalized_score"]["mean"]) / 2) if len(c) == 2 else "–"
         r, g = ("%g" % key[4], "%g" % key[5]) if key[3] else ("–", "–")
-        print("| %d | %d | %g | %g | %s | %s | %s | %s | %s |" % (key[0], key[1], key[2], key[3], r, g, short(c.get("single")), short(c.get("multi")), both))
+        disc = "%g" % key[6] if key[6] != 1 else "–"
+        print("| %d | %d | %g | %g | %s | %s | %s | %s | %s | %s |" % (key[0], key[1], key[2], key[3], r, g, disc, short(c.get("single")), short(c.get("multi")), both))
     print()
 
 # Settings run on every tuning seed with both tasks: their means pooled
@@ -261,13 +264,13 @@ if umaze:
     common = set.intersection(*[{k for k, c in by_key.items() if both(c)} for by_key in umaze.values()])
     if common and len(umaze) > 1:
         print("**umaze settings run on every tuning seed** (%s), df: mean of the two tasks' scores per seed, pooled weighted by episodes\n" % ", ".join("seed %d" % s for _, s in sorted(umaze, key=lambda p: p[1])))
-        print("| sampling steps | MCG | guidance | stop weight | stop radius | stop gate | pooled mean |")
-        print("|---|---|---|---|---|---|---|")
+        print("| sampling steps | MCG | guidance | stop weight | stop radius | stop gate | discount | pooled mean |")
+        print("|---|---|---|---|---|---|---|---|")
         for key in sorted(common):
             tot = w = 0
             for (eps, seed), by_key in umaze.items():
                 c = by_key[key]
                 tot += eps * (c["single"]["normalized_score"]["mean"] + c["multi"]["normalized_score"]["mean"]) / 2
                 w += eps
-            print("| %d | %d | %g | %g | %g | %g | %.2f |" % (key + (tot / w,)))
+            print("| %d | %d | %g | %g | %g | %g | %g | %.2f |" % (key + (tot / w,)))
         print()
