@@ -18,7 +18,9 @@ R = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 def files(maze, task, seed):
     """(df, df-nomcg) JSON paths of one cell, or None if not run."""
     if seed == 0:
-        return f"{R}/{maze}-{task}-df.json", f"{R}/{maze}-{task}-df-nomcg.json"
+        # the main table's cells as they were when the rule was written
+        # (umaze and large have since been re-run with a goal discount)
+        return f"{R}/mcg/seed0/{maze}-{task}-df.json", f"{R}/mcg/seed0/{maze}-{task}-df-nomcg.json"
     if maze == "umaze":
         df = {2: f"{R}/umaze-plan/seed2/umaze-{task}-s10g10stop2gate05.json",
               3: f"{R}/umaze-plan/seed3/umaze-{task}-gate0.5.json"}[seed]
