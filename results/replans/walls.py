@@ -31,7 +31,9 @@ def main(args):
             for line in f:
                 r = json.loads(line)
                 by_ep[r["episode"]].append(r)
-        name = f"{res['maze']} {res['task']} {res['planner']} (guidance {res['config']['guidance_scale']})"
+        c = res["config"]
+        disc = f", discount {c['discount']}" if c.get("discount") else ""
+        name = f"{res['maze']} {res['task']} {res['planner']} (guidance {c['guidance_scale']}{disc})"
         for label, want in (("reached the goal", True), ("never reached it", False)):
             eps = [e for e in by_ep if reached[e] == want]
             plans = [r for e in eps for r in by_ep[e]]
