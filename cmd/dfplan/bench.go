@@ -140,6 +140,15 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
 	}
+	// Output files are written at the end; a path that cannot be written
+	// fails now, not after the run.
+	for _, out := range []struct{ flag, path string }{{"--json", f.jsonPath}, {"--trace", f.tracePath}, {"--plot", f.plotPath}} {
+		if out.path != "" {
+			if err := atomicfile.Check(out.path); err != nil {
+				return fmt.Errorf("%s: %w", out.flag, err)
+			}
+		}
+	}
 	task, err := sim.ParseTask(f.task)
 	if err != nil {
 		return usageError{fmt.Errorf("--task: %w", err)}

@@ -48,6 +48,19 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 	return nil
 }
 
+// Check reports whether Write could create path later: it creates and
+// removes a temporary file in path's directory. Commands call it before
+// long work whose result goes to path, so a bad path fails at once.
+func Check(path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
 // WriteBytes is Write for content already in memory.
 func WriteBytes(path string, data []byte) error {
 	return Write(path, func(w io.Writer) error {

@@ -45,3 +45,16 @@ func TestWriteUnwritableDirectory(t *testing.T) {
 		t.Fatal("want error for missing directory")
 	}
 }
+
+func TestCheckLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := Check(filepath.Join(dir, "out.bin")); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("directory not empty after Check: %v", entries)
+	}
+	if err := Check(filepath.Join(dir, "missing", "out.bin")); err == nil {
+		t.Fatal("missing directory: want error")
+	}
+}
