@@ -183,17 +183,23 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	}
 	path := tinyCheckpoint(t, 2, 1, 4)
 	plan := writeTemp(t, "plan.yaml", "sampling_steps: 3\nguidance_scale: 7\n")
+	large, err := sim.LoadMaze("large")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
+		maze *sim.Maze
 		args []string
 		node dfOptions
 	}{
-		{"given model", []string{"--model", path}, dfOptions{Model: path}},
-		{"shipped model", nil, dfOptions{}},
-		{"settings file", []string{"--model", path, "--plan", plan}, dfOptions{Model: path, Plan: plan}},
+		{"given model", maze, []string{"--model", path}, dfOptions{Model: path}},
+		{"shipped model", maze, nil, dfOptions{}},
+		{"shipped large model", large, []string{"--maze", "large"}, dfOptions{}},
+		{"settings file", maze, []string{"--model", path, "--plan", plan}, dfOptions{Model: path, Plan: plan}},
 	} {
 		got := benchConfig(t, tc.args...)
-		node, err := newDFPolicy(maze, tc.node)
+		node, err := newDFPolicy(tc.maze, tc.node)
 		if err != nil {
 			t.Fatal(err)
 		}
