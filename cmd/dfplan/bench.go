@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -140,15 +142,6 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
 	}
-	// Output files are written at the end; a path that cannot be written
-	// fails now, not after the run.
-	for _, out := range []struct{ flag, path string }{{"--json", f.jsonPath}, {"--trace", f.tracePath}, {"--plot", f.plotPath}} {
-		if out.path != "" {
-			if err := atomicfile.Check(out.path); err != nil {
-				return fmt.Errorf("%s: %w", out.flag, err)
-			}
-		}
-	}
 	task, err := sim.ParseTask(f.task)
 	if err != nil {
 		return usageError{fmt.Errorf("--task: %w", err)}
@@ -163,6 +156,9 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	}
 	if goal != nil && !maze.IsFree(*goal) {
 		return usagef("--goal %s: not in free space of maze %s (inside a wall or outside the map)", f.goal, maze.Name())
+	}
+	if err := checkOutputs(map[string]string{"--json": f.jsonPath, "--trace": f.tracePath, "--plot": f.plotPath}); err != nil {
+		return err
 	}
 	var model *dynamics.Model
 	needModel := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "df") || n == "fullseq" })
@@ -225,6 +221,32 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if f.plotPath != "" {
 		if err := bench.PlotPNG(f.plotPath, maze, results[0]); err != nil {
 			return fmt.Errorf("--plot: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkOutputs fails at once for output paths (by flag; "" = not given)
+// that could not be written at the end of a run: two flags naming the same
+// file, or a path that atomicfile.Check refuses.
+func checkOutputs(paths map[string]string) error {
+	flags := slices.Sorted(maps.Keys(paths))
+	seen := map[string]string{}
+	for _, flag := range flags {
+		p := paths[flag]
+		if p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", flag, p, err)
+		}
+		if other, ok := seen[abs]; ok {
+			return usagef("%s %s: the same file as %s", flag, p, other)
+		}
+		seen[abs] = flag
+		if err := atomicfile.Check(p); err != nil {
+			return fmt.Errorf("%s: %w", flag, err)
 		}
 	}
 	return nil

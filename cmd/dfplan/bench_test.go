@@ -221,7 +221,7 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	}
 }
 
-// The settings shipped with the umaze model are what bench plans with:
+// The settings shipped with each maze's model are what bench plans with:
 // every key of the file, as the JSON records it.
 func TestBenchUsesShippedPlanSettings(t *testing.T) {
 	shipped := 0
@@ -301,6 +301,11 @@ func TestBenchBadInput(t *testing.T) {
 		{"model with other dims", []string{"--model", wrongDims}, 1, "3-D observations"},
 		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
 		{"unwritable trace", []string{"--planner", "expert", "--episodes", "1", "--steps", "2", "--trace", filepath.Join(dir, "missing", "t.jsonl")}, 1, "--trace"},
+		// Checked before the model loads, so before any planning.
+		{"unwritable json before the run", []string{"--model", garbage, "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},
+		{"json is a directory", []string{"--planner", "expert", "--json", dir}, 1, "is a directory"},
+		{"json and trace the same file", []string{"--planner", "expert", "--json", filepath.Join(dir, "r.out"), "--trace", filepath.Join(dir, "r.out")}, 2, "the same file as"},
+		{"unwritable json after a bad maze", []string{"--maze", "spiral", "--json", filepath.Join(dir, "missing", "r.json")}, 2, "--maze"},
 		{"unwritable json", []string{"--planner", "expert", "--episodes", "1", "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},
 	}
 	for _, c := range cases {

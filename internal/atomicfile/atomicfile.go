@@ -52,6 +52,9 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 // removes a temporary file in path's directory. Commands call it before
 // long work whose result goes to path, so a bad path fails at once.
 func Check(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory", path)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
