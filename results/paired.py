@@ -14,8 +14,12 @@ import sys
 
 
 def load(path):
+    """One benchmark result; a file of several (`--planner all`) is refused."""
     with open(path) as f:
-        return json.load(f)
+        d = json.load(f)
+    if not isinstance(d, dict):
+        sys.exit(f"{path}: holds {len(d)} results (--planner all?); give one planner's file")
+    return d
 
 
 def mean_se(v):
@@ -39,7 +43,7 @@ def scores(d):
 def same_episodes(a, b, path_a, path_b):
     """Exits unless a and b ran the same episodes. Older files lack
     start_xy/goal_xy; the seed fixes them."""
-    for key in ("maze", "task", "seed", "episodes", "start_xy", "goal_xy"):
+    for key in ("maze", "task", "seed", "episodes", "steps_per_episode", "start_xy", "goal_xy"):
         if key in a and key in b and a[key] != b[key]:
             sys.exit(f"{path_a} and {path_b} differ in {key}: not the same episodes")
 

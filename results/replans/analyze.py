@@ -37,14 +37,18 @@ def mean_se(v):
 
 
 def load(path):
+    """The trace's planner and its plans by episode; a trace of several
+    planners (`--planner all`, or files joined) is refused."""
     by_ep = defaultdict(list)
-    planner = None
+    planners = set()
     with open(path) as f:
         for line in f:
             r = json.loads(line)
-            planner = r["planner"]
+            planners.add(r["planner"])
             by_ep[r["episode"]].append(r)
-    return planner, by_ep
+    if len(planners) != 1:
+        sys.exit(f"{path}: plans of {len(planners)} planners ({', '.join(sorted(planners))}); give one planner's trace")
+    return planners.pop(), by_ep
 
 
 def replans(by_ep):
@@ -62,6 +66,8 @@ def measure(by_ep):
         d0 = dist(s, g)
         n = b["step"] - a["step"]  # frames executed
         obs = a["observations"]
+        if n < 1 or len(obs) < n:
+            continue  # no predicted state where the open loop ended
         planned = obs[n - 1]
         reached = b["state"]
         grp = next(name for name, lo, hi in GROUPS if lo <= d0 < hi)
@@ -93,11 +99,16 @@ def main(paths):
         print(f"**{grp}**: means over replans ± s.e.\n")
         print("| | " + " | ".join(names) + " |")
         print("|---|" + "---|" * len(names))
-        keys = [k for k in results[0][1][grp] if k != "n"]
+        keys = []
+        for _, rows in results:
+            keys += [k for k in rows[grp] if k != "n" and k not in keys]
         print("| replans | " + " | ".join(str(len(r[1][grp]["n"])) for r in results) + " |")
         for k in keys:
             cells = []
             for _, rows in results:
+                if not rows[grp][k]:
+                    cells.append("–")
+                    continue
                 m, se = mean_se(rows[grp][k])
                 cells.append(f"{m:.2f} ± {se:.2f}" if "share" not in k else f"{100*m:.0f} % ± {100*se:.0f}")
             print(f"| {k} | " + " | ".join(cells) + " |")

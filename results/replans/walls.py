@@ -12,25 +12,33 @@ robot less than 5 cm while the plan said it would move more than 20 cm.
 """
 import json
 import math
+import os
 import sys
 from collections import defaultdict
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from paired import load  # noqa: E402
 
 
 def main(args):
     if len(args) < 2 or len(args) % 2:
         sys.exit("usage: walls.py RESULT.json TRACE.jsonl [RESULT.json TRACE.jsonl ...]")
-    print("| run | episodes | plans | planned positions inside walls | "
-          "pinned plans (robot moved < 5 cm, plan said > 20 cm) |")
-    print("|---|---|---|---|---|")
+    lines = ["| run | episodes | plans | planned positions inside walls | "
+             "pinned plans (robot moved < 5 cm, plan said > 20 cm) |",
+             "|---|---|---|---|---|"]
     for res_path, trace_path in zip(args[::2], args[1::2]):
-        with open(res_path) as f:
-            res = json.load(f)
+        res = load(res_path)
         reached = [s >= 0 for s in res["first_reach_step"]]
         by_ep = defaultdict(list)
         with open(trace_path) as f:
             for line in f:
                 r = json.loads(line)
-                by_ep[r["episode"]].append(r)
+                e = r["episode"]
+                if r["planner"] != res["planner"] or e >= len(reached) or \
+                        ("goal_xy" in res and math.dist(r["goal"], res["goal_xy"][e]) > 1e-3):
+                    sys.exit(f"{trace_path} does not belong to {res_path}: planner {r['planner']}, "
+                             f"episode {e}, goal {r['goal']}")
+                by_ep[e].append(r)
         c = res["config"]
         disc = f", discount {c['discount']}" if c.get("discount") else ""
         name = f"{res['maze']} {res['task']} {res['planner']} (guidance {c['guidance_scale']}{disc})"
@@ -40,18 +48,23 @@ def main(args):
             if not plans:
                 continue
             frames = sum(len(r["observations"]) for r in plans)
+            if frames == 0:
+                sys.exit(f"{trace_path}: the plans predict no positions")
             inwall = sum(r["in_wall"] for r in plans) / frames
             pinned = n = 0
             for e in eps:
                 rs = sorted(by_ep[e], key=lambda r: r["step"])
                 for a, b in zip(rs, rs[1:]):
                     k = b["step"] - a["step"]
+                    if k < 1 or len(a["observations"]) < k:
+                        continue  # no predicted position where the open loop ended
                     moved = math.dist(a["state"][:2], b["state"][:2])
                     planned = math.dist(a["state"][:2], a["observations"][k - 1][:2])
                     n += 1
                     pinned += moved < 0.05 and planned > 0.2
-            print(f"| {name}, {label} | {len(eps)} | {len(plans)} | {100*inwall:.0f} % | "
-                  f"{100*pinned/max(n,1):.0f} % |")
+            lines.append(f"| {name}, {label} | {len(eps)} | {len(plans)} | {100*inwall:.0f} % | "
+                         f"{100*pinned/max(n,1):.0f} % |")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
