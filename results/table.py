@@ -4,6 +4,8 @@
 JSON files; nothing is typed by hand."""
 import glob, json, os, sys
 
+import paired as pairs  # results/paired.py: per-episode scores, mean ± s.e.
+
 order = ["df", "df-nomcg", "fullseq", "mppi", "expert", "random"]
 here = os.path.dirname(os.path.abspath(__file__))
 
@@ -86,16 +88,9 @@ g10 = load("g10")
 def paired(a, b):
     """Mean and standard error of b − a in normalized score over the same
     episodes (same seed: same starts and goals), or None."""
-    ra, rb = a["returns"], b["returns"]
-    sa, sr = a["normalized_score"]["stderr"], a["return"]["stderr"]
-    if len(ra) != len(rb) or a["seed"] != b["seed"] or a["task"] != b["task"] or not sr > 0:
+    if len(a["returns"]) != len(b["returns"]) or a["seed"] != b["seed"] or a["task"] != b["task"] or not a["return"]["stderr"] > 0:
         return None
-    k = sa / sr  # normalized score per unit of return
-    d = [k * (y - x) for x, y in zip(ra, rb)]
-    n = len(d)
-    m = sum(d) / n
-    se = (sum((x - m) ** 2 for x in d) / (n - 1) / n) ** 0.5
-    return m, se
+    return pairs.mean_se([y - x for x, y in zip(pairs.scores(a), pairs.scores(b))])
 
 def paired_table(rows, earlier):
     pairs = [("df-nomcg", rows, "df", rows, "df − df-nomcg (MCG)"),

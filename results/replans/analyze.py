@@ -12,8 +12,12 @@ mean is compared across planners).
 """
 import json
 import math
+import os
 import sys
 from collections import defaultdict
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from paired import mean_se  # noqa: E402
 
 RADIUS = 0.5  # D4RL's goal radius: the sparse reward is 1 within it
 GROUPS = [("at the goal (d < 0.5 m)", 0, 0.5),
@@ -23,17 +27,6 @@ GROUPS = [("at the goal (d < 0.5 m)", 0, 0.5),
 
 def dist(p, g):
     return math.hypot(p[0] - g[0], p[1] - g[1])
-
-
-def mean_se(v):
-    n = len(v)
-    if n == 0:
-        return float("nan"), float("nan")
-    m = sum(v) / n
-    if n < 2:
-        return m, 0.0
-    s = math.sqrt(sum((x - m) ** 2 for x in v) / (n - 1))
-    return m, s / math.sqrt(n)
 
 
 def load(path):
