@@ -12,6 +12,13 @@ type Plan struct {
 	// Actions[i] is the i-th action to execute (unnormalized, clipped to
 	// the action bounds).
 	Actions [][]float64
+	// Start is the observation the plan was made from (nil if the policy
+	// does not say).
+	Start []float64
+	// Unguided is 0 for a plan sampled with the goal's guidance. k > 0
+	// means the robot was pinned (Config.Unstick) and the plan was sampled
+	// without guidance, and so will be the next k − 1 replans.
+	Unguided int
 }
 
 // Policy is anything that turns an observation and a goal into a plan: the
@@ -21,4 +28,14 @@ type Policy interface {
 	// Plan returns a plan from obs toward goal. It returns ctx.Err() (or an
 	// error wrapping it) if the context ends before the plan is ready.
 	Plan(ctx context.Context, obs, goal []float64) (*Plan, error)
+}
+
+// WarmPolicy is a Policy that can also take the plan the robot was
+// executing and how much of it ran: the ROS node passes it, and the
+// Diffusion Forcing planner uses it to tell a pinned robot
+// (Config.Unstick).
+type WarmPolicy interface {
+	Policy
+	// PlanWarm is Plan with the previous plan (nil: none).
+	PlanWarm(ctx context.Context, obs, goal []float64, warm *Warm) (*Plan, error)
 }

@@ -485,3 +485,98 @@ func TestStopWeightSlowsPlansNearTheGoal(t *testing.T) {
 		}
 	}
 }
+
+func TestPinned(t *testing.T) {
+	// A plan from (1, 2) that says 0.1 m per frame along x.
+	prev := &Plan{Start: []float64{1, 2, 0, 0}}
+	for f := range 8 {
+		prev.Observations = append(prev.Observations, []float64{1 + 0.1*float64(f+1), 2, 1, 0})
+		prev.Actions = append(prev.Actions, []float64{1, 0})
+	}
+	for _, c := range []struct {
+		name string
+		w    *Warm
+		obs  []float64
+		want bool
+	}{
+		{"moved 1 cm, plan said 40 cm", &Warm{Plan: prev, Executed: 4}, []float64{1.01, 2, 0, 0}, true},
+		{"moved 1 cm sideways", &Warm{Plan: prev, Executed: 4}, []float64{1, 1.99, 0, 0}, true},
+		{"moved 10 cm", &Warm{Plan: prev, Executed: 4}, []float64{1.1, 2, 0, 0}, false},
+		{"plan said 10 cm", &Warm{Plan: prev, Executed: 1}, []float64{1.01, 2, 0, 0}, false},
+		{"nothing executed", &Warm{Plan: prev, Executed: 0}, []float64{1, 2, 0, 0}, false},
+		{"executed past the end", &Warm{Plan: prev, Executed: 9}, []float64{1, 2, 0, 0}, false},
+		{"no start", &Warm{Plan: &Plan{Observations: prev.Observations, Actions: prev.Actions}, Executed: 4}, []float64{1, 2, 0, 0}, false},
+	} {
+		if got := Pinned(c.w, c.obs); got != c.want {
+			t.Errorf("%s: Pinned = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// A pinned robot's next Unstick plans are the model's own, unguided ones
+// (the same plans as a planner without guidance draws from the same
+// noise); then guidance resumes. Plain guidance (MCG 1) draws no futures,
+// so planners with and without guidance consume the same noise.
+func TestUnstickPlansPinnedRobotsWithoutGuidance(t *testing.T) {
+	ctx := context.Background()
+	obs, goal := []float64{1.01, 2, 0, 0}, []float64{4, 4}
+	pinned := &Plan{Start: []float64{1, 2, 0, 0}}
+	for f := range 8 {
+		pinned.Observations = append(pinned.Observations, []float64{1 + 0.1*float64(f+1), 2, 1, 0})
+		pinned.Actions = append(pinned.Actions, []float64{1, 0})
+	}
+	planWith := func(c Config, w *Warm) *Plan {
+		t.Helper()
+		c.HorizonTokens, c.Seed = 4, 3
+		p, err := New(toy(t), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, err := p.PlanWarm(ctx, obs, goal, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pl
+	}
+	unstick := Config{GuidanceScale: 4, Unstick: 2}
+	free := planWith(Config{}, nil).Observations
+	guided := planWith(Config{GuidanceScale: 4}, nil).Observations
+	if slices.EqualFunc(free, guided, slices.Equal) {
+		t.Fatal("guidance does not change the plan: the test cannot tell")
+	}
+	same := func(name string, got, want [][]float64) {
+		t.Helper()
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("%s: plan differs from the expected one", name)
+		}
+	}
+
+	// Pinned: unguided, and one more replan owed.
+	first := planWith(unstick, &Warm{Plan: pinned, Executed: 4})
+	if first.Unguided != 2 {
+		t.Errorf("pinned robot: Unguided %d, want 2", first.Unguided)
+	}
+	same("pinned robot", first.Observations, free)
+	if !slices.Equal(first.Start, obs) {
+		t.Errorf("plan start %v, want the observation %v", first.Start, obs)
+	}
+	// The next replan is unguided too, wherever the robot is.
+	obs = []float64{1.5, 2, 0, 0}
+	second := planWith(unstick, &Warm{Plan: first, Executed: 4})
+	if second.Unguided != 1 {
+		t.Errorf("second replan: Unguided %d, want 1", second.Unguided)
+	}
+	same("second replan", second.Observations, planWith(Config{}, nil).Observations)
+	// Then guidance is back, for a robot that moved as planned.
+	obs = slices.Clone(second.Observations[3])
+	third := planWith(unstick, &Warm{Plan: second, Executed: 4})
+	if third.Unguided != 0 {
+		t.Errorf("third replan: Unguided %d, want 0", third.Unguided)
+	}
+	same("third replan", third.Observations, planWith(Config{GuidanceScale: 4}, nil).Observations)
+	// Off, or without a previous plan, a pinned robot is guided.
+	same("unstick 0", planWith(Config{GuidanceScale: 4}, &Warm{Plan: pinned, Executed: 4}).Observations, planWith(Config{GuidanceScale: 4}, nil).Observations)
+	if pl := planWith(unstick, nil); pl.Unguided != 0 {
+		t.Errorf("no previous plan: Unguided %d, want 0", pl.Unguided)
+	}
+}

@@ -208,6 +208,9 @@ type planRequest struct {
 	start     time.Time
 	frame     string
 	stamp     time.Time
+	// warm is the plan being executed for the same goal and how much of it
+	// has run (nil if none), for planners that use it (planner.WarmPolicy).
+	warm *planner.Warm
 }
 
 type planResult struct {
@@ -388,7 +391,15 @@ func (n *Node) planLoop() {
 		case <-n.ctx.Done():
 			return
 		case req := <-n.reqs:
-			p, err := n.conf.Policy.Plan(req.ctx, req.obs, req.goal)
+			var (
+				p   *planner.Plan
+				err error
+			)
+			if wp, ok := n.conf.Policy.(planner.WarmPolicy); ok && req.warm != nil {
+				p, err = wp.PlanWarm(req.ctx, req.obs, req.goal, req.warm)
+			} else {
+				p, err = n.conf.Policy.Plan(req.ctx, req.obs, req.goal)
+			}
 			n.replanTime.add(time.Since(req.start))
 			select {
 			case n.res <- planResult{req: req, plan: p, err: err}:
@@ -579,6 +590,9 @@ func (n *Node) request(c *control, now time.Time) {
 	ctx, cancel := context.WithCancel(n.ctx)
 	req := planRequest{ctx: ctx, gen: c.gen, tick: c.tick, obs: append([]float64(nil), c.state...),
 		goal: append([]float64(nil), c.goal...), start: now, frame: c.frame, stamp: n.rosNow()}
+	if c.plan != nil {
+		req.warm = &planner.Warm{Plan: c.plan, Executed: c.idx}
+	}
 	select {
 	case n.reqs <- req:
 		c.inflight, c.cancelIn, c.lastReq, c.late = &req, cancel, c.tick, false

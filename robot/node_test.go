@@ -1,6 +1,7 @@
 package robot
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -331,5 +332,80 @@ func TestNewSimNodeStartInWall(t *testing.T) {
 	_, err := NewSimNode(SimNodeConf{Maze: m, Start: &r2.Point{X: 2, Y: 2}, MasterAddress: "127.0.0.1:1"})
 	if err == nil || !strings.Contains(err.Error(), "Start (2, 2)") || !strings.Contains(err.Error(), "wall") {
 		t.Errorf("NewSimNode with start (2, 2) in a umaze wall: error %v, want one naming the start and the wall", err)
+	}
+}
+
+// Every replan for the same goal carries the plan being executed and how
+// many of its actions ran since its observation, so a planner can tell a
+// pinned robot (planner.Config.Unstick); a new goal starts afresh.
+func TestStepPassesThePlanBeingExecuted(t *testing.T) {
+	n, c, _ := stepNode(t, NodeConf{OpenLoop: 5})
+	sendOdom(n, ms(0), 3, 3)
+	sendGoalMsg(n, 1, 1, "odom")
+	n.step(c, ms(10))
+	r1 := takeRequest(t, n)
+	if r1.warm != nil {
+		t.Fatalf("first request carries a previous plan %+v", r1.warm)
+	}
+	p1 := constPlan(50, 0.5, -0.5)
+	answer(n, r1, p1)
+	var r2 planRequest
+	for i := 2; ; i++ {
+		sendOdom(n, ms(10*i), 3, 3)
+		n.step(c, ms(10*i))
+		select {
+		case r2 = <-n.reqs:
+		default:
+			if i > 20 {
+				t.Fatal("no replan in 20 ticks with open loop 5")
+			}
+			continue
+		}
+		break
+	}
+	if r2.warm == nil || r2.warm.Plan != p1 {
+		t.Fatalf("replan carries %+v, want the plan being executed", r2.warm)
+	}
+	if want := int(r2.tick - r1.tick); r2.warm.Executed != want {
+		t.Errorf("replan says %d actions executed, want %d (ticks since the plan's observation)", r2.warm.Executed, want)
+	}
+	sendOdom(n, ms(300), 3, 3)
+	sendGoalMsg(n, 1.2, 1, "odom")
+	n.step(c, ms(300))
+	if r3 := takeRequest(t, n); r3.warm != nil {
+		t.Errorf("request for a new goal carries the old goal's plan")
+	}
+}
+
+// warmPolicy records what PlanWarm was given.
+type warmPolicy struct {
+	got chan *planner.Warm
+}
+
+func (w warmPolicy) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
+	w.got <- nil
+	return constPlan(10, 0, 0), nil
+}
+
+func (w warmPolicy) PlanWarm(ctx context.Context, obs, goal []float64, warm *planner.Warm) (*planner.Plan, error) {
+	w.got <- warm
+	return constPlan(10, 0, 0), nil
+}
+
+// The plan loop hands a request's previous plan to a planner.WarmPolicy.
+func TestPlanLoopPassesPreviousPlan(t *testing.T) {
+	pol := warmPolicy{got: make(chan *planner.Warm, 1)}
+	n, _, _ := stepNode(t, NodeConf{Policy: pol})
+	n.wg.Add(1)
+	go n.planLoop()
+	prev := &planner.Warm{Plan: constPlan(10, 1, 0), Executed: 4}
+	for _, w := range []*planner.Warm{prev, nil} {
+		n.reqs <- planRequest{ctx: context.Background(), obs: []float64{3, 3, 0, 0}, goal: []float64{1, 1}, warm: w}
+		if got := <-pol.got; got != w {
+			t.Errorf("policy given %+v, want %+v", got, w)
+		}
+		if r := <-n.res; r.err != nil {
+			t.Fatal(r.err)
+		}
 	}
 }

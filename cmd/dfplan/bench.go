@@ -108,6 +108,7 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within --stop-gate of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
 	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
+	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
 }
 
 // withPlanFlags returns base with the planner flags given on fl's command
@@ -286,6 +287,10 @@ func checkPlan(c planner.Config) *planProblem {
 		return &planProblem{"stop-gate", "stop_gate", c.StopGate, "want ≥ 0"}
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
 		return &planProblem{"stop-weight", "stop_weight", c.StopWeight, "acts through guidance, and the guidance scale is 0 (--stop-weight 0 plans without it)"}
+	case c.Unstick < 0 || c.Unstick > 100:
+		return &planProblem{"unstick", "unstick", c.Unstick, "want 0 … 100"}
+	case c.Unstick > 0 && c.GuidanceScale == 0:
+		return &planProblem{"unstick", "unstick", c.Unstick, "acts through guidance, and the guidance scale is 0 (--unstick 0 plans without it)"}
 	}
 	return nil
 }

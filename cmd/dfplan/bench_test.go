@@ -215,6 +215,9 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	if got := benchConfig(t, "--model", path, "--discount", "0.99"); got.Discount != 0.99 {
 		t.Errorf("--discount 0.99: planned with discount %g", got.Discount)
 	}
+	if got := benchConfig(t, "--model", path, "--unstick", "3"); got.Unstick != 3 {
+		t.Errorf("--unstick 3: planned with unstick %d", got.Unstick)
+	}
 	// A flag given equal to its default still wins over the file.
 	if got := benchConfig(t, "--model", path, "--plan", plan, "--sampling-steps", "5"); got.SamplingSteps != 5 || got.GuidanceScale != 7 {
 		t.Errorf("--plan (3 steps, guidance 7) and --sampling-steps 5 (the default): planned with %d steps, guidance %g; want 5 and 7", got.SamplingSteps, got.GuidanceScale)
@@ -300,6 +303,8 @@ func TestBenchBadInput(t *testing.T) {
 		{"model of another maze", []string{"--model", otherMaze, "--maze", "umaze"}, 1, "trained on another maze"},
 		{"model with other dims", []string{"--model", wrongDims}, 1, "3-D observations"},
 		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
+		{"negative unstick", []string{"--unstick", "-1"}, 2, "--unstick -1: want 0 … 100"},
+		{"unstick without guidance", []string{"--maze", "medium", "--guidance-scale", "0", "--unstick", "2"}, 2, "--unstick 2: acts through guidance"},
 		{"unwritable trace", []string{"--planner", "expert", "--episodes", "1", "--steps", "2", "--trace", filepath.Join(dir, "missing", "t.jsonl")}, 1, "--trace"},
 		// Checked before the model loads, so before any planning.
 		{"unwritable json before the run", []string{"--model", garbage, "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},

@@ -43,8 +43,11 @@ type JSON struct {
 	// that lie inside a wall or outside the map (measured, never used to
 	// plan); null for planners whose plans predict no observations.
 	PlanInWall *float64 `json:"plan_in_wall"`
-	WallS      float64  `json:"wall_s"`
-	Config     any      `json:"config,omitempty"`
+	// PlansUnguided is the share of the executed plans sampled without
+	// guidance to free a pinned robot (planner.Config.Unstick).
+	PlansUnguided float64 `json:"plans_unguided"`
+	WallS         float64 `json:"wall_s"`
+	Config        any     `json:"config,omitempty"`
 }
 
 // MeanErr is a mean with its standard error. NaN (unknown maze constants)
@@ -115,6 +118,7 @@ func (r *Result) ToJSON(config any) JSON {
 		MeanBatch:       s.MeanBatch,
 		PlanDriftM:      finite(s.DriftMean),
 		PlanInWall:      finite(s.InWallRate),
+		PlansUnguided:   s.UnguidedRate,
 		WallS:           r.Wall.Seconds(),
 		Config:          config,
 	}
@@ -182,8 +186,11 @@ type TraceLine struct {
 	State   vec    `json:"state"`
 	Goal    vec    `json:"goal"`
 	InWall  int    `json:"in_wall"`
-	Obs     []vec  `json:"observations"`
-	Actions []vec  `json:"actions"`
+	// Unguided is planner.Plan.Unguided: > 0 for a plan sampled without
+	// guidance because the robot was pinned.
+	Unguided int   `json:"unguided"`
+	Obs      []vec `json:"observations"`
+	Actions  []vec `json:"actions"`
 }
 
 // vec is a vector written with at most four decimals.
@@ -220,7 +227,7 @@ func WriteTrace(w io.Writer, results []*Result) error {
 			g := r.Specs[rp.Episode].Goal
 			line := TraceLine{
 				Planner: r.Planner, Episode: rp.Episode, Step: rp.Step,
-				State: rp.State[:], Goal: vec{g.X, g.Y}, InWall: rp.InWall,
+				State: rp.State[:], Goal: vec{g.X, g.Y}, InWall: rp.InWall, Unguided: rp.Plan.Unguided,
 				Obs: vecs(rp.Plan.Observations), Actions: vecs(rp.Plan.Actions),
 			}
 			if err := enc.Encode(line); err != nil {

@@ -87,6 +87,9 @@ type Result struct {
 	// outside the map: how well the plans respect a layout the planner
 	// never sees (measured here, never used to plan).
 	PlanFrames, PlanFramesInWall int
+	// Plans and UnguidedPlans count the executed plans and those sampled
+	// without guidance to free a pinned robot (planner.Config.Unstick).
+	Plans, UnguidedPlans int
 	// Replans holds every plan the episodes executed, in the order they
 	// were made, when Config.Trace was set.
 	Replans []Replan
@@ -192,6 +195,10 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				}
 				res.PlanFrames += frames
 				res.PlanFramesInWall += inWall
+				res.Plans++
+				if plans[i].Unguided > 0 {
+					res.UnguidedPlans++
+				}
 				if c.Trace {
 					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i], InWall: inWall})
 				}
@@ -289,6 +296,9 @@ type Summary struct {
 	// InWallRate is the share of planned positions inside walls (NaN if
 	// the plans predict no observations).
 	InWallRate float64
+	// UnguidedRate is the share of the executed plans sampled without
+	// guidance to free a pinned robot (0 if none were executed).
+	UnguidedRate float64
 	// HoldRate is the share of the steps from the first reach on
 	// (inclusive) that the robot spent within the goal radius, pooled over
 	// the episodes that reached it (NaN if none did): how well a planner
@@ -320,6 +330,9 @@ func (r *Result) Summarize() Summary {
 	s.InWallRate = math.NaN()
 	if r.PlanFrames > 0 {
 		s.InWallRate = float64(r.PlanFramesInWall) / float64(r.PlanFrames)
+	}
+	if r.Plans > 0 {
+		s.UnguidedRate = float64(r.UnguidedPlans) / float64(r.Plans)
 	}
 	total := 0
 	for _, b := range r.BatchSize {

@@ -314,3 +314,30 @@ func TestJSONRecordsGoalAndFinalPosition(t *testing.T) {
 		}
 	}
 }
+
+// firstUnguided marks the plans of the first observation of every call as
+// sampled without guidance.
+type firstUnguided struct{ batchCounter }
+
+func (f *firstUnguided) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error) {
+	plans, err := f.batchCounter.PlanBatch(ctx, obs, goals)
+	if err == nil {
+		plans[0].Unguided = 1
+	}
+	return plans, err
+}
+
+// The result counts the executed plans sampled without guidance
+// (planner.Config.Unstick), and the JSON gives their share.
+func TestRunCountsUnguidedPlans(t *testing.T) {
+	res, err := Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6}, Planner{Name: "f", Batch: &firstUnguided{}, OpenLoop: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Plans != 6 || res.UnguidedPlans != 3 {
+		t.Fatalf("%d plans, %d unguided; want 6 and 3 (two episodes, three replans each, episode 0's unguided)", res.Plans, res.UnguidedPlans)
+	}
+	if got := res.ToJSON(nil).PlansUnguided; got != 0.5 {
+		t.Errorf("JSON plans_unguided %g, want 0.5", got)
+	}
+}
