@@ -50,16 +50,17 @@ def settings(objs, with_stop=True):
         seen = {(o["config"]["horizon_tokens"], o["config"]["sampling_steps"], o["config"]["guidance_scale"], o["config"]["open_loop"],
                  o["config"]["eta"], o["config"]["warm_rows"], o["config"].get("stop_weight", 0) if with_stop else 0,
                  o["config"].get("stop_gate", 2 * o["config"].get("stop_radius", 0.5)) if with_stop and o["config"].get("stop_weight", 0) else 0,
-                 o["config"].get("discount", 0) or 1) for o in mo}
+                 o["config"].get("discount", 0) or 1, o["config"].get("unstick", 0)) for o in mo}
         mcg = {o["config"]["mcg_samples"] for o in mo if o["planner"] == "df"}
         if len(seen) != 1 or len(mcg) > 1:
             sys.exit("table.py: %s: df planners with different settings in one table: %s, MCG %s" % (m, sorted(seen), sorted(mcg)))
-        (tokens, steps, guidance, open_loop, eta, warm, stop, gate, discount), = seen
+        (tokens, steps, guidance, open_loop, eta, warm, stop, gate, discount, unstick), = seen
         if eta != 0 or warm != 0:
             sys.exit("table.py: df planners with eta %g, warm rows %d: the headers do not say so" % (eta, warm))
         mc = " MCG %d for df," % mcg.pop() if mcg else ""
         st = ", stop weight %g within %g m of the goal" % (stop, gate) if stop else ""
         st += ", goal discount %g per frame" % discount if discount != 1 else ""
+        st += ", %d unguided replans for a pinned robot" % unstick if unstick else ""
         by_maze[m] = "%d tokens, %d sampling steps, guidance %g,%s open loop %d%s" % (tokens, steps, guidance, mc, open_loop, st)
     groups = {}
     for m, phrase in by_maze.items():

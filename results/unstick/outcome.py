@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""The --unstick runs as tables: python3 results/unstick/outcome.py
+
+Prints the seed-1 exploration (20 episodes, single-task, N against 0) and
+the confirmation of N = 10 (50 episodes, seeds 2 and 3, both tasks,
+against the same episodes without it), each cell a paired difference
+mean ± s.e., with the pooled difference and the rule's verdict
+(README.md, written before the confirmation ran).
+"""
+import os
+import sys
+
+R = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(R, ".."))
+from paired import load, mean_se, same_episodes, scores  # noqa: E402
+
+
+def diff(path_a, path_b):
+    """Per-episode B − A, after checking that only unstick differs."""
+    a, b = load(path_a), load(path_b)
+    same_episodes(a, b, path_a, path_b)
+    ca, cb = dict(a["config"]), dict(b["config"])
+    for c in (ca, cb):  # older files lack the (here unused) stop gate
+        c.setdefault("stop_gate", 2 * c["stop_radius"])
+    if ca.pop("unstick", 0) != 0 or cb.pop("unstick", 0) == 0 or ca != cb:
+        sys.exit(f"{path_b} against {path_a}: want the same settings but for unstick (off in the first)")
+    return [y - x for x, y in zip(scores(a), scores(b))]
+
+
+def fmt(d):
+    m, se = mean_se(d)
+    return f"{m:+.1f} ± {se:.1f}"
+
+
+def exploration():
+    ns = [3, 10, 20, 40]
+    print("**unstick exploration**, df, single-task, 20 episodes, seed 1: paired difference against N = 0\n")
+    print("| maze | " + " | ".join(f"N = {n}" for n in ns) + " |")
+    print("|---" * (len(ns) + 1) + "|")
+    for maze in ("medium", "large"):
+        cells = []
+        for n in ns:
+            p = f"{R}/seed1/{maze}-u{n}.json"
+            cells.append(fmt(diff(f"{R}/seed1/{maze}-u0.json", p)) if os.path.exists(p) else "")
+        print(f"| {maze} | " + " | ".join(cells) + " |")
+    print()
+
+
+def baseline(maze, task, seed):
+    if maze == "large":
+        return f"{R}/../discount/seed{seed}/large-{task}-df-discount0.99.json"
+    if seed == 2:
+        return f"{R}/../node-config/seed2/{maze}-{task}-g3.json"
+    return f"{R}/../mcg/seed3/{maze}-{task}-df.json"
+
+
+def confirmation():
+    print("**unstick confirmation**, df, N = 10, 50 episodes per cell: paired difference against df without it\n")
+    print("| maze | seed 2 single / multi | seed 3 single / multi | pooled (200 pairs) | share of plans unguided | ships |")
+    print("|---|---|---|---|---|---|")
+    for maze in ("medium", "large"):
+        cells, pooled, unguided = [], [], []
+        for seed in (2, 3):
+            pair = []
+            for task in ("single", "multi"):
+                b = f"{R}/seed{seed}/{maze}-{task}-df-u10.json"
+                d = diff(baseline(maze, task, seed), b)
+                pair.append(fmt(d))
+                pooled += d
+                unguided.append(load(b)["plans_unguided"])
+            cells.append(" / ".join(pair))
+        m, se = mean_se(pooled)
+        ships = "yes" if m > 2 * se else "no"
+        share = f"{100 * min(unguided):.0f}–{100 * max(unguided):.0f} %"
+        print(f"| {maze} | {cells[0]} | {cells[1]} | {fmt(pooled)} | {share} | {ships} |")
+    print()
+
+
+if __name__ == "__main__":
+    exploration()
+    confirmation()
