@@ -242,11 +242,7 @@ func (p *Planner) Config() Config { return p.conf }
 
 // Plan implements Policy for a single observation.
 func (p *Planner) Plan(ctx context.Context, obs, goal []float64) (*Plan, error) {
-	plans, err := p.PlanBatch(ctx, [][]float64{obs}, [][]float64{goal})
-	if err != nil {
-		return nil, err
-	}
-	return plans[0], nil
+	return p.PlanWarm(ctx, obs, goal, nil)
 }
 
 // PlanWarm implements WarmPolicy for a single observation.

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The --unstick runs as tables: python3 results/unstick/outcome.py
 
-Prints the seed-1 exploration (20 episodes, single-task, N against 0) and
+Prints the seed-1 exploration (20 episodes, single-task, N against 0),
 the confirmation of N = 10 (50 episodes, seeds 2 and 3, both tasks,
 against the same episodes without it), each cell a paired difference
 mean ± s.e., with the pooled difference and the rule's verdict
-(README.md, written before the confirmation ran).
+(README.md, written before the confirmation ran), and the main table's
+medium cells (seed 0) before and after medium shipped it.
 """
 import os
 import sys
@@ -76,6 +77,21 @@ def confirmation():
     print()
 
 
+def seed0():
+    print("**unstick on the table's seed**, medium, 50 episodes per cell, seed 0: "
+          "the main table's cells without it (`seed0-before/`) and with it (`results/`)\n")
+    print("| task | planner | without | with | paired difference |")
+    print("|---|---|---|---|---|")
+    for task in ("single", "multi"):
+        for p in ("df", "df-nomcg", "fullseq"):
+            a, b = f"{R}/seed0-before/medium-{task}-{p}.json", f"{R}/../medium-{task}-{p}.json"
+            d = diff(a, b)
+            print(f"| {task} | {p} | {load(a)['normalized_score']['mean']:.1f} | "
+                  f"{load(b)['normalized_score']['mean']:.1f} | {fmt(d)} |")
+    print()
+
+
 if __name__ == "__main__":
     exploration()
     confirmation()
+    seed0()
