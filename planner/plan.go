@@ -17,7 +17,8 @@ type Plan struct {
 	Start []float64
 	// Unguided is 0 for a plan sampled with the goal's guidance. k > 0
 	// means the robot was pinned (Config.Unstick) and the plan was sampled
-	// without guidance, and so will be the next k − 1 replans.
+	// without guidance; k − 1 more replans owe the same, if they are given
+	// this plan and the robot is not at its goal.
 	Unguided int
 }
 

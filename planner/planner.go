@@ -67,9 +67,10 @@ type Config struct {
 	// replans of that robot are sampled without guidance, from the model
 	// alone, which moves it the way the logged robots moved from there.
 	// It reads only the robot's own observations, never a map. It needs
-	// the previous plan (PlanBatchWarm); it acts through guidance, so
-	// only with GuidanceScale > 0. A robot within StopRadius of its goal
-	// is never taken for pinned. Default 0 (off).
+	// the previous plan (PlanBatchWarm, PlanWarm); unguided plans are
+	// sampled from noise even with WarmRows. A robot within StopRadius of
+	// its goal is never taken for pinned. With GuidanceScale 0 it does
+	// nothing. Default 0 (off).
 	Unstick int `json:"unstick" yaml:"unstick"`
 	// Seed seeds the sampling noise. Default 0.
 	Seed uint64 `json:"seed" yaml:"seed"`
@@ -89,7 +90,8 @@ const (
 const (
 	maxHorizonTokens = 1000
 	maxMCGSamples    = 256
-	maxUnstick       = 100
+	// MaxUnstick bounds Config.Unstick.
+	MaxUnstick = 100
 )
 
 // withDefaults fills zero fields with their defaults for model.
@@ -152,10 +154,8 @@ func (c Config) validate(mc dynamics.Config) error {
 		return fmt.Errorf("planner config: stop_gate %g, want > 0", c.StopGate)
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
 		return fmt.Errorf("planner config: stop_weight %g acts through guidance, and guidance_scale is 0", c.StopWeight)
-	case c.Unstick < 0 || c.Unstick > maxUnstick:
-		return fmt.Errorf("planner config: unstick %d, want 0 … %d", c.Unstick, maxUnstick)
-	case c.Unstick > 0 && c.GuidanceScale == 0:
-		return fmt.Errorf("planner config: unstick %d acts through guidance, and guidance_scale is 0", c.Unstick)
+	case c.Unstick < 0 || c.Unstick > MaxUnstick:
+		return fmt.Errorf("planner config: unstick %d, want 0 … %d", c.Unstick, MaxUnstick)
 	case c.StopWeight > 0 && (mc.ObsDim < 4 || mc.RelativeDims > 2):
 		return fmt.Errorf("planner config: stop_weight needs observations x, y, vx, vy with absolute velocities; the model has %d features, %d relative", mc.ObsDim, mc.RelativeDims)
 	case c.HorizonTokens > maxHorizonTokens:
@@ -311,7 +311,9 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 		if err != nil {
 			return nil, err
 		}
-		if use {
+		// An unguided plan frees a pinned robot from noise, not from the
+		// plan that pinned it.
+		if use && unguided[i] == 0 {
 			hot = append(hot, i)
 		} else {
 			cold = append(cold, i)
@@ -408,6 +410,9 @@ func (p *Planner) unguided(w *Warm, obs, goal []float64) int {
 // plan said more than PinnedPlanned. It is false when w cannot tell (no
 // start, nothing executed, no predicted position).
 func Pinned(w *Warm, obs []float64) bool {
+	if w == nil || w.Plan == nil {
+		return false
+	}
 	pl := w.Plan
 	if len(pl.Start) < 2 || len(obs) < 2 || w.Executed < 1 || w.Executed > len(pl.Observations) {
 		return false

@@ -486,26 +486,36 @@ func TestStopWeightSlowsPlansNearTheGoal(t *testing.T) {
 	}
 }
 
-func TestPinned(t *testing.T) {
-	// A plan from (1, 2) that says 0.1 m per frame along x.
-	prev := &Plan{Start: []float64{1, 2, 0, 0}}
+// pinnedPlan is a plan from (1, 2) that says step m per frame along x,
+// for 8 frames.
+func pinnedPlan(step float64) *Plan {
+	pl := &Plan{Start: []float64{1, 2, 0, 0}}
 	for f := range 8 {
-		prev.Observations = append(prev.Observations, []float64{1 + 0.1*float64(f+1), 2, 1, 0})
-		prev.Actions = append(prev.Actions, []float64{1, 0})
+		pl.Observations = append(pl.Observations, []float64{1 + step*float64(f+1), 2, 1, 0})
+		pl.Actions = append(pl.Actions, []float64{1, 0})
 	}
+	return pl
+}
+
+func TestPinned(t *testing.T) {
+	prev := pinnedPlan(0.15)
 	for _, c := range []struct {
 		name string
 		w    *Warm
 		obs  []float64
 		want bool
 	}{
-		{"moved 1 cm, plan said 40 cm", &Warm{Plan: prev, Executed: 4}, []float64{1.01, 2, 0, 0}, true},
+		{"moved 1 cm, plan said 60 cm", &Warm{Plan: prev, Executed: 4}, []float64{1.01, 2, 0, 0}, true},
 		{"moved 1 cm sideways", &Warm{Plan: prev, Executed: 4}, []float64{1, 1.99, 0, 0}, true},
+		{"whole plan executed", &Warm{Plan: prev, Executed: 8}, []float64{1, 2, 0, 0}, true},
 		{"moved 10 cm", &Warm{Plan: prev, Executed: 4}, []float64{1.1, 2, 0, 0}, false},
-		{"plan said 10 cm", &Warm{Plan: prev, Executed: 1}, []float64{1.01, 2, 0, 0}, false},
+		// Frame 0 is 15 cm out, frame 1 30 cm: the executed frame counts.
+		{"plan said 15 cm", &Warm{Plan: prev, Executed: 1}, []float64{1.01, 2, 0, 0}, false},
 		{"nothing executed", &Warm{Plan: prev, Executed: 0}, []float64{1, 2, 0, 0}, false},
 		{"executed past the end", &Warm{Plan: prev, Executed: 9}, []float64{1, 2, 0, 0}, false},
 		{"no start", &Warm{Plan: &Plan{Observations: prev.Observations, Actions: prev.Actions}, Executed: 4}, []float64{1, 2, 0, 0}, false},
+		{"no plan", &Warm{Executed: 4}, []float64{1, 2, 0, 0}, false},
+		{"no previous plan", nil, []float64{1, 2, 0, 0}, false},
 	} {
 		if got := Pinned(c.w, c.obs); got != c.want {
 			t.Errorf("%s: Pinned = %v, want %v", c.name, got, c.want)
@@ -520,11 +530,7 @@ func TestPinned(t *testing.T) {
 func TestUnstickPlansPinnedRobotsWithoutGuidance(t *testing.T) {
 	ctx := context.Background()
 	obs, goal := []float64{1.01, 2, 0, 0}, []float64{4, 4}
-	pinned := &Plan{Start: []float64{1, 2, 0, 0}}
-	for f := range 8 {
-		pinned.Observations = append(pinned.Observations, []float64{1 + 0.1*float64(f+1), 2, 1, 0})
-		pinned.Actions = append(pinned.Actions, []float64{1, 0})
-	}
+	pinned := pinnedPlan(0.1)
 	planWith := func(c Config, w *Warm) *Plan {
 		t.Helper()
 		c.HorizonTokens, c.Seed = 4, 3
@@ -560,6 +566,11 @@ func TestUnstickPlansPinnedRobotsWithoutGuidance(t *testing.T) {
 	if !slices.Equal(first.Start, obs) {
 		t.Errorf("plan start %v, want the observation %v", first.Start, obs)
 	}
+	// Warm starts do not apply to it: it is sampled from noise.
+	warmRows := unstick
+	warmRows.WarmRows = 2
+	same("pinned robot with warm rows", planWith(warmRows, &Warm{Plan: pinned, Executed: 4}).Observations,
+		planWith(Config{WarmRows: 2}, nil).Observations)
 	// The next replan is unguided too, wherever the robot is.
 	obs = []float64{1.5, 2, 0, 0}
 	second := planWith(unstick, &Warm{Plan: first, Executed: 4})
@@ -575,8 +586,48 @@ func TestUnstickPlansPinnedRobotsWithoutGuidance(t *testing.T) {
 	}
 	same("third replan", third.Observations, planWith(Config{GuidanceScale: 4}, nil).Observations)
 	// Off, or without a previous plan, a pinned robot is guided.
+	obs = []float64{1.01, 2, 0, 0}
 	same("unstick 0", planWith(Config{GuidanceScale: 4}, &Warm{Plan: pinned, Executed: 4}).Observations, planWith(Config{GuidanceScale: 4}, nil).Observations)
 	if pl := planWith(unstick, nil); pl.Unguided != 0 {
 		t.Errorf("no previous plan: Unguided %d, want 0", pl.Unguided)
+	}
+	// A robot at its goal is where it should be, however still.
+	goal = []float64{1.3, 2}
+	if pl := planWith(unstick, &Warm{Plan: pinned, Executed: 4}); pl.Unguided != 0 {
+		t.Errorf("robot 0.29 m from its goal: Unguided %d, want 0", pl.Unguided)
+	}
+}
+
+// In a batch, only the pinned robot loses its guidance.
+func TestUnstickFreesOnlyThePinnedRobot(t *testing.T) {
+	ctx := context.Background()
+	obs := [][]float64{{1.01, 2, 0, 0}, {2, 4, 0, 0}}
+	goals := [][]float64{{4, 4}, {1, 6}}
+	plans := func(c Config, warm []*Warm) []*Plan {
+		t.Helper()
+		c.HorizonTokens, c.Seed = 4, 3
+		p, err := New(toy(t), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, err := p.PlanBatchWarm(ctx, obs, goals, warm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pl
+	}
+	got := plans(Config{GuidanceScale: 4, Unstick: 2}, []*Warm{{Plan: pinnedPlan(0.1), Executed: 4}, nil})
+	free, guided := plans(Config{}, nil), plans(Config{GuidanceScale: 4}, nil)
+	if got[0].Unguided != 2 || got[1].Unguided != 0 {
+		t.Fatalf("Unguided %d and %d, want 2 for the pinned robot and 0 for the other", got[0].Unguided, got[1].Unguided)
+	}
+	if !slices.EqualFunc(got[0].Observations, free[0].Observations, slices.Equal) {
+		t.Error("pinned robot: plan differs from the unguided one")
+	}
+	if !slices.EqualFunc(got[1].Observations, guided[1].Observations, slices.Equal) {
+		t.Error("free robot: plan differs from the guided one")
+	}
+	if slices.EqualFunc(free[1].Observations, guided[1].Observations, slices.Equal) {
+		t.Fatal("guidance does not change the free robot's plan: the test cannot tell")
 	}
 }

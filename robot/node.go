@@ -208,8 +208,9 @@ type planRequest struct {
 	start     time.Time
 	frame     string
 	stamp     time.Time
-	// warm is the plan being executed for the same goal and how much of it
-	// has run (nil if none), for planners that use it (planner.WarmPolicy).
+	// warm is the plan being executed for the same goal and the ticks
+	// since that plan's observation (nil if none), for planners that use
+	// it (planner.WarmPolicy).
 	warm *planner.Warm
 }
 
@@ -395,7 +396,7 @@ func (n *Node) planLoop() {
 				p   *planner.Plan
 				err error
 			)
-			if wp, ok := n.conf.Policy.(planner.WarmPolicy); ok && req.warm != nil {
+			if wp, ok := n.conf.Policy.(planner.WarmPolicy); ok {
 				p, err = wp.PlanWarm(req.ctx, req.obs, req.goal, req.warm)
 			} else {
 				p, err = n.conf.Policy.Plan(req.ctx, req.obs, req.goal)

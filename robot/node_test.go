@@ -383,8 +383,7 @@ type warmPolicy struct {
 }
 
 func (w warmPolicy) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
-	w.got <- nil
-	return constPlan(10, 0, 0), nil
+	return w.PlanWarm(ctx, obs, goal, &planner.Warm{}) // never the nil PlanWarm gets
 }
 
 func (w warmPolicy) PlanWarm(ctx context.Context, obs, goal []float64, warm *planner.Warm) (*planner.Plan, error) {
@@ -392,7 +391,16 @@ func (w warmPolicy) PlanWarm(ctx context.Context, obs, goal []float64, warm *pla
 	return constPlan(10, 0, 0), nil
 }
 
-// The plan loop hands a request's previous plan to a planner.WarmPolicy.
+// plainPolicy is a Policy that is not a planner.WarmPolicy.
+type plainPolicy struct{ calls chan struct{} }
+
+func (p plainPolicy) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
+	p.calls <- struct{}{}
+	return constPlan(10, 0, 0), nil
+}
+
+// The plan loop hands a request's previous plan to a planner.WarmPolicy
+// (PlanWarm, even without one), and plans with Plan otherwise.
 func TestPlanLoopPassesPreviousPlan(t *testing.T) {
 	pol := warmPolicy{got: make(chan *planner.Warm, 1)}
 	n, _, _ := stepNode(t, NodeConf{Policy: pol})
@@ -407,5 +415,14 @@ func TestPlanLoopPassesPreviousPlan(t *testing.T) {
 		if r := <-n.res; r.err != nil {
 			t.Fatal(r.err)
 		}
+	}
+	plain := plainPolicy{calls: make(chan struct{}, 1)}
+	n, _, _ = stepNode(t, NodeConf{Policy: plain})
+	n.wg.Add(1)
+	go n.planLoop()
+	n.reqs <- planRequest{ctx: context.Background(), obs: []float64{3, 3, 0, 0}, goal: []float64{1, 1}, warm: prev}
+	<-plain.calls
+	if r := <-n.res; r.err != nil || r.plan == nil {
+		t.Fatalf("plain policy with a previous plan: plan %v, error %v", r.plan, r.err)
 	}
 }

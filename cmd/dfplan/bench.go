@@ -287,10 +287,8 @@ func checkPlan(c planner.Config) *planProblem {
 		return &planProblem{"stop-gate", "stop_gate", c.StopGate, "want ≥ 0"}
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
 		return &planProblem{"stop-weight", "stop_weight", c.StopWeight, "acts through guidance, and the guidance scale is 0 (--stop-weight 0 plans without it)"}
-	case c.Unstick < 0 || c.Unstick > 100:
-		return &planProblem{"unstick", "unstick", c.Unstick, "want 0 … 100"}
-	case c.Unstick > 0 && c.GuidanceScale == 0:
-		return &planProblem{"unstick", "unstick", c.Unstick, "acts through guidance, and the guidance scale is 0 (--unstick 0 plans without it)"}
+	case c.Unstick < 0 || c.Unstick > planner.MaxUnstick:
+		return &planProblem{"unstick", "unstick", c.Unstick, fmt.Sprintf("want 0 … %d", planner.MaxUnstick)}
 	}
 	return nil
 }

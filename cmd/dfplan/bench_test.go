@@ -119,13 +119,14 @@ func TestBenchTrace(t *testing.T) {
 	steps := map[int][]int{}
 	for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
 		var l struct {
-			Planner string      `json:"planner"`
-			Episode int         `json:"episode"`
-			Step    int         `json:"step"`
-			State   []float64   `json:"state"`
-			Goal    []float64   `json:"goal"`
-			Obs     [][]float64 `json:"observations"`
-			Actions [][]float64 `json:"actions"`
+			Unguided *int        `json:"unguided"`
+			Planner  string      `json:"planner"`
+			Episode  int         `json:"episode"`
+			Step     int         `json:"step"`
+			State    []float64   `json:"state"`
+			Goal     []float64   `json:"goal"`
+			Obs      [][]float64 `json:"observations"`
+			Actions  [][]float64 `json:"actions"`
 		}
 		if err := json.Unmarshal([]byte(line), &l); err != nil {
 			t.Fatalf("line %d: %v: %s", i+1, err, line)
@@ -133,6 +134,9 @@ func TestBenchTrace(t *testing.T) {
 		if l.Planner != "df-nomcg" || len(l.State) != 4 || len(l.Obs) != 6 || len(l.Actions) != 6 || len(l.Obs[0]) != 4 || len(l.Actions[0]) != 2 {
 			t.Fatalf("line %d: planner %q, %d state values, %d observations, %d actions; want df-nomcg, 4, 6 (3 tokens of 2 frames), 6",
 				i+1, l.Planner, len(l.State), len(l.Obs), len(l.Actions))
+		}
+		if l.Unguided == nil || *l.Unguided != 0 {
+			t.Fatalf("line %d: unguided %v, want 0 (guided plans)", i+1, l.Unguided)
 		}
 		if g := res.Goal[l.Episode]; math.Abs(l.Goal[0]-g[0]) > 1e-4 || math.Abs(l.Goal[1]-g[1]) > 1e-4 {
 			t.Errorf("line %d: goal %v, the JSON says %v", i+1, l.Goal, g)
@@ -217,6 +221,11 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	}
 	if got := benchConfig(t, "--model", path, "--unstick", "3"); got.Unstick != 3 {
 		t.Errorf("--unstick 3: planned with unstick %d", got.Unstick)
+	}
+	// Without guidance a shipped unstick has nothing to take away, and is
+	// no reason to refuse the run.
+	if r := runCLI(t, "", "bench", "--maze", "medium", "--planner", "df", "--episodes", "1", "--steps", "2", "--guidance-scale", "0"); r.code != 0 {
+		t.Errorf("medium (ships unstick) with --guidance-scale 0: exit %d: %s", r.code, r.stderr)
 	}
 	// A flag given equal to its default still wins over the file.
 	if got := benchConfig(t, "--model", path, "--plan", plan, "--sampling-steps", "5"); got.SamplingSteps != 5 || got.GuidanceScale != 7 {
@@ -304,7 +313,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"model with other dims", []string{"--model", wrongDims}, 1, "3-D observations"},
 		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
 		{"negative unstick", []string{"--unstick", "-1"}, 2, "--unstick -1: want 0 … 100"},
-		{"unstick without guidance", []string{"--maze", "medium", "--guidance-scale", "0", "--unstick", "2"}, 2, "--unstick 2: acts through guidance"},
+		{"unstick above its bound", []string{"--unstick", "101"}, 2, "--unstick 101: want 0 … 100"},
 		{"unwritable trace", []string{"--planner", "expert", "--episodes", "1", "--steps", "2", "--trace", filepath.Join(dir, "missing", "t.jsonl")}, 1, "--trace"},
 		// Checked before the model loads, so before any planning.
 		{"unwritable json before the run", []string{"--model", garbage, "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},

@@ -5,8 +5,11 @@ Prints the seed-1 exploration (20 episodes, single-task, N against 0),
 the confirmation of N = 10 (50 episodes, seeds 2 and 3, both tasks,
 against the same episodes without it), each cell a paired difference
 mean ± s.e., with the pooled difference and the rule's verdict
-(README.md, written before the confirmation ran), and the main table's
-medium cells (seed 0) before and after medium shipped it.
+(README.md, written before the confirmation ran), the main table's
+medium cells (seed 0) before and after medium shipped it, and the
+ordering df > df-nomcg > fullseq on medium at its shipped settings,
+pooled over seeds 0, 2 and 3 (rule in README.md, written before the
+seed-2 and seed-3 runs).
 """
 import os
 import sys
@@ -91,7 +94,47 @@ def seed0():
     print()
 
 
+def medium_file(seed, task, planner):
+    if seed == 0:
+        return f"{R}/../medium-{task}-{planner}.json"
+    if planner == "df":
+        return f"{R}/seed{seed}/medium-{task}-df-u10.json"
+    return f"{R}/seed{seed}/medium-{task}-{planner}.json"
+
+
+def lead(a, b):
+    """Per-episode b − a between two planners on the same episodes and
+    settings (MCG samples and schedule aside)."""
+    da, db = load(a), load(b)
+    same_episodes(da, db, a, b)
+    if da["config"].get("unstick") != 10 or db["config"].get("unstick") != 10:
+        sys.exit(f"{a} or {b}: not at medium's shipped settings (unstick 10)")
+    return [y - x for x, y in zip(scores(da), scores(db))]
+
+
+def ordering():
+    print("**the ordering on medium at its shipped settings**, 50 episodes per cell and seed: "
+          "paired differences, per seed and pooled over seeds 0, 2 and 3\n")
+    print("| lead | task | seed 0 | seed 2 | seed 3 | pooled (150 pairs) | measured |")
+    print("|---|---|---|---|---|---|---|")
+    for name, lo, hi in (("df − df-nomcg (MCG)", "df-nomcg", "df"), ("df-nomcg − fullseq (pyramid)", "fullseq", "df-nomcg")):
+        both = []
+        for task in ("single", "multi"):
+            cells, pooled = [], []
+            for seed in (0, 2, 3):
+                d = lead(medium_file(seed, task, lo), medium_file(seed, task, hi))
+                cells.append(fmt(d))
+                pooled += d
+            both += pooled
+            m, se = mean_se(pooled)
+            print(f"| {name} | {task} | " + " | ".join(cells) + f" | {fmt(pooled)} | {'yes' if m > 2 * se else 'no'} |")
+        m, se = mean_se(both)
+        print(f"| {name} | both (300 pairs) | | | | {fmt(both)} | {'yes' if m > 2 * se else 'no'} |")
+    print()
+
+
 if __name__ == "__main__":
     exploration()
     confirmation()
     seed0()
+    ordering()
