@@ -573,3 +573,71 @@ func TestReadParamsRejectsBadNumbers(t *testing.T) {
 		})
 	}
 }
+
+// pushPolicy drives straight at the goal at full thrust, walls or not,
+// with plans that say the robot goes 3 m/s that way: like the model's
+// plans that pin medium's robots, they say "move" where the robot is
+// blocked. It reports the position of every replan at which
+// planner.Pinned fires on what the node handed it.
+type pushPolicy struct {
+	pinned chan r2.Point
+}
+
+func (p pushPolicy) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
+	return p.PlanWarm(ctx, obs, goal, nil)
+}
+
+func (p pushPolicy) PlanWarm(_ context.Context, obs, goal []float64, warm *planner.Warm) (*planner.Plan, error) {
+	if planner.Pinned(warm, obs) {
+		select {
+		case p.pinned <- r2.Point{X: obs[0], Y: obs[1]}:
+		default:
+		}
+	}
+	d := math.Hypot(goal[0]-obs[0], goal[1]-obs[1])
+	ux, uy := (goal[0]-obs[0])/d, (goal[1]-obs[1])/d
+	pl := &planner.Plan{Start: append([]float64(nil), obs...)}
+	for f := 1; f <= 50; f++ {
+		pl.Actions = append(pl.Actions, []float64{ux, uy})
+		pl.Observations = append(pl.Observations, []float64{obs[0] + 0.03*float64(f)*ux, obs[1] + 0.03*float64(f)*uy, 3 * ux, 3 * uy})
+	}
+	return pl, nil
+}
+
+// Over ROS, with the node's real timing, the plan and the executed count
+// the node hands its planner are enough to tell a pinned robot: a robot
+// driven from rest at (3, 1) toward the goal (1, 1), through the wall
+// between them, is found pinned where the wall stops it, and not on the
+// way there (its first open loop from rest moves it about 10 cm).
+func TestNodeTellsPinnedRobotWithROS(t *testing.T) {
+	rostest.Require(t, "rostopic")
+	rostest.Master(t)
+	m := umaze(t)
+	log, _ := testLogger(t)
+	sn, err := NewSimNode(SimNodeConf{Maze: m, Start: &r2.Point{X: 3, Y: 1}, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sn.Close()
+	pol := pushPolicy{pinned: make(chan r2.Point, 64)}
+	node, err := NewNode(NodeConf{Policy: pol, Map: m, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer node.Close()
+	sendGoal(t, "1.0", "1.0")
+	select {
+	case p := <-pol.pinned:
+		s := sn.State()
+		if s[0] < 1.5 || s[0] > 3 {
+			t.Fatalf("robot at (%.2f, %.2f): not held by the wall between x = 3 and the goal", s[0], s[1])
+		}
+		if math.Hypot(p.X-s[0], p.Y-s[1]) > 0.02 || math.Hypot(s[2], s[3]) > 0.05 {
+			t.Errorf("found pinned at (%.2f, %.2f); the robot rests at (%.2f, %.2f) with speed %.2f: want the resting place",
+				p.X, p.Y, s[0], s[1], math.Hypot(s[2], s[3]))
+		}
+	case <-time.After(waitFor):
+		s := sn.State()
+		t.Fatalf("robot at (%.2f, %.2f): never found pinned in %v", s[0], s[1], waitFor)
+	}
+}
