@@ -523,6 +523,18 @@ func TestPinned(t *testing.T) {
 	}
 }
 
+// unstickPlanner is a fresh 4-token toy planner of config c, seed 3: the
+// same noise for every config.
+func unstickPlanner(t *testing.T, c Config) *Planner {
+	t.Helper()
+	c.HorizonTokens, c.Seed = 4, 3
+	p, err := New(toy(t), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // A pinned robot's next Unstick plans are the model's own, unguided ones
 // (the same plans as a planner without guidance draws from the same
 // noise); then guidance resumes. Plain guidance (MCG 1) draws no futures,
@@ -533,12 +545,7 @@ func TestUnstickPlansPinnedRobotsWithoutGuidance(t *testing.T) {
 	pinned := pinnedPlan(0.1)
 	planWith := func(c Config, w *Warm) *Plan {
 		t.Helper()
-		c.HorizonTokens, c.Seed = 4, 3
-		p, err := New(toy(t), c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pl, err := p.PlanWarm(ctx, obs, goal, w)
+		pl, err := unstickPlanner(t, c).PlanWarm(ctx, obs, goal, w)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -605,12 +612,7 @@ func TestUnstickFreesOnlyThePinnedRobot(t *testing.T) {
 	goals := [][]float64{{4, 4}, {1, 6}}
 	plans := func(c Config, warm []*Warm) []*Plan {
 		t.Helper()
-		c.HorizonTokens, c.Seed = 4, 3
-		p, err := New(toy(t), c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pl, err := p.PlanBatchWarm(ctx, obs, goals, warm)
+		pl, err := unstickPlanner(t, c).PlanBatchWarm(ctx, obs, goals, warm)
 		if err != nil {
 			t.Fatal(err)
 		}
