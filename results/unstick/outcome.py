@@ -133,8 +133,26 @@ def ordering():
     print()
 
 
+def three_seeds():
+    print("**medium at its shipped settings over three seeds**, 50 episodes per seed: "
+          "normalized score ± s.e. per seed and over the 150 episodes of seeds 0, 2 and 3\n")
+    print("| task | planner | seed 0 | seed 2 | seed 3 | seeds 0, 2, 3 |")
+    print("|---|---|---|---|---|---|")
+    for task in ("single", "multi"):
+        for p in ("df", "df-nomcg", "fullseq"):
+            per, pooled = [], []
+            for seed in (0, 2, 3):
+                v = scores(load(medium_file(seed, task, p)))
+                per.append(f"{mean_se(v)[0]:.1f}")
+                pooled += v
+            m, se = mean_se(pooled)
+            print(f"| {task} | {p} | " + " | ".join(per) + f" | {m:.1f} ± {se:.1f} |")
+    print()
+
+
 if __name__ == "__main__":
     exploration()
     confirmation()
     seed0()
     ordering()
+    three_seeds()
