@@ -51,6 +51,8 @@ def exploration():
 
 
 def baseline(maze, task, seed):
+    if maze == "umaze":
+        return f"{R}/../umaze-plan/seed{seed}/umaze-{task}-discount0.99.json"
     if maze == "large":
         return f"{R}/../discount/seed{seed}/large-{task}-df-discount0.99.json"
     if seed == 2:
@@ -62,7 +64,7 @@ def confirmation():
     print("**unstick confirmation**, df, N = 10, 50 episodes per cell: paired difference against df without it\n")
     print("| maze | seed 2 single / multi | seed 3 single / multi | pooled (200 pairs) | share of plans unguided | ships |")
     print("|---|---|---|---|---|---|")
-    for maze in ("medium", "large"):
+    for maze in ("umaze", "medium", "large"):
         cells, pooled, unguided = [], [], []
         for seed in (2, 3):
             pair = []
