@@ -44,10 +44,11 @@ type JSON struct {
 	// plan); null for planners whose plans predict no observations.
 	PlanInWall *float64 `json:"plan_in_wall"`
 	// PlansUnguided is the share of the executed plans sampled without
-	// guidance to free a pinned robot (planner.Config.Unstick).
-	PlansUnguided float64 `json:"plans_unguided"`
-	WallS         float64 `json:"wall_s"`
-	Config        any     `json:"config,omitempty"`
+	// guidance to free a pinned robot (planner.Config.Unstick); null for
+	// planners that cannot tell a pinned robot.
+	PlansUnguided *float64 `json:"plans_unguided"`
+	WallS         float64  `json:"wall_s"`
+	Config        any      `json:"config,omitempty"`
 }
 
 // MeanErr is a mean with its standard error. NaN (unknown maze constants)
@@ -118,7 +119,7 @@ func (r *Result) ToJSON(config any) JSON {
 		MeanBatch:       s.MeanBatch,
 		PlanDriftM:      finite(s.DriftMean),
 		PlanInWall:      finite(s.InWallRate),
-		PlansUnguided:   s.UnguidedRate,
+		PlansUnguided:   finite(s.UnguidedRate),
 		WallS:           r.Wall.Seconds(),
 		Config:          config,
 	}

@@ -87,9 +87,11 @@ type Result struct {
 	// outside the map: how well the plans respect a layout the planner
 	// never sees (measured here, never used to plan).
 	PlanFrames, PlanFramesInWall int
-	// Plans and UnguidedPlans count the executed plans and those sampled
-	// without guidance to free a pinned robot (planner.Config.Unstick).
-	Plans, UnguidedPlans int
+	// StartedPlans and UnguidedPlans count the executed plans that say
+	// where they were made from (planner.Plan.Start: only those can tell
+	// a pinned robot) and those sampled without guidance to free one
+	// (planner.Config.Unstick).
+	StartedPlans, UnguidedPlans int
 	// Replans holds every plan the episodes executed, in the order they
 	// were made, when Config.Trace was set.
 	Replans []Replan
@@ -195,7 +197,9 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				}
 				res.PlanFrames += frames
 				res.PlanFramesInWall += inWall
-				res.Plans++
+				if plans[i].Start != nil {
+					res.StartedPlans++
+				}
 				if plans[i].Unguided > 0 {
 					res.UnguidedPlans++
 				}
@@ -297,7 +301,8 @@ type Summary struct {
 	// the plans predict no observations).
 	InWallRate float64
 	// UnguidedRate is the share of the executed plans sampled without
-	// guidance to free a pinned robot (0 if none were executed).
+	// guidance to free a pinned robot, among those that say where they
+	// were made from (NaN if none do: mppi, expert, random).
 	UnguidedRate float64
 	// HoldRate is the share of the steps from the first reach on
 	// (inclusive) that the robot spent within the goal radius, pooled over
@@ -331,8 +336,9 @@ func (r *Result) Summarize() Summary {
 	if r.PlanFrames > 0 {
 		s.InWallRate = float64(r.PlanFramesInWall) / float64(r.PlanFrames)
 	}
-	if r.Plans > 0 {
-		s.UnguidedRate = float64(r.UnguidedPlans) / float64(r.Plans)
+	s.UnguidedRate = math.NaN()
+	if r.StartedPlans > 0 {
+		s.UnguidedRate = float64(r.UnguidedPlans) / float64(r.StartedPlans)
 	}
 	total := 0
 	for _, b := range r.BatchSize {

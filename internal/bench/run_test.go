@@ -322,6 +322,9 @@ type firstUnguided struct{ batchCounter }
 func (f *firstUnguided) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error) {
 	plans, err := f.batchCounter.PlanBatch(ctx, obs, goals)
 	if err == nil {
+		for i, p := range plans {
+			p.Start = obs[i]
+		}
 		plans[0].Unguided = 1
 	}
 	return plans, err
@@ -334,10 +337,19 @@ func TestRunCountsUnguidedPlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Plans != 6 || res.UnguidedPlans != 3 {
-		t.Fatalf("%d plans, %d unguided; want 6 and 3 (two episodes, three replans each, episode 0's unguided)", res.Plans, res.UnguidedPlans)
+	if res.StartedPlans != 6 || res.UnguidedPlans != 3 {
+		t.Fatalf("%d plans, %d unguided; want 6 and 3 (two episodes, three replans each, episode 0's unguided)", res.StartedPlans, res.UnguidedPlans)
 	}
-	if got := res.ToJSON(nil).PlansUnguided; got != 0.5 {
-		t.Errorf("JSON plans_unguided %g, want 0.5", got)
+	if got := res.ToJSON(nil).PlansUnguided; got == nil || *got != 0.5 {
+		t.Errorf("JSON plans_unguided %v, want 0.5", got)
+	}
+	// A planner whose plans do not say where they were made from cannot
+	// tell a pinned robot: null, not 0.
+	res, err = Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6}, Planner{Name: "b", Batch: &batchCounter{}, OpenLoop: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.ToJSON(nil).PlansUnguided; got != nil {
+		t.Errorf("JSON plans_unguided %v for plans without a start, want null", *got)
 	}
 }
