@@ -19,15 +19,19 @@ sys.path.insert(0, os.path.join(R, ".."))
 from paired import load, mean_se, same_episodes, scores  # noqa: E402
 
 
-def diff(path_a, path_b):
-    """Per-episode B − A, after checking that only unstick differs."""
+def diff(path_a, path_b, also=()):
+    """Per-episode B − A, after checking that only unstick (and the
+    settings named in also) differ."""
     a, b = load(path_a), load(path_b)
     same_episodes(a, b, path_a, path_b)
     ca, cb = dict(a["config"]), dict(b["config"])
     for c in (ca, cb):  # older files lack the (here unused) stop gate
         c.setdefault("stop_gate", 2 * c["stop_radius"])
+        for k in also:
+            c.pop(k)
     if ca.pop("unstick", 0) != 0 or cb.pop("unstick", 0) == 0 or ca != cb:
-        sys.exit(f"{path_b} against {path_a}: want the same settings but for unstick (off in the first)")
+        sys.exit(f"{path_b} against {path_a}: want the same settings but for unstick (off in the first)"
+                 + "".join(f" and {k}" for k in also))
     return [y - x for x, y in zip(scores(a), scores(b))]
 
 
@@ -79,6 +83,29 @@ def confirmation():
         ships = "yes" if m > 2 * se else "no"
         share = f"{100 * min(unguided):.0f}–{100 * max(unguided):.0f} %"
         print(f"| {maze} | {cells[0]} | {cells[1]} | {fmt(pooled)} | {share} | {ships} |")
+    print()
+
+
+def large_open_loop():
+    print("**large, open loop 5 with unstick 10**, df, 50 episodes per cell: "
+          "paired difference against df at large's shipped settings\n")
+    print("| seed 2 single / multi | seed 3 single / multi | pooled (200 pairs) | share of plans unguided | ships |")
+    print("|---|---|---|---|---|")
+    cells, pooled, unguided = [], [], []
+    for seed in (2, 3):
+        pair = []
+        for task in ("single", "multi"):
+            b = f"{R}/seed{seed}/large-{task}-df-ol5u10.json"
+            if load(b)["config"]["open_loop"] != 5:
+                sys.exit(f"{b}: open loop {load(b)['config']['open_loop']}, want 5")
+            d = diff(baseline("large", task, seed), b, also=("open_loop",))
+            pair.append(fmt(d))
+            pooled += d
+            unguided.append(load(b)["plans_unguided"])
+        cells.append(" / ".join(pair))
+    m, se = mean_se(pooled)
+    share = f"{100 * min(unguided):.0f}–{100 * max(unguided):.0f} %"
+    print(f"| {cells[0]} | {cells[1]} | {fmt(pooled)} | {share} | {'yes' if m > 2 * se else 'no'} |")
     print()
 
 
