@@ -182,6 +182,7 @@ def three_seeds():
 if __name__ == "__main__":
     exploration()
     confirmation()
+    large_open_loop()
     seed0()
     ordering()
     three_seeds()
