@@ -110,16 +110,18 @@ def large_open_loop():
 
 
 def seed0():
-    print("**unstick on the table's seed**, medium, 50 episodes per cell, seed 0: "
-          "the main table's cells without it (`seed0-before/`) and with it (`results/`)\n")
-    print("| task | planner | without | with | paired difference |")
-    print("|---|---|---|---|---|")
-    for task in ("single", "multi"):
-        for p in ("df", "df-nomcg", "fullseq"):
-            a, b = f"{R}/seed0-before/medium-{task}-{p}.json", f"{R}/../medium-{task}-{p}.json"
-            d = diff(a, b)
-            print(f"| {task} | {p} | {load(a)['normalized_score']['mean']:.1f} | "
-                  f"{load(b)['normalized_score']['mean']:.1f} | {fmt(d)} |")
+    print("**the table's seed**, 50 episodes per cell, seed 0: the main table's cells before "
+          "(`seed0-before/`) and after (`results/`) medium shipped `unstick: 10` and large "
+          "`open_loop: 5` with it\n")
+    print("| maze | task | planner | before | after | paired difference |")
+    print("|---|---|---|---|---|---|")
+    for maze, also in (("medium", ()), ("large", ("open_loop",))):
+        for task in ("single", "multi"):
+            for p in ("df", "df-nomcg", "fullseq"):
+                a, b = f"{R}/seed0-before/{maze}-{task}-{p}.json", f"{R}/../{maze}-{task}-{p}.json"
+                d = diff(a, b, also)
+                print(f"| {maze} | {task} | {p} | {load(a)['normalized_score']['mean']:.1f} | "
+                      f"{load(b)['normalized_score']['mean']:.1f} | {fmt(d)} |")
     print()
 
 
