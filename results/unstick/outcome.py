@@ -109,6 +109,33 @@ def large_open_loop():
     print()
 
 
+def large_which():
+    print("**large, which of the two**, df, 50 episodes per cell, seeds 2 and 3: paired difference "
+          "against large's settings before (discount 0.99 alone), pooled over 200 pairs\n")
+    print("| settings | seed 2 single / multi | seed 3 single / multi | pooled (200 pairs) |")
+    print("|---|---|---|---|")
+    for name, suffix in (("unstick 10", "u10"), ("open loop 5", "ol5"), ("open loop 5, unstick 10", "ol5u10")):
+        cells, pooled = [], []
+        for seed in (2, 3):
+            pair = []
+            for task in ("single", "multi"):
+                a, b = baseline("large", task, seed), f"{R}/seed{seed}/large-{task}-df-{suffix}.json"
+                da, db = load(a), load(b)
+                same_episodes(da, db, a, b)
+                ca, cb = dict(da["config"]), dict(db["config"])
+                for c in (ca, cb):
+                    c.pop("open_loop")
+                    c.pop("unstick", None)
+                if ca != cb:
+                    sys.exit(f"{b} against {a}: want the same settings but for open loop and unstick")
+                d = [y - x for x, y in zip(scores(da), scores(db))]
+                pair.append(fmt(d))
+                pooled += d
+            cells.append(" / ".join(pair))
+        print(f"| {name} | {cells[0]} | {cells[1]} | {fmt(pooled)} |")
+    print()
+
+
 def seed0():
     print("**the table's seed**, 50 episodes per cell, seed 0: the main table's cells before "
           "(`seed0-before/`) and after (`results/`) medium shipped `unstick: 10` and large "
@@ -185,6 +212,7 @@ if __name__ == "__main__":
     exploration()
     confirmation()
     large_open_loop()
+    large_which()
     seed0()
     ordering()
     three_seeds()
