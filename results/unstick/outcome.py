@@ -19,9 +19,10 @@ sys.path.insert(0, os.path.join(R, ".."))
 from paired import load, mean_se, same_episodes, scores  # noqa: E402
 
 
-def diff(path_a, path_b, also=()):
-    """Per-episode B − A, after checking that only unstick (and the
-    settings named in also) differ."""
+def diff(path_a, path_b, also=(), unstick=True):
+    """Per-episode B − A, after checking that only unstick (on in B, off
+    in A; with unstick=False, off in both) and the settings named in also
+    differ."""
     a, b = load(path_a), load(path_b)
     same_episodes(a, b, path_a, path_b)
     ca, cb = dict(a["config"]), dict(b["config"])
@@ -29,7 +30,7 @@ def diff(path_a, path_b, also=()):
         c.setdefault("stop_gate", 2 * c["stop_radius"])
         for k in also:
             c.pop(k)
-    if ca.pop("unstick", 0) != 0 or cb.pop("unstick", 0) == 0 or ca != cb:
+    if ca.pop("unstick", 0) != 0 or (cb.pop("unstick", 0) != 0) != unstick or ca != cb:
         sys.exit(f"{path_b} against {path_a}: want the same settings but for unstick (off in the first)"
                  + "".join(f" and {k}" for k in also))
     return [y - x for x, y in zip(scores(a), scores(b))]
@@ -119,16 +120,8 @@ def large_which():
         for seed in (2, 3):
             pair = []
             for task in ("single", "multi"):
-                a, b = baseline("large", task, seed), f"{R}/seed{seed}/large-{task}-df-{suffix}.json"
-                da, db = load(a), load(b)
-                same_episodes(da, db, a, b)
-                ca, cb = dict(da["config"]), dict(db["config"])
-                for c in (ca, cb):
-                    c.pop("open_loop")
-                    c.pop("unstick", None)
-                if ca != cb:
-                    sys.exit(f"{b} against {a}: want the same settings but for open loop and unstick")
-                d = [y - x for x, y in zip(scores(da), scores(db))]
+                b = f"{R}/seed{seed}/large-{task}-df-{suffix}.json"
+                d = diff(baseline("large", task, seed), b, also=("open_loop",), unstick="u10" in suffix)
                 pair.append(fmt(d))
                 pooled += d
             cells.append(" / ".join(pair))
