@@ -48,6 +48,29 @@ def same_episodes(a, b, path_a, path_b):
             sys.exit(f"{path_a} and {path_b} differ in {key}: not the same episodes")
 
 
+def settings(d):
+    """A result's planner settings, with the defaults of settings older
+    files lack (the stop gate, 2 × the stop radius; unstick, off)."""
+    c = dict(d["config"])
+    c.setdefault("stop_gate", 2 * c["stop_radius"])
+    c.setdefault("unstick", 0)
+    return c
+
+
+def changed(path_a, path_b, keys):
+    """Per-episode B − A, after checking that A and B ran the same
+    episodes and that their planner settings differ at most in keys."""
+    a, b = load(path_a), load(path_b)
+    same_episodes(a, b, path_a, path_b)
+    ca, cb = settings(a), settings(b)
+    for c in (ca, cb):
+        for k in keys:
+            c.pop(k)
+    if ca != cb:
+        sys.exit(f"{path_b} against {path_a}: settings differ beyond " + ", ".join(keys))
+    return [y - x for x, y in zip(scores(a), scores(b))]
+
+
 def diffs(path_a, path_b):
     a, b = load(path_a), load(path_b)
     same_episodes(a, b, path_a, path_b)

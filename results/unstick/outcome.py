@@ -16,24 +16,18 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import load, mean_se, same_episodes, scores  # noqa: E402
+from paired import changed, load, mean_se, same_episodes, scores, settings  # noqa: E402
 
 
 def diff(path_a, path_b, also=(), unstick=True):
     """Per-episode B − A, after checking that only unstick (on in B, off
     in A; with unstick=False, off in both) and the settings named in also
     differ."""
-    a, b = load(path_a), load(path_b)
-    same_episodes(a, b, path_a, path_b)
-    ca, cb = dict(a["config"]), dict(b["config"])
-    for c in (ca, cb):  # older files lack the (here unused) stop gate
-        c.setdefault("stop_gate", 2 * c["stop_radius"])
-        for k in also:
-            c.pop(k)
-    if ca.pop("unstick", 0) != 0 or (cb.pop("unstick", 0) != 0) != unstick or ca != cb:
-        sys.exit(f"{path_b} against {path_a}: want the same settings but for unstick (off in the first)"
-                 + "".join(f" and {k}" for k in also))
-    return [y - x for x, y in zip(scores(a), scores(b))]
+    if (settings(load(path_a))["unstick"] != 0
+            or (settings(load(path_b))["unstick"] != 0) != unstick):
+        sys.exit(f"{path_b} against {path_a}: want unstick off in the first"
+                 + (" and on in the second" if unstick else " and the second"))
+    return changed(path_a, path_b, ("unstick",) + tuple(also))
 
 
 def fmt(d):

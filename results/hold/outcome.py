@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""The open-loop runs on umaze as tables: python3 results/hold/outcome.py
+
+Prints the seed-1 exploration (20 episodes, both tasks, each setting's
+score, hold and paired difference against umaze's shipped settings), the
+confirmation of an open loop of 3 (50 episodes, seeds 2 and 3, both
+tasks, paired against the shipped settings, with the pooled difference
+and the verdict of the rule in README.md, written before those runs) and
+whether the code still reproduces a run made before it.
+"""
+import os
+import sys
+
+R = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(R, ".."))
+from paired import changed, load, mean_se  # noqa: E402
+
+
+def fmt(d):
+    m, se = mean_se(d)
+    return f"{m:+.1f} ± {se:.1f}"
+
+
+def cell(path):
+    d = load(path)
+    s = d["normalized_score"]
+    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · hold {100 * d['hold_rate']:.0f} %"
+
+
+def exploration():
+    print("**exploration**, umaze, df, 20 episodes, seed 1: score · hold, and the paired "
+          "difference against the shipped settings (base)\n")
+    print("| run | setting changed | single-task | multi-task |")
+    print("|---|---|---|---|")
+    for name, key in (("base", ""), ("ol5", "open_loop"), ("ol3", "open_loop"), ("sw5", "stop_weight")):
+        cells, setting = [], "(none)"
+        for task in ("single", "multi"):
+            p = f"{R}/seed1/umaze-{task}-{name}.json"
+            if not os.path.exists(p):
+                cells.append("(not run)")
+                continue
+            c = cell(p)
+            if key:
+                c += f" · {fmt(changed(f'{R}/seed1/umaze-{task}-base.json', p, (key,)))}"
+                setting = f"{key} {load(p)['config'][key]:g}"
+            cells.append(c)
+        print(f"| {name} | {setting} | {cells[0]} | {cells[1]} |")
+    print()
+
+
+def baseline(task, seed):
+    return f"{R}/../umaze-plan/seed{seed}/umaze-{task}-discount0.99.json"
+
+
+def confirmation():
+    print("**confirmation**, umaze, df, open loop 3, 50 episodes per cell: score · hold, and the "
+          "paired difference against the shipped settings on the same episodes\n")
+    print("| seed | task | shipped settings | open loop 3 | paired difference |")
+    print("|---|---|---|---|---|")
+    pooled = []
+    for seed in (2, 3):
+        for task in ("single", "multi"):
+            a, b = baseline(task, seed), f"{R}/seed{seed}/umaze-{task}-df-ol3.json"
+            if not os.path.exists(b):
+                print(f"| {seed} | {task} | {cell(a)} | (not run) | |")
+                continue
+            d = changed(a, b, ("open_loop",))
+            pooled += d
+            print(f"| {seed} | {task} | {cell(a)} | {cell(b)} | {fmt(d)} |")
+    if len(pooled) == 200:
+        m, se = mean_se(pooled)
+        verdict = "exceeds" if m > 2 * se else "does not exceed"
+        print(f"\npooled over {len(pooled)} pairs: {fmt(pooled)}; {verdict} twice its standard error, "
+              f"so by the rule open loop 3 {'ships' if m > 2 * se else 'does not ship'}")
+    print()
+
+
+def reproduce():
+    p = f"{R}/seed2/umaze-single-df-reproduce.json"
+    if not os.path.exists(p):
+        return
+    same = load(p)["returns"] == load(baseline("single", 2))["returns"]
+    print(f"**reproduction**: today's code on seed 2, single-task, shipped settings "
+          f"{'returns' if same else 'does NOT return'} the same return in every episode as "
+          f"`../umaze-plan/seed2/umaze-single-discount0.99.json`\n")
+
+
+if __name__ == "__main__":
+    exploration()
+    confirmation()
+    reproduce()
