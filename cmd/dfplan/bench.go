@@ -30,10 +30,14 @@ func init() { subcommands = append(subcommands, newBenchCmd) }
 // benchPlanners lists the planners `bench` knows, in table order.
 var benchPlanners = []string{"df", "df-nomcg", "fullseq", "mppi", "expert", "random"}
 
+// maxPlanDelay bounds --plan-delay: longer than any shipped plan (150
+// frames), so a larger value is a typo.
+const maxPlanDelay = 1000
+
 type benchFlags struct {
 	maze, plannerName, task, model, jsonPath, plotPath, goal string
 	planPath, tracePath                                      string
-	episodes, steps, batch                                   int
+	episodes, steps, batch, delay                            int
 	seed                                                     int64
 	plan                                                     planner.Config
 }
@@ -85,6 +89,7 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
+	fl.IntVar(&f.delay, "plan-delay", 0, "steps a plan takes to arrive, as on a robot whose planner is slower than its control loop: the robot keeps executing its current plan meanwhile, then the new one from its action N on (0 = the simulator waits for the planner, D4RL's protocol)")
 	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the defaults; default: the settings shipped with --maze's model, if any")
 	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
 	// so the benchmark scores the planner a robot runs.
@@ -140,6 +145,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--steps %d: want ≥ 0", f.steps)
 	case f.batch < 0:
 		return usagef("--batch %d: want ≥ 0", f.batch)
+	case f.delay < 0 || f.delay > maxPlanDelay:
+		return usagef("--plan-delay %d: want 0 … %d", f.delay, maxPlanDelay)
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
 	}
@@ -196,6 +203,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		res, err := bench.Run(ctx, bench.Config{
 			Maze: maze, Task: task, Episodes: f.episodes, Seed: f.seed, Steps: f.steps,
 			MaxBatch: f.batch, Progress: bar.Update, Goal: goal, Trace: f.tracePath != "",
+			Delay: f.delay,
 		}, p)
 		bar.Done()
 		if err != nil {

@@ -73,6 +73,39 @@ func TestBenchExpertTableAndJSON(t *testing.T) {
 	}
 }
 
+// A plan delay is said in the table's header and recorded in the JSON,
+// and the expert, whose plans now arrive late, scores less than on time.
+func TestBenchPlanDelay(t *testing.T) {
+	dir := t.TempDir()
+	score := func(delay string) (float64, map[string]any, string) {
+		js := filepath.Join(dir, "d"+delay+".json")
+		r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "expert", "--episodes", "3", "--seed", "4", "--plan-delay", delay, "--json", js)
+		if r.code != 0 {
+			t.Fatalf("--plan-delay %s: exit %d: %s", delay, r.code, r.stderr)
+		}
+		raw, err := os.ReadFile(js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatalf("bad JSON: %v\n%s", err, raw)
+		}
+		return got["normalized_score"].(map[string]any)["mean"].(float64), got, r.stdout
+	}
+	onTime, got, out := score("0")
+	if _, ok := got["plan_delay_steps"]; ok || strings.Contains(out, "arrive") {
+		t.Errorf("no delay: JSON has plan_delay_steps %v, or the header mentions one:\n%s", got["plan_delay_steps"], out)
+	}
+	late, got, out := score("40")
+	if d, _ := got["plan_delay_steps"].(float64); d != 40 || !strings.Contains(out, "plans arrive 40 steps after they are asked for") {
+		t.Errorf("delay 40: JSON plan_delay_steps %v, header:\n%s", got["plan_delay_steps"], out)
+	}
+	if late >= onTime {
+		t.Errorf("expert scores %.1f with plans 40 steps late, %.1f on time: want lower", late, onTime)
+	}
+}
+
 // The df planners run end to end on a (tiny, untrained) model: this checks
 // the wiring, not the score.
 func TestBenchDFPlannersRun(t *testing.T) {
@@ -314,6 +347,8 @@ func TestBenchBadInput(t *testing.T) {
 		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
 		{"negative unstick", []string{"--unstick", "-1"}, 2, "--unstick -1: want 0 … 100"},
 		{"unstick above its bound", []string{"--unstick", "101"}, 2, "--unstick 101: want 0 … 100"},
+		{"negative plan delay", []string{"--planner", "expert", "--plan-delay", "-2"}, 2, "--plan-delay -2: want 0 … 1000"},
+		{"plan delay above its bound", []string{"--planner", "expert", "--plan-delay", "5000"}, 2, "--plan-delay 5000: want 0 … 1000"},
 		{"unwritable trace", []string{"--planner", "expert", "--episodes", "1", "--steps", "2", "--trace", filepath.Join(dir, "missing", "t.jsonl")}, 1, "--trace"},
 		// Checked before the model loads, so before any planning.
 		{"unwritable json before the run", []string{"--model", garbage, "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},

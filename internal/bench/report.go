@@ -48,7 +48,10 @@ type JSON struct {
 	// planners that cannot tell a pinned robot.
 	PlansUnguided *float64 `json:"plans_unguided"`
 	WallS         float64  `json:"wall_s"`
-	Config        any      `json:"config,omitempty"`
+	// PlanDelay is the steps every plan took to arrive (Config.Delay);
+	// absent when 0, D4RL's protocol.
+	PlanDelay int `json:"plan_delay_steps,omitempty"`
+	Config    any `json:"config,omitempty"`
 }
 
 // MeanErr is a mean with its standard error. NaN (unknown maze constants)
@@ -121,6 +124,7 @@ func (r *Result) ToJSON(config any) JSON {
 		PlanInWall:      finite(s.InWallRate),
 		PlansUnguided:   finite(s.UnguidedRate),
 		WallS:           r.Wall.Seconds(),
+		PlanDelay:       r.Delay,
 		Config:          config,
 	}
 }
@@ -149,8 +153,12 @@ func WriteTable(w io.Writer, results []*Result) error {
 		return nil
 	}
 	r0 := results[0]
-	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d\n",
-		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed)
+	delay := ""
+	if r0.Delay > 0 {
+		delay = fmt.Sprintf(", plans arrive %d steps after they are asked for", r0.Delay)
+	}
+	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d%s\n",
+		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed, delay)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "planner\tscore\t± s.e.\treturn\tsuccess\thold\tplan p50 ms\tplan p99 ms\tplans/call\tdrift m\twall s\t")
 	for _, r := range results {

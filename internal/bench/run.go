@@ -56,6 +56,16 @@ type Config struct {
 	// Trace keeps every plan with the state it was made from in
 	// Result.Replans (memory grows with episodes × replans × plan length).
 	Trace bool
+	// Delay is the number of steps a plan takes to arrive, as on a robot
+	// whose planner is slower than its control loop (the ROS node): the
+	// plan is made from the state at the step it is asked for, the robot
+	// keeps executing its current plan (or stands still, with zero
+	// actions, if it has none or it runs out) for Delay steps, and then
+	// executes the new plan from its action Delay on. One plan per
+	// episode is in flight at a time; the next is asked for once it has
+	// arrived and the open loop has run. 0 (default) is D4RL's protocol:
+	// the simulator waits for the planner.
+	Delay int
 }
 
 // Result is the outcome of one benchmark cell.
@@ -92,6 +102,8 @@ type Result struct {
 	// a pinned robot) and those sampled without guidance to free one
 	// (planner.Config.Unstick).
 	StartedPlans, UnguidedPlans int
+	// Delay is Config.Delay.
+	Delay int
 	// Replans holds every plan the episodes executed, in the order they
 	// were made, when Config.Trace was set.
 	Replans []Replan
@@ -109,13 +121,17 @@ type Replan struct {
 }
 
 // Run plays c.Episodes episodes of p in lockstep: at every step, the
-// episodes whose open-loop actions are used up replan together.
+// episodes whose open-loop actions are used up (and, with c.Delay, whose
+// previous plan has arrived) replan together.
 func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 	if c.Episodes < 1 {
 		return nil, fmt.Errorf("bench: %d episodes, want ≥ 1", c.Episodes)
 	}
 	if p.OpenLoop < 1 {
 		return nil, fmt.Errorf("bench: planner %s: open loop %d, want ≥ 1", p.Name, p.OpenLoop)
+	}
+	if c.Delay < 0 {
+		return nil, fmt.Errorf("bench: plan delay %d, want ≥ 0", c.Delay)
 	}
 	steps := c.Steps
 	if steps == 0 {
@@ -127,6 +143,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 		Returns: make([]float64, n), Success: make([]bool, n), FirstReach: make([]int, n),
 		Specs: sim.EpisodeSpecs(c.Maze, c.Task, c.Seed, n),
 		Paths: make([][]r2.Point, n), LastPlans: make([]*planner.Plan, n),
+		Delay: c.Delay,
 	}
 	var policies []planner.Policy
 	if p.Batch == nil {
@@ -148,22 +165,27 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 		}
 	}
 	states := make([]sim.State, n)
-	queues := make([][][]float64, n)
-	expect := make([][]float64, n) // the planned observation after the queue runs out
+	run := make([]running, n)
 	for e, s := range res.Specs {
 		states[e] = s.Start
 		res.FirstReach[e] = -1
 		res.Paths[e] = append(make([]r2.Point, 0, steps+1), r2.Point{X: s.Start[0], Y: s.Start[1]})
 	}
+	// Each plan is executed for span steps before the next one takes
+	// over: the open loop, or the delay if the next plan takes longer.
+	span := max(p.OpenLoop, c.Delay)
 	start := time.Now()
 	for step := 0; step < steps; step++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("bench: %s at step %d: %w", p.Name, step, err)
 		}
-		var need []int
-		for e := range queues {
-			if len(queues[e]) == 0 {
+		var need, executed []int
+		for e := range run {
+			r := &run[e]
+			r.arrive(step, c.Delay)
+			if r.due(step, p.OpenLoop) {
 				need = append(need, e)
+				executed = append(executed, step-r.asked)
 			}
 		}
 		if len(need) > 0 {
@@ -173,7 +195,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				if c.MaxBatch > 0 {
 					hi = min(lo+c.MaxBatch, hi)
 				}
-				part, err := planFor(ctx, p, policies, need[lo:hi], states, res)
+				part, err := planFor(ctx, p, policies, need[lo:hi], executed[lo:hi], states, res)
 				if err != nil {
 					return nil, fmt.Errorf("bench: %s at step %d: %w", p.Name, step, err)
 				}
@@ -206,26 +228,33 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				if c.Trace {
 					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i], InWall: inWall})
 				}
-				queues[e] = plans[i].Actions[:min(p.OpenLoop, len(plans[i].Actions))]
-				expect[e] = nil
-				if obs := plans[i].Observations; len(obs) >= len(queues[e]) {
-					expect[e] = obs[len(queues[e])-1]
-				}
+				run[e].pending, run[e].asked = plans[i], step
 			}
 		}
 		for e := range states {
-			a := queues[e][0]
-			queues[e] = queues[e][1:]
+			r := &run[e]
+			r.arrive(step, c.Delay)
+			a := []float64{0, 0} // no plan, or it ran out: stand still
+			if r.plan != nil && r.next < len(r.plan.Actions) {
+				a = r.plan.Actions[r.next]
+			}
 			states[e] = c.Maze.Step(states[e], sim.Action{a[0], a[1]})
 			pos := r2.Point{X: states[e][0], Y: states[e][1]}
-			r := sim.SparseReward(pos, res.Specs[e].Goal)
-			res.Returns[e] += r
-			if r > 0 && !res.Success[e] {
+			rew := sim.SparseReward(pos, res.Specs[e].Goal)
+			res.Returns[e] += rew
+			if rew > 0 && !res.Success[e] {
 				res.Success[e], res.FirstReach[e] = true, step
 			}
 			res.Paths[e] = append(res.Paths[e], pos)
-			if len(queues[e]) == 0 && len(expect[e]) >= 2 {
-				res.Drift = append(res.Drift, math.Hypot(pos.X-expect[e][0], pos.Y-expect[e][1]))
+			if r.plan == nil {
+				continue
+			}
+			r.next++
+			r.ran++
+			// The plan's stretch is over: compare where it said the robot
+			// would be with where it is.
+			if obs := r.plan.Observations; (r.ran == span || r.next == len(r.plan.Actions)) && r.next <= len(obs) && len(obs[r.next-1]) >= 2 {
+				res.Drift = append(res.Drift, math.Hypot(pos.X-obs[r.next-1][0], pos.Y-obs[r.next-1][1]))
 			}
 		}
 		if c.Progress != nil {
@@ -245,7 +274,10 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 }
 
 // planFor asks p for plans for the episodes in need, timing every call.
-func planFor(ctx context.Context, p Planner, policies []planner.Policy, need []int, states []sim.State, res *Result) ([]*planner.Plan, error) {
+//
+// executed[i] is the number of steps since the state need[i]'s previous
+// plan was made from.
+func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, executed []int, states []sim.State, res *Result) ([]*planner.Plan, error) {
 	obs := make([][]float64, len(need))
 	goals := make([][]float64, len(need))
 	for i, e := range need {
@@ -260,8 +292,7 @@ func planFor(ctx context.Context, p Planner, policies []planner.Policy, need []i
 			warm := make([]*planner.Warm, len(need))
 			for i, e := range need {
 				if prev := res.LastPlans[e]; prev != nil {
-					// The whole open loop ran: that is why e replans.
-					warm[i] = &planner.Warm{Plan: prev, Executed: min(p.OpenLoop, len(prev.Actions))}
+					warm[i] = &planner.Warm{Plan: prev, Executed: min(executed[i], len(prev.Actions))}
 				}
 			}
 			plans, err = wp.PlanBatchWarm(ctx, obs, goals, warm)
@@ -287,6 +318,35 @@ func planFor(ctx context.Context, p Planner, policies []planner.Policy, need []i
 		plans[i] = pl
 	}
 	return plans, nil
+}
+
+// running is where an episode is in its plans.
+type running struct {
+	plan    *planner.Plan // being executed; nil before the first arrives
+	next    int           // index of plan's next action
+	ran     int           // actions of plan executed so far
+	pending *planner.Plan // asked for, not yet arrived (Config.Delay > 0)
+	asked   int           // step the newest plan was asked for
+}
+
+// arrive switches to the plan in flight if it is delay steps old.
+func (r *running) arrive(step, delay int) {
+	if r.pending != nil && step-r.asked >= delay {
+		r.plan, r.next, r.ran, r.pending = r.pending, delay, 0, nil
+	}
+}
+
+// due reports whether the episode asks for a plan at step: none is in
+// flight, and it has none yet, or the open loop since the last ask has
+// run, or its plan has run out.
+func (r *running) due(step, openLoop int) bool {
+	switch {
+	case r.pending != nil:
+		return false
+	case r.plan == nil:
+		return true
+	}
+	return step-r.asked >= openLoop || r.next >= len(r.plan.Actions)
 }
 
 // Summary is a result's headline numbers.

@@ -353,3 +353,95 @@ func TestRunCountsUnguidedPlans(t *testing.T) {
 		t.Errorf("JSON plans_unguided %v for plans without a start, want null", *got)
 	}
 }
+
+// taggedPlanner numbers its plans (one episode: one plan per call) and
+// makes action j of plan k tag(k, j), so the executed path tells which
+// action of which plan ran at every step. It records the executed counts
+// it is handed with each previous plan.
+type taggedPlanner struct {
+	length   int
+	plans    int
+	executed []int
+}
+
+func tag(k, j int) []float64 { return []float64{0.05 * float64(k+1), 0.02*float64(j) - 0.1} }
+
+func (p *taggedPlanner) PlanBatch(_ context.Context, obs, _ [][]float64) ([]*planner.Plan, error) {
+	plans := make([]*planner.Plan, len(obs))
+	for i := range plans {
+		pl := &planner.Plan{}
+		for j := range p.length {
+			pl.Actions = append(pl.Actions, tag(p.plans, j))
+		}
+		plans[i] = pl
+		p.plans++
+	}
+	return plans, nil
+}
+
+func (p *taggedPlanner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*planner.Warm) ([]*planner.Plan, error) {
+	for _, w := range warm {
+		if w != nil {
+			p.executed = append(p.executed, w.Executed)
+		}
+	}
+	return p.PlanBatch(ctx, obs, goals)
+}
+
+// With a plan delay, a plan asked for at step s is executed from step
+// s + delay, from its action delay on; the robot stands still before the
+// first plan arrives and after a plan runs out; one plan is in flight at
+// a time, so plans are asked for every max(open loop, delay) steps.
+func TestRunDelaysPlans(t *testing.T) {
+	m := umaze(t)
+	for _, tc := range []struct {
+		name                  string
+		delay, openLoop, plan int
+		period                int // steps between asks
+		steps                 int
+	}{
+		{"delay longer than the open loop", 5, 3, 12, 5, 17},
+		{"delay shorter than the open loop", 2, 4, 12, 4, 15},
+		{"plans run out before the next arrives", 4, 2, 6, 4, 15},
+		{"no delay", 0, 3, 12, 3, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &taggedPlanner{length: tc.plan}
+			r, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Seed: 2, Steps: tc.steps, Delay: tc.delay, Trace: true},
+				Planner{Name: "tagged", Batch: p, OpenLoop: tc.openLoop})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := r.Specs[0].Start
+			for step := 0; step < tc.steps; step++ {
+				a := []float64{0, 0}
+				if step >= tc.delay {
+					k := (step - tc.delay) / tc.period // the plan executing
+					if j := step - k*tc.period; j < tc.plan {
+						a = tag(k, j)
+					}
+				}
+				s = m.Step(s, sim.Action{a[0], a[1]})
+				if got := r.Paths[0][step+1]; got.X != s[0] || got.Y != s[1] {
+					t.Fatalf("step %d: robot at %v, want (%g, %g) after action %v", step, got, s[0], s[1], a)
+				}
+			}
+			for i, rp := range r.Replans {
+				if rp.Step != i*tc.period {
+					t.Fatalf("plan %d asked for at step %d, want %d", i, rp.Step, i*tc.period)
+				}
+			}
+			if want := (tc.steps-1)/tc.period + 1; len(r.Replans) != want {
+				t.Fatalf("%d plans, want %d", len(r.Replans), want)
+			}
+			for i, e := range p.executed {
+				if e != min(tc.period, tc.plan) {
+					t.Fatalf("plan %d handed the previous plan with %d steps executed since its state, want %d", i+1, e, min(tc.period, tc.plan))
+				}
+			}
+		})
+	}
+	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Delay: -1}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}}); err == nil {
+		t.Error("negative delay: want error")
+	}
+}
