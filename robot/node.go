@@ -420,7 +420,8 @@ type control struct {
 	goal        []float64 // current valid goal, nil when idle
 	gen         int       // bumped on every goal change and odometry stop, to drop stale plans
 	plan        *planner.Plan
-	idx         int // next action of plan
+	idx         int  // next action of plan
+	fromRest    bool // plan arrived while the robot stood still without one
 	inflight    *planRequest
 	cancelIn    context.CancelFunc
 	lastReq     int64 // tick of the last request
@@ -591,7 +592,10 @@ func (n *Node) request(c *control, now time.Time) {
 	ctx, cancel := context.WithCancel(n.ctx)
 	req := planRequest{ctx: ctx, gen: c.gen, tick: c.tick, obs: append([]float64(nil), c.state...),
 		goal: append([]float64(nil), c.goal...), start: now, frame: c.frame, stamp: n.rosNow()}
-	if c.plan != nil {
+	// A plan that arrived while the robot stood still waiting for it did
+	// not move the robot over the ticks since its odometry: handing it over
+	// would make a robot at rest look pinned (planner.Pinned).
+	if c.plan != nil && !c.fromRest {
 		req.warm = &planner.Warm{Plan: c.plan, Executed: c.idx}
 	}
 	select {
@@ -628,6 +632,7 @@ func (n *Node) planArrived(c *control, r planResult, now time.Time) {
 	}
 	// A usable plan, even a late one, ends planner and lateness faults.
 	c.wd.PlanReady()
+	c.fromRest = c.plan == nil
 	c.plan, c.idx = r.plan, skip
 	n.publishPlan(r)
 }

@@ -337,7 +337,9 @@ func TestNewSimNodeStartInWall(t *testing.T) {
 
 // Every replan for the same goal carries the plan being executed and how
 // many of its actions ran since its observation, so a planner can tell a
-// pinned robot (planner.Config.Unstick); a new goal starts afresh.
+// pinned robot (planner.Config.Unstick), except a plan that arrived while
+// the robot stood still waiting for it (the robot did not move because it
+// had no plan, not because it was pinned); a new goal starts afresh.
 func TestStepPassesThePlanBeingExecuted(t *testing.T) {
 	n, c, _ := stepNode(t, NodeConf{OpenLoop: 5})
 	sendOdom(n, ms(0), 3, 3)
@@ -347,32 +349,42 @@ func TestStepPassesThePlanBeingExecuted(t *testing.T) {
 	if r1.warm != nil {
 		t.Fatalf("first request carries a previous plan %+v", r1.warm)
 	}
+	tick := 1
+	next := func() planRequest {
+		t.Helper()
+		for range 20 {
+			tick++
+			sendOdom(n, ms(10*tick), 3, 3)
+			n.step(c, ms(10*tick))
+			select {
+			case r := <-n.reqs:
+				return r
+			default:
+			}
+		}
+		t.Fatal("no replan in 20 ticks with open loop 5")
+		return planRequest{}
+	}
 	p1 := constPlan(50, 0.5, -0.5)
 	answer(n, r1, p1)
-	var r2 planRequest
-	for i := 2; ; i++ {
-		sendOdom(n, ms(10*i), 3, 3)
-		n.step(c, ms(10*i))
-		select {
-		case r2 = <-n.reqs:
-		default:
-			if i > 20 {
-				t.Fatal("no replan in 20 ticks with open loop 5")
-			}
-			continue
-		}
-		break
+	r2 := next()
+	if r2.warm != nil {
+		t.Fatalf("replan after the plan the robot waited for at rest carries %+v, want none", r2.warm)
 	}
-	if r2.warm == nil || r2.warm.Plan != p1 {
-		t.Fatalf("replan carries %+v, want the plan being executed", r2.warm)
+	p2 := constPlan(50, 0.5, -0.5)
+	answer(n, r2, p2)
+	r3 := next()
+	if r3.warm == nil || r3.warm.Plan != p2 {
+		t.Fatalf("replan carries %+v, want the plan being executed", r3.warm)
 	}
-	if want := int(r2.tick - r1.tick); r2.warm.Executed != want {
-		t.Errorf("replan says %d actions executed, want %d (ticks since the plan's observation)", r2.warm.Executed, want)
+	if want := int(r3.tick - r2.tick); r3.warm.Executed != want {
+		t.Errorf("replan says %d actions executed, want %d (ticks since the plan's observation)", r3.warm.Executed, want)
 	}
-	sendOdom(n, ms(300), 3, 3)
+	tick += 10
+	sendOdom(n, ms(10*tick), 3, 3)
 	sendGoalMsg(n, 1.2, 1, "odom")
-	n.step(c, ms(300))
-	if r3 := takeRequest(t, n); r3.warm != nil {
+	n.step(c, ms(10*tick))
+	if r4 := takeRequest(t, n); r4.warm != nil {
 		t.Errorf("request for a new goal carries the old goal's plan")
 	}
 }

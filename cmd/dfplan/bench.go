@@ -89,7 +89,7 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
-	fl.IntVar(&f.delay, "plan-delay", 0, "steps a plan takes to arrive, as on a robot whose planner is slower than its control loop: the robot keeps executing its current plan meanwhile, then the new one from its action N on (0 = the simulator waits for the planner, D4RL's protocol)")
+	fl.IntVar(&f.delay, "plan-delay", 0, "plans arrive `N` steps after they are asked for, as on a robot whose planner is slower than its control loop (the ROS node): the robot keeps executing its current plan meanwhile, then the new one from its action N on; N must be below the plan length (expert and random plan one step) (0 = the simulator waits for the planner, D4RL's protocol)")
 	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the defaults; default: the settings shipped with --maze's model, if any")
 	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
 	// so the benchmark scores the planner a robot runs.

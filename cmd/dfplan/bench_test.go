@@ -73,13 +73,15 @@ func TestBenchExpertTableAndJSON(t *testing.T) {
 	}
 }
 
-// A plan delay is said in the table's header and recorded in the JSON,
-// and the expert, whose plans now arrive late, scores less than on time.
+// A plan delay is said in the table's header and recorded in the JSON;
+// mppi, which replans every step, scores less when its plans arrive 20
+// steps late; and a planner whose plans are too short to outlast the
+// delay (the expert plans one step) is refused with a clear error.
 func TestBenchPlanDelay(t *testing.T) {
 	dir := t.TempDir()
 	score := func(delay string) (float64, map[string]any, string) {
 		js := filepath.Join(dir, "d"+delay+".json")
-		r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "expert", "--episodes", "3", "--seed", "4", "--plan-delay", delay, "--json", js)
+		r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "mppi", "--episodes", "3", "--seed", "4", "--plan-delay", delay, "--json", js)
 		if r.code != 0 {
 			t.Fatalf("--plan-delay %s: exit %d: %s", delay, r.code, r.stderr)
 		}
@@ -97,12 +99,20 @@ func TestBenchPlanDelay(t *testing.T) {
 	if _, ok := got["plan_delay_steps"]; ok || strings.Contains(out, "arrive") {
 		t.Errorf("no delay: JSON has plan_delay_steps %v, or the header mentions one:\n%s", got["plan_delay_steps"], out)
 	}
-	late, got, out := score("40")
-	if d, _ := got["plan_delay_steps"].(float64); d != 40 || !strings.Contains(out, "plans arrive 40 steps after they are asked for") {
-		t.Errorf("delay 40: JSON plan_delay_steps %v, header:\n%s", got["plan_delay_steps"], out)
+	late, got, out := score("20")
+	if d, _ := got["plan_delay_steps"].(float64); d != 20 || !strings.Contains(out, "plans arrive 20 steps after they are asked for") {
+		t.Errorf("delay 20: JSON plan_delay_steps %v, header:\n%s", got["plan_delay_steps"], out)
 	}
 	if late >= onTime {
-		t.Errorf("expert scores %.1f with plans 40 steps late, %.1f on time: want lower", late, onTime)
+		t.Errorf("mppi scores %.1f with plans 20 steps late, %.1f on time: want lower", late, onTime)
+	}
+	js := filepath.Join(dir, "expert.json")
+	r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "expert", "--episodes", "1", "--plan-delay", "1", "--json", js)
+	if r.code != 1 || !strings.Contains(r.stderr, "a plan of 1 actions arrives 1 steps late") {
+		t.Errorf("expert with --plan-delay 1: exit %d, stderr %q; want 1 and the plan's length", r.code, r.stderr)
+	}
+	if _, err := os.Stat(js); err == nil {
+		t.Error("a failed run left a JSON file")
 	}
 }
 

@@ -63,8 +63,13 @@ type Config struct {
 	// actions, if it has none or it runs out) for Delay steps, and then
 	// executes the new plan from its action Delay on. One plan per
 	// episode is in flight at a time; the next is asked for once it has
-	// arrived and the open loop has run. 0 (default) is D4RL's protocol:
-	// the simulator waits for the planner.
+	// arrived and OpenLoop steps have passed since the last ask, or when
+	// the plan being executed runs out. A plan of no more than Delay
+	// actions, which would arrive with nothing left to execute, is an
+	// error. As on the node, the plan a robot waited for at rest is
+	// handed to the next replan without its previous plan (so a robot
+	// that stood still waiting is not taken for pinned). 0 (default) is
+	// D4RL's protocol: the simulator waits for the planner.
 	Delay int
 }
 
@@ -102,7 +107,9 @@ type Result struct {
 	// a pinned robot) and those sampled without guidance to free one
 	// (planner.Config.Unstick).
 	StartedPlans, UnguidedPlans int
-	// Delay is Config.Delay.
+	// Delay is Config.Delay. With Delay > 0, the counts and traces of
+	// plans above are kept as plans are asked for, so they include each
+	// episode's last plan even if it was still in flight at its end.
 	Delay int
 	// Replans holds every plan the episodes executed, in the order they
 	// were made, when Config.Trace was set.
@@ -185,7 +192,11 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 			r.arrive(step, c.Delay)
 			if r.due(step, p.OpenLoop) {
 				need = append(need, e)
-				executed = append(executed, step-r.asked)
+				if r.fromRest {
+					executed = append(executed, -1) // no previous plan to judge
+				} else {
+					executed = append(executed, step-r.asked)
+				}
 			}
 		}
 		if len(need) > 0 {
@@ -227,6 +238,9 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				}
 				if c.Trace {
 					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i], InWall: inWall})
+				}
+				if len(plans[i].Actions) <= c.Delay {
+					return nil, fmt.Errorf("bench: %s at step %d: a plan of %d actions arrives %d steps late, with none left to execute (the plan delay must be below the plan's length)", p.Name, step, len(plans[i].Actions), c.Delay)
 				}
 				run[e].pending, run[e].asked = plans[i], step
 			}
@@ -276,7 +290,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 // planFor asks p for plans for the episodes in need, timing every call.
 //
 // executed[i] is the number of steps since the state need[i]'s previous
-// plan was made from.
+// plan was made from; -1 hands the policy no previous plan.
 func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, executed []int, states []sim.State, res *Result) ([]*planner.Plan, error) {
 	obs := make([][]float64, len(need))
 	goals := make([][]float64, len(need))
@@ -291,7 +305,7 @@ func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, ex
 		if wp, ok := p.Batch.(WarmBatchPolicy); ok {
 			warm := make([]*planner.Warm, len(need))
 			for i, e := range need {
-				if prev := res.LastPlans[e]; prev != nil {
+				if prev := res.LastPlans[e]; prev != nil && executed[i] >= 0 {
 					warm[i] = &planner.Warm{Plan: prev, Executed: min(executed[i], len(prev.Actions))}
 				}
 			}
@@ -327,11 +341,16 @@ type running struct {
 	ran     int           // actions of plan executed so far
 	pending *planner.Plan // asked for, not yet arrived (Config.Delay > 0)
 	asked   int           // step the newest plan was asked for
+	// fromRest: plan arrived while the robot stood still without one
+	// (Config.Delay > 0), so the robot's motion since plan's state says
+	// nothing about plan.
+	fromRest bool
 }
 
 // arrive switches to the plan in flight if it is delay steps old.
 func (r *running) arrive(step, delay int) {
 	if r.pending != nil && step-r.asked >= delay {
+		r.fromRest = r.plan == nil && delay > 0
 		r.plan, r.next, r.ran, r.pending = r.pending, delay, 0, nil
 	}
 }

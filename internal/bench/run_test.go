@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -356,8 +358,9 @@ func TestRunCountsUnguidedPlans(t *testing.T) {
 
 // taggedPlanner numbers its plans (one episode: one plan per call) and
 // makes action j of plan k tag(k, j), so the executed path tells which
-// action of which plan ran at every step. It records the executed counts
-// it is handed with each previous plan.
+// action of which plan ran at every step; it predicts position (j, 0) for
+// frame j, so plan drift tells which frame a stretch ended on. It records
+// the executed counts it is handed with each previous plan.
 type taggedPlanner struct {
 	length   int
 	plans    int
@@ -372,6 +375,7 @@ func (p *taggedPlanner) PlanBatch(_ context.Context, obs, _ [][]float64) ([]*pla
 		pl := &planner.Plan{}
 		for j := range p.length {
 			pl.Actions = append(pl.Actions, tag(p.plans, j))
+			pl.Observations = append(pl.Observations, []float64{float64(j), 0})
 		}
 		plans[i] = pl
 		p.plans++
@@ -391,7 +395,10 @@ func (p *taggedPlanner) PlanBatchWarm(ctx context.Context, obs, goals [][]float6
 // With a plan delay, a plan asked for at step s is executed from step
 // s + delay, from its action delay on; the robot stands still before the
 // first plan arrives and after a plan runs out; one plan is in flight at
-// a time, so plans are asked for every max(open loop, delay) steps.
+// a time, so plans are asked for every max(open loop, delay) steps, or
+// sooner when a plan runs out. Drift is measured where each plan's
+// stretch ends, and the plan the robot waited for at rest is not handed
+// to the next replan.
 func TestRunDelaysPlans(t *testing.T) {
 	m := umaze(t)
 	for _, tc := range []struct {
@@ -403,6 +410,7 @@ func TestRunDelaysPlans(t *testing.T) {
 		{"delay longer than the open loop", 5, 3, 12, 5, 17},
 		{"delay shorter than the open loop", 2, 4, 12, 4, 15},
 		{"plans run out before the next arrives", 4, 2, 6, 4, 15},
+		{"plans run out before the open loop", 2, 6, 4, 4, 15},
 		{"no delay", 0, 3, 12, 3, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -434,14 +442,38 @@ func TestRunDelaysPlans(t *testing.T) {
 			if want := (tc.steps-1)/tc.period + 1; len(r.Replans) != want {
 				t.Fatalf("%d plans, want %d", len(r.Replans), want)
 			}
+			// The first ask has no previous plan; with a delay, neither
+			// has the second (its previous plan came while at rest).
+			handed := len(r.Replans) - 1
+			if tc.delay > 0 {
+				handed--
+			}
+			if len(p.executed) != handed {
+				t.Fatalf("%d replans handed a previous plan, want %d", len(p.executed), handed)
+			}
 			for i, e := range p.executed {
 				if e != min(tc.period, tc.plan) {
-					t.Fatalf("plan %d handed the previous plan with %d steps executed since its state, want %d", i+1, e, min(tc.period, tc.plan))
+					t.Fatalf("replan %d handed the previous plan with %d steps executed since its state, want %d", i, e, min(tc.period, tc.plan))
 				}
+			}
+			// Plan k's stretch ends on its frame last, at step k·period + last.
+			last := min(tc.delay+tc.period, tc.plan) - 1
+			var want []float64
+			for k := 0; k*tc.period+last < tc.steps; k++ {
+				pos := r.Paths[0][k*tc.period+last+1]
+				want = append(want, math.Hypot(pos.X-float64(last), pos.Y))
+			}
+			if !slices.Equal(r.Drift, want) {
+				t.Fatalf("drift %v, want %v (each stretch ending on frame %d)", r.Drift, want, last)
 			}
 		})
 	}
 	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Delay: -1}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}}); err == nil {
 		t.Error("negative delay: want error")
+	}
+	// batchCounter's plans have 3 actions: nothing left after a delay of 3.
+	_, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Delay: 3}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}})
+	if err == nil || !strings.Contains(err.Error(), "a plan of 3 actions arrives 3 steps late") {
+		t.Errorf("delay as long as the plan: error %v, want one naming the plan's length and the delay", err)
 	}
 }
