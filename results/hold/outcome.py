@@ -85,7 +85,7 @@ def seed0():
                 return  # the table's cells have not been re-run yet
             rows.append((task, p, a, b))
     print("**the table's seed**, umaze, 50 episodes per cell, seed 0: the table's cells before "
-          "(`seed0-before/`) and after (`results/`) umaze shipped `open_loop: 3`\n")
+          "(`results/hold/seed0-before/`) and after (`results/`) umaze shipped `open_loop: 3`\n")
     print("| task | planner | before | after | paired difference |")
     print("|---|---|---|---|---|")
     for task, p, a, b in rows:
@@ -100,7 +100,7 @@ def reproduce():
     same = load(p)["returns"] == load(baseline("single", 2))["returns"]
     print(f"**reproduction**: today's code on seed 2, single-task, shipped settings "
           f"{'returns' if same else 'does NOT return'} the same return in every episode as "
-          f"`../umaze-plan/seed2/umaze-single-discount0.99.json`\n")
+          f"`results/umaze-plan/seed2/umaze-single-discount0.99.json`\n")
 
 
 if __name__ == "__main__":
