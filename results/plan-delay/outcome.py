@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""The plan-delay runs as a table: python3 results/plan-delay/outcome.py
+
+For each maze: the median time of one plan for one robot on this machine
+(latency-M.json) in 10 ms control ticks, and the table's df cells (seed 0)
+against the same episodes with plans arriving that many steps late
+(M-T-df-dN.json): score · success · hold, and the paired difference.
+"""
+import math
+import os
+import sys
+
+R = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(R, ".."))
+from paired import changed, load, mean_se  # noqa: E402
+
+TICK_MS = 10  # the node's control period at its default 100 Hz
+
+
+def cell(d):
+    s = d["normalized_score"]
+    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · {100 * d['success_rate']:.0f} % · hold {100 * d['hold_rate']:.0f} %"
+
+
+def main():
+    print("**plans that arrive late**, df, 50 episodes per cell, seed 0: the table's cell, the same "
+          "episodes with every plan arriving N steps after it is asked for (`--plan-delay N`), and the "
+          "paired difference; N is one robot's median plan time on this machine in 10 ms ticks\n")
+    print("| maze | one plan, p50 | N | task | on time (table) | N steps late | paired difference |")
+    print("|---|---|---|---|---|---|---|")
+    for maze in ("umaze", "medium", "large"):
+        p50 = load(f"{R}/latency-{maze}.json")["plan_latency_ms"]["p50"]
+        n = math.ceil(p50 / TICK_MS)
+        for task in ("single", "multi"):
+            late = f"{R}/{maze}-{task}-df-d{n}.json"
+            if not os.path.exists(late):
+                continue
+            d = load(late)
+            if d.get("plan_delay_steps") != n:
+                sys.exit(f"{late}: plan_delay_steps {d.get('plan_delay_steps')}, want {n}")
+            on = f"{R}/../{maze}-{task}-df.json"
+            m, se = mean_se(changed(on, late, ()))
+            print(f"| {maze} | {p50:.0f} ms | {n} | {task} | {cell(load(on))} | {cell(d)} | {m:+.1f} ± {se:.1f} |")
+    print()
+
+
+if __name__ == "__main__":
+    main()
