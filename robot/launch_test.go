@@ -34,10 +34,17 @@ func TestLaunchFileResolves(t *testing.T) {
 	if !strings.Contains(out, "/rviz") {
 		t.Errorf("roslaunch --nodes with rviz:=true: %q, want /rviz", out)
 	}
-	// ~stop_weight is set only when asked for: unset, the node takes the
-	// planner settings' weight; 0 turns the term off.
-	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file); strings.Contains(out, "stop_weight") {
-		t.Errorf("roslaunch --dump-params: %q, want no stop_weight by default", out)
+	// ~stop_weight and ~open_loop are set only when asked for: unset, the
+	// node takes the planner settings' (a shipped open loop of 3 or 5
+	// must not be overridden by the launch file); 0 turns the term off.
+	out = rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file)
+	for _, p := range []string{"stop_weight", "open_loop"} {
+		if strings.Contains(out, p) {
+			t.Errorf("roslaunch --dump-params: %q, want no %s by default", out, p)
+		}
+	}
+	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file, "open_loop:=7"); !strings.Contains(out, "/dfplan/open_loop: 7") {
+		t.Errorf("roslaunch --dump-params open_loop:=7: %q, want /dfplan/open_loop: 7", out)
 	}
 	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file, "stop_weight:=0"); !strings.Contains(out, "/dfplan/stop_weight: 0") {
 		t.Errorf("roslaunch --dump-params stop_weight:=0: %q, want /dfplan/stop_weight: 0", out)

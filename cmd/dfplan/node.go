@@ -94,7 +94,7 @@ status 0.`,
 	fl.StringVar(&f.model, "model", "", "model checkpoint for the df policy; default: the one shipped for --maze (~model)")
 	fl.StringVar(&f.policy, "policy", "df", "policy: df (the Diffusion Forcing planner) or waypoint (grid path + PD on the true simulator, no model: for plumbing checks) (~policy)")
 	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
-	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans; default: the planner settings' open loop (10) for --policy df (~open_loop)")
+	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans; default: the planner settings' open loop for --policy df (10; umaze's shipped settings 3, large's 5) (~open_loop)")
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
