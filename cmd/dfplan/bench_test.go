@@ -39,6 +39,20 @@ func tinyCheckpoint(t *testing.T, meanXY, stdXY float64, obsDim int) string {
 	return path
 }
 
+// readJSONObject reads the JSON object in the file at path.
+func readJSONObject(t *testing.T, path string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, raw)
+	}
+	return got
+}
+
 func TestBenchExpertTableAndJSON(t *testing.T) {
 	dir := t.TempDir()
 	js, png := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.png")
@@ -49,14 +63,7 @@ func TestBenchExpertTableAndJSON(t *testing.T) {
 	if !strings.Contains(r.stdout, "expert") || !strings.Contains(r.stdout, "score") {
 		t.Fatalf("table lacks the expert row:\n%s", r.stdout)
 	}
-	raw, err := os.ReadFile(js)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got map[string]any
-	if err := json.Unmarshal(raw, &got); err != nil {
-		t.Fatalf("bad JSON: %v\n%s", err, raw)
-	}
+	got := readJSONObject(t, js)
 	for _, key := range []string{"maze", "task", "planner", "episodes", "seed", "normalized_score", "success_rate", "returns", "plan_latency_ms", "wall_s"} {
 		if _, ok := got[key]; !ok {
 			t.Errorf("JSON lacks %q", key)
@@ -85,14 +92,7 @@ func TestBenchPlanDelay(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("--plan-delay %s: exit %d: %s", delay, r.code, r.stderr)
 		}
-		raw, err := os.ReadFile(js)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got map[string]any
-		if err := json.Unmarshal(raw, &got); err != nil {
-			t.Fatalf("bad JSON: %v\n%s", err, raw)
-		}
+		got := readJSONObject(t, js)
 		return got["normalized_score"].(map[string]any)["mean"].(float64), got, r.stdout
 	}
 	onTime, got, out := score("0")
