@@ -4,7 +4,8 @@
 For each maze: the median time of one plan for one robot on this machine
 (latency-M.json) in 10 ms control ticks, and the table's df cells (seed 0)
 against the same episodes with plans arriving that many steps late
-(M-T-df-dN.json): score · success · hold, and the paired difference.
+(M-T-df-dN.json): score · success · hold, and the paired difference;
+then the shorter delays of sweep/ on the single-task cells.
 """
 import math
 import os
@@ -41,6 +42,29 @@ def main():
             on = f"{R}/../{maze}-{task}-df.json"
             m, se = mean_se(changed(on, late, ()))
             print(f"| {maze} | {p50:.0f} ms | {n} | {task} | {cell(load(on))} | {cell(d)} | {m:+.1f} ± {se:.1f} |")
+    print()
+    sweep()
+
+
+def sweep():
+    """The shorter delays of sweep/, single-task, as a faster planner would give."""
+    rows = []
+    for maze in ("umaze", "medium"):
+        on = f"{R}/../{maze}-single-df.json"
+        for n in (3, 5, 10):
+            late = f"{R}/sweep/{maze}-single-df-d{n}.json"
+            if os.path.exists(late):
+                rows.append((maze, n, on, late))
+    if not rows:
+        return
+    print("**shorter delays**, df, single-task, 50 episodes, seed 0: plans arriving N steps late "
+          "(`sweep/`), against the table's cell on the same episodes\n")
+    print("| maze | open loop | N | score · success · hold | plan drift | paired difference |")
+    print("|---|---|---|---|---|---|")
+    for maze, n, on, late in rows:
+        d = load(late)
+        m, se = mean_se(changed(on, late, ()))
+        print(f"| {maze} | {d['config']['open_loop']} | {n} | {cell(d)} | {d['plan_drift_m']:.2f} m | {m:+.1f} ± {se:.1f} |")
     print()
 
 
