@@ -44,6 +44,7 @@ def main():
             print(f"| {maze} | {p50:.0f} ms | {n} | {task} | {cell(load(on))} | {cell(d)} | {m:+.1f} ± {se:.1f} |")
     print()
     sweep()
+    nomcg()
 
 
 def sweep():
@@ -65,6 +66,29 @@ def sweep():
         d = load(late)
         m, se = mean_se(changed(on, late, ()))
         print(f"| {maze} | {d['config']['open_loop']} | {n} | {cell(d)} | {d['plan_drift_m']:.2f} m | {m:+.1f} ± {se:.1f} |")
+    print()
+
+
+def nomcg():
+    """df-nomcg under its own plan time (latency-M-df-nomcg.json)."""
+    rows = []
+    for maze in ("umaze", "medium"):
+        lat = f"{R}/latency-{maze}-df-nomcg.json"
+        if not os.path.exists(lat):
+            continue
+        p50 = load(lat)["plan_latency_ms"]["p50"]
+        n = math.ceil(p50 / TICK_MS)
+        late = f"{R}/{maze}-single-df-nomcg-d{n}.json"
+        if os.path.exists(late):
+            rows.append((maze, p50, n, f"{R}/../{maze}-single-df-nomcg.json", late))
+    if not rows:
+        return
+    print("**plain guidance under its own plan time**, df-nomcg, single-task, 50 episodes, seed 0\n")
+    print("| maze | one plan, p50 | N | on time (table) | N steps late | paired difference |")
+    print("|---|---|---|---|---|---|")
+    for maze, p50, n, on, late in rows:
+        m, se = mean_se(changed(on, late, ()))
+        print(f"| {maze} | {p50:.0f} ms | {n} | {cell(load(on))} | {cell(load(late))} | {m:+.1f} ± {se:.1f} |")
     print()
 
 
