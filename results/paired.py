@@ -30,6 +30,12 @@ def mean_se(v):
     return m, s / math.sqrt(len(v))
 
 
+def fmt(d):
+    """Differences d as "mean ± standard error", signed."""
+    m, se = mean_se(d)
+    return f"{m:+.1f} ± {se:.1f}"
+
+
 def scores(d):
     """Per-episode normalized scores: D4RL's normalization is affine in the
     return, with slope (score s.e.)/(return s.e.)."""

@@ -16,12 +16,7 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import changed, load, mean_se  # noqa: E402
-
-
-def fmt(d):
-    m, se = mean_se(d)
-    return f"{m:+.1f} ± {se:.1f}"
+from paired import changed, fmt, load, mean_se  # noqa: E402
 
 
 def cell(path):

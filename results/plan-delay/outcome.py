@@ -13,7 +13,7 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import changed, load, mean_se  # noqa: E402
+from paired import changed, fmt, load  # noqa: E402
 
 TICK_MS = 10  # the node's control period at its default 100 Hz
 
@@ -40,8 +40,7 @@ def main():
             if d.get("plan_delay_steps") != n:
                 sys.exit(f"{late}: plan_delay_steps {d.get('plan_delay_steps')}, want {n}")
             on = f"{R}/../{maze}-{task}-df.json"
-            m, se = mean_se(changed(on, late, ()))
-            print(f"| {maze} | {p50:.0f} ms | {n} | {task} | {cell(load(on))} | {cell(d)} | {m:+.1f} ± {se:.1f} |")
+            print(f"| {maze} | {p50:.0f} ms | {n} | {task} | {cell(load(on))} | {cell(d)} | {fmt(changed(on, late, ()))} |")
     print()
     sweep()
     nomcg()
@@ -64,8 +63,7 @@ def sweep():
     print("|---|---|---|---|---|---|")
     for maze, n, on, late in rows:
         d = load(late)
-        m, se = mean_se(changed(on, late, ()))
-        print(f"| {maze} | {d['config']['open_loop']} | {n} | {cell(d)} | {d['plan_drift_m']:.2f} m | {m:+.1f} ± {se:.1f} |")
+        print(f"| {maze} | {d['config']['open_loop']} | {n} | {cell(d)} | {d['plan_drift_m']:.2f} m | {fmt(changed(on, late, ()))} |")
     print()
 
 
@@ -87,8 +85,7 @@ def nomcg():
     print("| maze | one plan, p50 | N | on time (table) | N steps late | paired difference |")
     print("|---|---|---|---|---|---|")
     for maze, p50, n, on, late in rows:
-        m, se = mean_se(changed(on, late, ()))
-        print(f"| {maze} | {p50:.0f} ms | {n} | {cell(load(on))} | {cell(load(late))} | {m:+.1f} ± {se:.1f} |")
+        print(f"| {maze} | {p50:.0f} ms | {n} | {cell(load(on))} | {cell(load(late))} | {fmt(changed(on, late, ()))} |")
     print()
 
 

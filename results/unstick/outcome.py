@@ -16,7 +16,7 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import changed, load, mean_se, same_episodes, scores, settings  # noqa: E402
+from paired import changed, fmt, load, mean_se, same_episodes, scores, settings  # noqa: E402
 
 
 def diff(path_a, path_b, also=(), unstick=True):
@@ -28,11 +28,6 @@ def diff(path_a, path_b, also=(), unstick=True):
         sys.exit(f"{path_b} against {path_a}: want unstick off in the first"
                  + (" and on in the second" if unstick else " and the second"))
     return changed(path_a, path_b, ("unstick",) + tuple(also))
-
-
-def fmt(d):
-    m, se = mean_se(d)
-    return f"{m:+.1f} ± {se:.1f}"
 
 
 def exploration():
