@@ -21,8 +21,13 @@
 // Per token: [x_t, sinusoidal(k_t), z_{t−1}] → input layer and Layers
 // residual SiLU blocks → GRU cell → z_t; then Layers residual blocks and a
 // linear head predict x̂0_t. The output for token t depends on o_0 and tokens
-// ≤ t only. Graphs are built with gorgonia once per (batch, horizon, pass
-// kind) and reused.
+// ≤ t only. Training differentiates a gorgonia graph, built once per
+// (batch, horizon, pass kind) and reused. Predict runs hand-written passes
+// of the same function (forward, and the vector–Jacobian product back
+// through the GRU; gonum's BLAS for the products), which at the planner's
+// batch sizes are 2–7× faster than the graph; SetEngine(EngineGraph) runs
+// Predict on the graph instead, and tests hold the two to float32
+// rounding.
 //
 // # Training
 //
@@ -42,7 +47,8 @@
 //
 //	model (z/hidden/layers)   train tokens/s   forward+VJP, 60 tokens, B=1 / 8 / 32
 //	32 / 64 / 1                  ~28 600
-//	64 / 128 / 1 (default)       ~14 800        23 ms / 59 ms / 211 ms
+//	64 / 128 / 1 (default)       ~14 800        native 2.9 ms / 22 ms / 91 ms
+//	                                            graph  21 ms / 60 ms / 181 ms
 //	128 / 256 / 2                 ~3 400
 //
 // The default trains ~60 000 steps of 32 windows × 24 tokens (46M tokens)

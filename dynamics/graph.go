@@ -207,15 +207,7 @@ func (gr *graph) feed(m *Model, obs0, z0, x []float32, k []int) {
 
 // feedTokens copies a batch-major B×H×TokenDim array into a time-major
 // (H·B)×TokenDim one.
-func (gr *graph) feedTokens(dst, src []float32, _ int) {
-	td := gr.td
-	for b := range gr.b {
-		for t := range gr.h {
-			i, j := b*gr.h+t, t*gr.b+b
-			copy(dst[j*td:(j+1)*td], src[i*td:(i+1)*td])
-		}
-	}
-}
+func (gr *graph) feedTokens(dst, src []float32) { toTimeMajor(dst, src, gr.b, gr.h, gr.td) }
 
 func (gr *graph) run() error {
 	gr.vm.Reset()
@@ -238,16 +230,7 @@ func scalarValue(n *G.Node) float64 {
 }
 
 // readX0 copies x̂0 into dst, batch-major.
-func (gr *graph) readX0(dst []float32) {
-	src := valueData(gr.out)
-	td := gr.td
-	for b := range gr.b {
-		for t := range gr.h {
-			i, j := b*gr.h+t, t*gr.b+b
-			copy(dst[i*td:(i+1)*td], src[j*td:(j+1)*td])
-		}
-	}
-}
+func (gr *graph) readX0(dst []float32) { toBatchMajor(dst, valueData(gr.out), gr.b, gr.h, gr.td) }
 
 // readGradX copies the token part of the input gradient into dst, batch-major.
 func (gr *graph) readGradX(dst []float32) {

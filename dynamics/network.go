@@ -44,6 +44,7 @@ type Model struct {
 	byName map[string]*param
 
 	mu     sync.Mutex
+	engine string // EngineNative ("" too) or EngineGraph
 	graphs map[graphKey]*graph
 	builds int // graphs compiled so far (tests and diagnostics)
 }
@@ -282,25 +283,91 @@ func (m *Model) checkInput(in *Input) error {
 
 // Predict runs the network on a batch: x̂0 for every token and, when
 // in.GradX0 is set, the vector–Jacobian product through the whole network
-// (the GRU chain included). The graph for each (B, H, with-gradient) is
-// compiled once and reused.
+// (the GRU chain included). It runs the hand-written pass (native.go)
+// unless SetEngine chose the gorgonia graph; both compute the same
+// function to float32 rounding.
 func (m *Model) Predict(in *Input) (*Output, error) {
 	if err := m.checkInput(in); err != nil {
 		return nil, err
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.engine == EngineGraph {
+		return m.predictGraph(in)
+	}
+	return m.predictNative(in), nil
+}
+
+// Engines that Predict can run on.
+const (
+	EngineNative = "native" // hand-written forward and backward pass (the default)
+	EngineGraph  = "graph"  // the gorgonia graph that training differentiates
+)
+
+// SetEngine chooses how Predict computes: EngineNative or EngineGraph.
+// Training always runs on the graph.
+func (m *Model) SetEngine(engine string) error {
+	switch engine {
+	case EngineNative, EngineGraph:
+	default:
+		return fmt.Errorf("dynamics: engine %q, want %q or %q", engine, EngineNative, EngineGraph)
+	}
+	m.mu.Lock()
+	m.engine = engine
+	m.mu.Unlock()
+	return nil
+}
+
+func (m *Model) predictNative(in *Input) *Output {
+	l := m.layers()
+	tp := m.forward(l, in)
+	c := m.cfg
+	td, zd := c.TokenDim(), c.ZDim
+	out := &Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*in.H*zd)}
+	toBatchMajor(out.X0, tp.out, in.B, in.H, td)
+	toBatchMajor(out.Z, tp.z, in.B, in.H, zd)
+	if in.GradX0 != nil {
+		up := make([]float32, len(in.X))
+		toTimeMajor(up, in.GradX0, in.B, in.H, td)
+		out.GradX = make([]float32, len(in.X))
+		toBatchMajor(out.GradX, m.backward(l, tp, up), in.B, in.H, td)
+	}
+	return out
+}
+
+// toBatchMajor copies time-major rows (t·B + b) of width w into batch-major
+// ones (b·H + t).
+func toBatchMajor(dst, src []float32, B, H, w int) {
+	for b := range B {
+		for t := range H {
+			i, j := b*H+t, t*B+b
+			copy(dst[i*w:(i+1)*w], src[j*w:(j+1)*w])
+		}
+	}
+}
+
+// toTimeMajor is the inverse of toBatchMajor.
+func toTimeMajor(dst, src []float32, B, H, w int) {
+	for b := range B {
+		for t := range H {
+			i, j := b*H+t, t*B+b
+			copy(dst[j*w:(j+1)*w], src[i*w:(i+1)*w])
+		}
+	}
+}
+
+func (m *Model) predictGraph(in *Input) (*Output, error) {
 	kind := passForward
 	if in.GradX0 != nil {
 		kind = passVJP
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	g, err := m.graph(in.B, in.H, kind, 0, in.Z0 != nil)
 	if err != nil {
 		return nil, err
 	}
 	g.feed(m, in.Obs0, in.Z0, in.X, in.K)
 	if kind == passVJP {
-		g.feedTokens(g.upstream.data, in.GradX0, 0)
+		g.feedTokens(g.upstream.data, in.GradX0)
 	}
 	if err := g.run(); err != nil {
 		return nil, fmt.Errorf("dynamics: predict: %w", err)

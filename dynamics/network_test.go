@@ -61,14 +61,28 @@ func variants() map[string]Config {
 	return map[string]Config{"legacy": old, "current": tinyConfig()}
 }
 
-func TestPredictCausal(t *testing.T) {
-	for name, c := range variants() {
-		t.Run(name, func(t *testing.T) { testPredictCausal(t, c) })
+// engines runs f on a fresh test model under each engine Predict has.
+func engines(t *testing.T, c Config, f func(t *testing.T, m *Model)) {
+	for _, e := range []string{EngineNative, EngineGraph} {
+		t.Run(e, func(t *testing.T) {
+			m := newTestModel(t, c)
+			if err := m.SetEngine(e); err != nil {
+				t.Fatal(err)
+			}
+			f(t, m)
+		})
 	}
 }
 
-func testPredictCausal(t *testing.T, c Config) {
-	m := newTestModel(t, c)
+func TestPredictCausal(t *testing.T) {
+	for name, c := range variants() {
+		t.Run(name, func(t *testing.T) {
+			engines(t, c, func(t *testing.T, m *Model) { testPredictCausal(t, c, m) })
+		})
+	}
+}
+
+func testPredictCausal(t *testing.T, c Config, m *Model) {
 	const B, H = 3, 6
 	r := rand.New(rand.NewPCG(1, 2))
 	in := randomInput(c, B, H, r)
@@ -116,12 +130,14 @@ func testPredictCausal(t *testing.T, c Config) {
 
 func TestPredictVJPMatchesFiniteDifferences(t *testing.T) {
 	for name, c := range variants() {
-		t.Run(name, func(t *testing.T) { testPredictVJP(t, c) })
+		c.Layers = 2 // two residual blocks on each side of the GRU
+		t.Run(name, func(t *testing.T) {
+			engines(t, c, func(t *testing.T, m *Model) { testPredictVJP(t, c, m) })
+		})
 	}
 }
 
-func testPredictVJP(t *testing.T, c Config) {
-	m := newTestModel(t, c)
+func testPredictVJP(t *testing.T, c Config, m *Model) {
 	const B, H = 2, 4
 	r := rand.New(rand.NewPCG(3, 4))
 	in := randomInput(c, B, H, r)
@@ -174,6 +190,9 @@ func testPredictVJP(t *testing.T, c Config) {
 func TestPredictReusesGraphs(t *testing.T) {
 	c := tinyConfig()
 	m := newTestModel(t, c)
+	if err := m.SetEngine(EngineGraph); err != nil {
+		t.Fatal(err)
+	}
 	r := rand.New(rand.NewPCG(5, 6))
 	in := randomInput(c, 2, 3, r)
 	first, err := m.Predict(in)
@@ -237,7 +256,10 @@ func TestPredictRejectsBadInput(t *testing.T) {
 // vector–Jacobian product with respect to those tokens.
 func TestPredictFromCarriedLatent(t *testing.T) {
 	c := tinyConfig()
-	m := newTestModel(t, c)
+	engines(t, c, func(t *testing.T, m *Model) { testPredictFromCarriedLatent(t, c, m) })
+}
+
+func testPredictFromCarriedLatent(t *testing.T, c Config, m *Model) {
 	const B, H, t0 = 2, 5, 2
 	r := rand.New(rand.NewPCG(3, 4))
 	full := randomInput(c, B, H, r)
@@ -283,6 +305,63 @@ func TestPredictFromCarriedLatent(t *testing.T) {
 	}
 	if _, err := m.Predict(&Input{B: 1, H: 1, Z0: make([]float32, 3), X: make([]float32, td), K: []int{0}}); err == nil {
 		t.Error("short Z0: want error")
+	}
+}
+
+// The hand-written pass and the gorgonia graph compute the same x̂0,
+// latents and vector–Jacobian product, from the encoder or from a carried
+// latent, at batch sizes and horizons the planner uses.
+func TestNativeMatchesGraph(t *testing.T) {
+	c := tinyConfig()
+	c.Layers = 2
+	native, graph := newTestModel(t, c), newTestModel(t, c)
+	if err := graph.SetEngine(EngineGraph); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, tc := range []struct {
+		b, h    int
+		z0, vjp bool
+	}{{1, 1, false, false}, {1, 15, false, true}, {3, 7, false, true}, {4, 5, true, true}, {2, 6, true, false}} {
+		in := randomInput(c, tc.b, tc.h, r)
+		if tc.z0 {
+			in.Z0 = make([]float32, tc.b*c.ZDim)
+			for i := range in.Z0 {
+				in.Z0[i] = float32(r.Float64()*2 - 1)
+			}
+		}
+		if tc.vjp {
+			in.GradX0 = make([]float32, len(in.X))
+			for i := range in.GradX0 {
+				in.GradX0[i] = float32(r.NormFloat64())
+			}
+		}
+		want, err := graph.Predict(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := native.Predict(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []struct {
+			name      string
+			got, want []float32
+		}{{"x̂0", got.X0, want.X0}, {"z", got.Z, want.Z}, {"grad", got.GradX, want.GradX}} {
+			if len(a.got) != len(a.want) {
+				t.Fatalf("B=%d H=%d %s: %d values, graph %d", tc.b, tc.h, a.name, len(a.got), len(a.want))
+			}
+			for i := range a.want {
+				// Same operations in a different summation order: float32
+				// rounding, relative to the value's size.
+				if d := math.Abs(float64(a.got[i] - a.want[i])); d > 1e-5*math.Max(1, math.Abs(float64(a.want[i]))) {
+					t.Fatalf("B=%d H=%d Z0=%v %s[%d] = %g, graph %g", tc.b, tc.h, tc.z0, a.name, i, a.got[i], a.want[i])
+				}
+			}
+		}
+	}
+	if err := native.SetEngine("gpu"); err == nil {
+		t.Error(`SetEngine("gpu"): want error`)
 	}
 }
 

@@ -569,8 +569,8 @@ func (t *Trainer) TrainStep() (float64, error) {
 		}
 		shards[s].g = g
 		g.feed(m, obs0[lo*od:hi*od], nil, x[lo*H*td:hi*H*td], k[lo*H:hi*H])
-		g.feedTokens(g.target.data, x0[lo*H*td:hi*H*td], 0)
-		g.feedTokens(g.weight.data, w[lo*H*td:hi*H*td], 0)
+		g.feedTokens(g.target.data, x0[lo*H*td:hi*H*td])
+		g.feedTokens(g.weight.data, w[lo*H*td:hi*H*td])
 	}
 	// Run shards on up to GOMAXPROCS goroutines; results are combined in
 	// shard order, so the outcome does not depend on the thread count.

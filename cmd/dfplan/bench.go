@@ -38,6 +38,7 @@ type benchFlags struct {
 	maze, plannerName, task, model, jsonPath, plotPath, goal string
 	planPath, tracePath                                      string
 	episodes, steps, batch, delay                            int
+	engine                                                   string
 	seed                                                     int64
 	plan                                                     planner.Config
 }
@@ -90,6 +91,7 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
 	fl.IntVar(&f.delay, "plan-delay", 0, "plans arrive `N` steps after they are asked for, as on a robot whose planner is slower than its control loop (the ROS node): the robot keeps executing its current plan meanwhile, then the new one from its action N on; N must be below the plan length (expert and random plan one step) (0 = the simulator waits for the planner, D4RL's protocol)")
+	fl.StringVar(&f.engine, "engine", dynamics.EngineNative, "how df planners run the network: native (hand-written passes) or graph (the gorgonia graph; results in results/ made before the native passes were, and reproduce exactly only on it)")
 	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the defaults; default: the settings shipped with --maze's model, if any")
 	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
 	// so the benchmark scores the planner a robot runs.
@@ -147,6 +149,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--batch %d: want ≥ 0", f.batch)
 	case f.delay < 0 || f.delay > maxPlanDelay:
 		return usagef("--plan-delay %d: want 0 … %d", f.delay, maxPlanDelay)
+	case f.engine != dynamics.EngineNative && f.engine != dynamics.EngineGraph:
+		return usagef("--engine %q: want %s or %s", f.engine, dynamics.EngineNative, dynamics.EngineGraph)
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
 	}
@@ -169,7 +173,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return err
 	}
 	var model *dynamics.Model
-	needModel := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "df") || n == "fullseq" })
+	needModel := slices.ContainsFunc(names, usesModel)
 	if f.planPath != "" && !needModel {
 		return usagef("--plan %s: planner settings are for df, df-nomcg and fullseq; --planner %s uses none", f.planPath, f.plannerName)
 	}
@@ -177,6 +181,9 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if needModel {
 		if model, err = loadModel(f.model, maze); err != nil {
 			return err
+		}
+		if err := model.SetEngine(f.engine); err != nil {
+			return usageError{fmt.Errorf("--engine: %w", err)}
 		}
 		if base, source, err = planSettings(maze, model, f.model, f.planPath, "--plan"); err != nil {
 			return usageError{err}
@@ -209,6 +216,9 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		if err != nil {
 			return err
 		}
+		if usesModel(name) {
+			res.Engine = f.engine
+		}
 		s := res.Summarize()
 		slog.Info("bench done", "planner", name, "maze", maze.Name(), "score", s.ScoreMean, "success", s.SuccessRate, "wall", res.Wall.Round(1e6))
 		results = append(results, res)
@@ -234,6 +244,9 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	}
 	return nil
 }
+
+// usesModel tells the planners that plan with the model.
+func usesModel(name string) bool { return strings.HasPrefix(name, "df") || name == "fullseq" }
 
 // checkOutputs fails at once for output paths (by flag; "" = not given)
 // that could not be written at the end of a run: two flags naming the same

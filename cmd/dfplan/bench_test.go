@@ -132,6 +132,43 @@ func TestBenchDFPlannersRun(t *testing.T) {
 	}
 }
 
+// The df planners run the network natively or on the gorgonia graph; the
+// JSON says which, and both plan the same episodes to float rounding.
+func TestBenchEngines(t *testing.T) {
+	model := tinyCheckpoint(t, 2, 1, 4)
+	dir := t.TempDir()
+	finals := map[string][]any{}
+	for _, engine := range []string{"native", "graph"} {
+		js := filepath.Join(dir, engine+".json")
+		r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "df", "--model", model, "--episodes", "2", "--steps", "12",
+			"--horizon-tokens", "3", "--sampling-steps", "2", "--mcg-samples", "2", "--engine", engine, "--json", js)
+		if r.code != 0 {
+			t.Fatalf("--engine %s: exit %d: %s", engine, r.code, r.stderr)
+		}
+		got := readJSONObject(t, js)
+		if got["engine"] != engine {
+			t.Errorf("--engine %s: JSON engine %v", engine, got["engine"])
+		}
+		finals[engine] = got["final_xy"].([]any)
+	}
+	for ep, n := range finals["native"] {
+		g := finals["graph"][ep].([]any)
+		for i, v := range n.([]any) {
+			if d := math.Abs(v.(float64) - g[i].(float64)); d > 1e-3 {
+				t.Errorf("episode %d: final position %v natively, %v on the graph", ep, n, g)
+				break
+			}
+		}
+	}
+	js := filepath.Join(dir, "expert.json")
+	if r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "expert", "--episodes", "1", "--json", js); r.code != 0 {
+		t.Fatalf("expert: exit %d: %s", r.code, r.stderr)
+	}
+	if e, ok := readJSONObject(t, js)["engine"]; ok {
+		t.Errorf("expert has no network, JSON says engine %v", e)
+	}
+}
+
 // --trace writes one JSON line per plan: which episode, at which step,
 // from which state, and the plan itself; replans follow the open loop.
 func TestBenchTrace(t *testing.T) {
@@ -357,6 +394,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
 		{"negative unstick", []string{"--unstick", "-1"}, 2, "--unstick -1: want 0 … 100"},
 		{"unstick above its bound", []string{"--unstick", "101"}, 2, "--unstick 101: want 0 … 100"},
+		{"unknown engine", []string{"--planner", "expert", "--engine", "cuda"}, 2, `--engine "cuda": want native or graph`},
 		{"negative plan delay", []string{"--planner", "expert", "--plan-delay", "-2"}, 2, "--plan-delay -2: want 0 … 1000"},
 		{"plan delay above its bound", []string{"--planner", "expert", "--plan-delay", "5000"}, 2, "--plan-delay 5000: want 0 … 1000"},
 		{"unwritable trace", []string{"--planner", "expert", "--episodes", "1", "--steps", "2", "--trace", filepath.Join(dir, "missing", "t.jsonl")}, 1, "--trace"},

@@ -51,7 +51,10 @@ type JSON struct {
 	// PlanDelay is the steps every plan took to arrive (Config.Delay);
 	// absent when 0, D4RL's protocol.
 	PlanDelay int `json:"plan_delay_steps,omitempty"`
-	Config    any `json:"config,omitempty"`
+	// Engine is how the network ran (dynamics.SetEngine), for planners
+	// with a model. Results without it were made on the graph.
+	Engine string `json:"engine,omitempty"`
+	Config any    `json:"config,omitempty"`
 }
 
 // MeanErr is a mean with its standard error. NaN (unknown maze constants)
@@ -125,6 +128,7 @@ func (r *Result) ToJSON(config any) JSON {
 		PlansUnguided:   finite(s.UnguidedRate),
 		WallS:           r.Wall.Seconds(),
 		PlanDelay:       r.Delay,
+		Engine:          r.Engine,
 		Config:          config,
 	}
 }

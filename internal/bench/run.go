@@ -111,6 +111,9 @@ type Result struct {
 	// plans above are kept as plans are asked for, so they include each
 	// episode's last plan even if it was still in flight at its end.
 	Delay int
+	// Engine is how the planner's network was run (dynamics.SetEngine),
+	// for planners with one; the caller sets it.
+	Engine string
 	// Replans holds every plan the episodes executed, in the order they
 	// were made, when Config.Trace was set.
 	Replans []Replan
