@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 
 	// gorgonia v0.9.18 pulls an older version of this package that panics
@@ -318,8 +319,48 @@ func (m *Model) SetEngine(engine string) error {
 	return nil
 }
 
+// predictNative splits the batch into up to GOMAXPROCS runs of
+// consecutive sequences and computes them concurrently: sequences are
+// independent, and at one robot's batch (its Monte Carlo samples) the
+// products are too small for the BLAS to spread over cores itself.
 func (m *Model) predictNative(in *Input) *Output {
 	l := m.layers()
+	parts := min(runtime.GOMAXPROCS(0), in.B)
+	if parts < 2 {
+		return m.predictRun(l, in)
+	}
+	c := m.cfg
+	td, zd, od := c.TokenDim(), c.ZDim, c.ObsDim
+	outs := make([]*Output, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*in.B/parts, (p+1)*in.B/parts
+		sub := &Input{B: hi - lo, H: in.H, X: in.X[lo*in.H*td : hi*in.H*td], K: in.K[lo*in.H : hi*in.H]}
+		if in.Z0 != nil {
+			sub.Z0 = in.Z0[lo*zd : hi*zd]
+		} else {
+			sub.Obs0 = in.Obs0[lo*od : hi*od]
+		}
+		if in.GradX0 != nil {
+			sub.GradX0 = in.GradX0[lo*in.H*td : hi*in.H*td]
+		}
+		wg.Go(func() { outs[p] = m.predictRun(l, sub) })
+	}
+	wg.Wait()
+	out := &Output{}
+	for _, o := range outs {
+		// Batch-major outputs of consecutive runs of sequences concatenate.
+		out.X0 = append(out.X0, o.X0...)
+		out.Z = append(out.Z, o.Z...)
+		if in.GradX0 != nil {
+			out.GradX = append(out.GradX, o.GradX...)
+		}
+	}
+	return out
+}
+
+// predictRun is predictNative on one goroutine.
+func (m *Model) predictRun(l *layers, in *Input) *Output {
 	tp := m.forward(l, in)
 	c := m.cfg
 	td, zd := c.TokenDim(), c.ZDim

@@ -3,6 +3,7 @@ package dynamics
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -318,44 +319,49 @@ func TestNativeMatchesGraph(t *testing.T) {
 	if err := graph.SetEngine(EngineGraph); err != nil {
 		t.Fatal(err)
 	}
-	r := rand.New(rand.NewPCG(11, 12))
-	for _, tc := range []struct {
-		b, h    int
-		z0, vjp bool
-	}{{1, 1, false, false}, {1, 15, false, true}, {3, 7, false, true}, {4, 5, true, true}, {2, 6, true, false}} {
-		in := randomInput(c, tc.b, tc.h, r)
-		if tc.z0 {
-			in.Z0 = make([]float32, tc.b*c.ZDim)
-			for i := range in.Z0 {
-				in.Z0[i] = float32(r.Float64()*2 - 1)
+	// One goroutine, and the batch split over three (predictNative).
+	for _, procs := range []int{1, 3} {
+		prev := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(prev)
+		r := rand.New(rand.NewPCG(11, 12))
+		for _, tc := range []struct {
+			b, h    int
+			z0, vjp bool
+		}{{1, 1, false, false}, {1, 15, false, true}, {3, 7, false, true}, {4, 5, true, true}, {2, 6, true, false}} {
+			in := randomInput(c, tc.b, tc.h, r)
+			if tc.z0 {
+				in.Z0 = make([]float32, tc.b*c.ZDim)
+				for i := range in.Z0 {
+					in.Z0[i] = float32(r.Float64()*2 - 1)
+				}
 			}
-		}
-		if tc.vjp {
-			in.GradX0 = make([]float32, len(in.X))
-			for i := range in.GradX0 {
-				in.GradX0[i] = float32(r.NormFloat64())
+			if tc.vjp {
+				in.GradX0 = make([]float32, len(in.X))
+				for i := range in.GradX0 {
+					in.GradX0[i] = float32(r.NormFloat64())
+				}
 			}
-		}
-		want, err := graph.Predict(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := native.Predict(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range []struct {
-			name      string
-			got, want []float32
-		}{{"x̂0", got.X0, want.X0}, {"z", got.Z, want.Z}, {"grad", got.GradX, want.GradX}} {
-			if len(a.got) != len(a.want) {
-				t.Fatalf("B=%d H=%d %s: %d values, graph %d", tc.b, tc.h, a.name, len(a.got), len(a.want))
+			want, err := graph.Predict(in)
+			if err != nil {
+				t.Fatal(err)
 			}
-			for i := range a.want {
-				// Same operations in a different summation order: float32
-				// rounding, relative to the value's size.
-				if d := math.Abs(float64(a.got[i] - a.want[i])); d > 1e-5*math.Max(1, math.Abs(float64(a.want[i]))) {
-					t.Fatalf("B=%d H=%d Z0=%v %s[%d] = %g, graph %g", tc.b, tc.h, tc.z0, a.name, i, a.got[i], a.want[i])
+			got, err := native.Predict(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range []struct {
+				name      string
+				got, want []float32
+			}{{"x̂0", got.X0, want.X0}, {"z", got.Z, want.Z}, {"grad", got.GradX, want.GradX}} {
+				if len(a.got) != len(a.want) {
+					t.Fatalf("B=%d H=%d %s: %d values, graph %d", tc.b, tc.h, a.name, len(a.got), len(a.want))
+				}
+				for i := range a.want {
+					// Same operations in a different summation order: float32
+					// rounding, relative to the value's size.
+					if d := math.Abs(float64(a.got[i] - a.want[i])); d > 1e-5*math.Max(1, math.Abs(float64(a.want[i]))) {
+						t.Fatalf("procs %d, B=%d H=%d Z0=%v: %s[%d] = %g, graph %g", procs, tc.b, tc.h, tc.z0, a.name, i, a.got[i], a.want[i])
+					}
 				}
 			}
 		}

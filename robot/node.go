@@ -196,8 +196,9 @@ type odomMsg struct {
 }
 
 type goalMsg struct {
-	goal  []float64
-	frame string
+	goal   []float64
+	frame  string
+	cancel bool // Node.Cancel: forget the goal
 }
 
 type planRequest struct {
@@ -337,6 +338,17 @@ func (n *Node) Close() {
 	n.log.Info("planning node stopped", "ticks", s.Ticks, "tick_jitter_p50", s.TickJitterP50,
 		"tick_jitter_p99", s.TickJitterP99, "replans", s.Replans, "replan_p50", s.ReplanP50,
 		"replan_p99", s.ReplanP99, "safety_ticks", s.SafetyTicks)
+}
+
+// Cancel forgets the goal, the plan and any plan in flight, in order with
+// the goals that arrived before it: the robot gets zero actions until the
+// next goal, which is then new even if it equals the old one. For
+// harnesses that move the robot between episodes (SimNode.Reset).
+func (n *Node) Cancel() {
+	select {
+	case n.goalIn <- goalMsg{cancel: true}:
+	case <-n.ctx.Done():
+	}
 }
 
 // Stats returns the node's timing measurements so far.
@@ -565,6 +577,14 @@ func (n *Node) dropPlans(c *control) {
 const goalTolerance = 1e-6
 
 func (n *Node) newGoal(c *control, g goalMsg) {
+	if g.cancel {
+		n.dropPlans(c)
+		c.goal = nil
+		c.wd.clear(FaultBadGoal)
+		c.wd.clear(FaultGoalBlocked)
+		n.log.Info("goal cancelled")
+		return
+	}
 	finite := firstNonFinite(g.goal) < 0
 	if finite && c.goal != nil && math.Abs(g.goal[0]-c.goal[0]) <= goalTolerance && math.Abs(g.goal[1]-c.goal[1]) <= goalTolerance {
 		// The goal being driven to, re-sent (rostopic pub -r, a

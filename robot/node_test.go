@@ -122,6 +122,43 @@ func TestStepSameGoalKeepsPlan(t *testing.T) {
 	}
 }
 
+// Cancel stops the robot and forgets the goal: a plan still in flight is
+// dropped when it arrives, and the same goal sent again is a new goal,
+// planned afresh.
+func TestStepCancel(t *testing.T) {
+	n, c, logs := stepNode(t, NodeConf{OpenLoop: 100})
+	sendOdom(n, ms(0), 3, 3)
+	sendGoalMsg(n, 1, 1, "odom")
+	n.step(c, ms(10))
+	answer(n, takeRequest(t, n), constPlan(50, 0.5, -0.5))
+	if a := n.step(c, ms(20)); !slices.Equal(a, []float64{0.5, -0.5}) {
+		t.Fatalf("action %v, want the plan's", a)
+	}
+	sendGoalMsg(n, 1, 1.5, "odom") // a new goal, whose plan is in flight at the cancel
+	n.step(c, ms(30))
+	inFlight := takeRequest(t, n)
+	n.Cancel()
+	answer(n, inFlight, constPlan(50, 0.3, 0.3))
+	for i := 4; i <= 6; i++ {
+		sendOdom(n, ms(10*i), 3, 3)
+		if a := n.step(c, ms(10*i)); a != nil {
+			t.Fatalf("tick %d after the cancel: action %v, want zero", i, a)
+		}
+		noRequest(t, n, "no goal")
+	}
+	if logs.count("goal cancelled") != 1 {
+		t.Error(`"goal cancelled" not logged once`)
+	}
+	sendGoalMsg(n, 1, 1.5, "odom")
+	n.step(c, ms(70))
+	if r := takeRequest(t, n); r.goal[1] != 1.5 {
+		t.Errorf("request for goal %v after the cancel, want (1, 1.5)", r.goal)
+	}
+	if k := logs.count("new goal"); k != 3 {
+		t.Errorf("new goal logged %d times, want 3 (the goal after the cancel is new)", k)
+	}
+}
+
 // A plan requested before odometry stopped must not be adopted after it
 // resumes (it starts where the robot no longer is, and its skip would count
 // the stopped ticks): the node asks for a new one.

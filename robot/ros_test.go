@@ -546,6 +546,52 @@ func TestSimNodeShutdownBySameName(t *testing.T) {
 	}
 }
 
+// Reset moves the robot and hands the observer every physics step from
+// the new state on, until it declines.
+func TestSimNodeReset(t *testing.T) {
+	rostest.Require(t)
+	rostest.Master(t)
+	log, _ := testLogger(t)
+	m := umaze(t)
+	sn, err := NewSimNode(SimNodeConf{Maze: m, Start: &r2.Point{X: 3, Y: 1}, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sn.Close()
+	start := sim.State{1, 3, 0.5, -0.2}
+	var seen []sim.State // written under the node's lock, read after done
+	done := make(chan struct{})
+	sn.Reset(start, func(s sim.State) bool {
+		seen = append(seen, s)
+		if len(seen) == 5 {
+			close(done)
+			return false
+		}
+		return true
+	})
+	select {
+	case <-done:
+	case <-time.After(waitFor):
+		t.Fatal("observer not called 5 times")
+	}
+	time.Sleep(50 * time.Millisecond) // five more steps: the observer must be gone
+	sn.Reset(sn.State(), nil)         // takes the lock after any step in progress
+	if len(seen) != 5 {
+		t.Fatalf("observer called %d times, want 5 (it returned false)", len(seen))
+	}
+	// No cmd_vel: every step applies the zero action, from start.
+	want := start
+	for i, s := range seen {
+		want = m.Step(want, sim.Action{})
+		if s != want {
+			t.Fatalf("step %d: observed %v, want %v (stepping from the reset state)", i, s, want)
+		}
+	}
+	if k := sn.Skipped(); k != 0 {
+		t.Logf("%d steps skipped (a loaded machine)", k)
+	}
+}
+
 // TestReadParamsRejectsBadNumbers: a fractional ~open_loop or a
 // non-finite duration is an error naming the parameter, not a silent
 // truncation or an arbitrary duration.

@@ -88,6 +88,7 @@ type SimNode struct {
 	cmdAt   time.Time
 	cmdBad  bool
 	skipped int64 // physics steps dropped because the node fell behind
+	observe func(sim.State) bool
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -216,6 +217,26 @@ func (s *SimNode) State() sim.State {
 	return s.state
 }
 
+// Reset moves the simulated robot to st and, if observe is not nil, calls
+// it with the state after every physics step from then on, under the
+// node's lock (it must be quick and must not call the SimNode), until it
+// returns false. The move and the observer take effect together, so the
+// observer sees every step from st and none before. A later Reset replaces
+// the observer.
+func (s *SimNode) Reset(st sim.State, observe func(sim.State) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state, s.observe = st, observe
+}
+
+// Skipped is the number of physics steps dropped so far because the
+// simulation fell behind the wall clock (more than 10 steps due at once).
+func (s *SimNode) Skipped() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.skipped
+}
+
 // SetState moves the simulated robot (for tests and resets).
 func (s *SimNode) SetState(st sim.State) {
 	s.mu.Lock()
@@ -273,6 +294,9 @@ func (s *SimNode) run() {
 			}
 			for range due {
 				s.state = s.conf.Maze.Step(s.state, a)
+				if s.observe != nil && !s.observe(s.state) {
+					s.observe = nil
+				}
 			}
 			done += due
 			st := s.state

@@ -39,6 +39,7 @@ type benchFlags struct {
 	planPath, tracePath                                      string
 	episodes, steps, batch, delay                            int
 	engine                                                   string
+	ros                                                      bool
 	seed                                                     int64
 	plan                                                     planner.Config
 }
@@ -91,6 +92,7 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
 	fl.IntVar(&f.delay, "plan-delay", 0, "plans arrive `N` steps after they are asked for, as on a robot whose planner is slower than its control loop (the ROS node): the robot keeps executing its current plan meanwhile, then the new one from its action N on; N must be below the plan length (expert and random plan one step) (0 = the simulator waits for the planner, D4RL's protocol)")
+	fl.BoolVar(&f.ros, "ros", false, "run the episodes through the ROS planning node in real time, as a robot does: a simulator node and the planning node (dfplan node's) join the master of ROS_MASTER_URI in a private namespace, odometry and cmd_vel at 100 Hz, the planner as slow as it is on this machine (df, df-nomcg and fullseq)")
 	fl.StringVar(&f.engine, "engine", dynamics.EngineNative, "how df planners run the network: native (hand-written passes) or graph (the gorgonia graph; results in results/ made before the native passes were, and reproduce exactly only on it)")
 	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the defaults; default: the settings shipped with --maze's model, if any")
 	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
@@ -151,6 +153,16 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--plan-delay %d: want 0 … %d", f.delay, maxPlanDelay)
 	case f.engine != dynamics.EngineNative && f.engine != dynamics.EngineGraph:
 		return usagef("--engine %q: want %s or %s", f.engine, dynamics.EngineNative, dynamics.EngineGraph)
+	case f.ros && !slices.ContainsFunc(names, usesModel):
+		return usagef("--ros runs the planning node's planners (df, df-nomcg, fullseq), not %s", f.plannerName)
+	case f.ros && f.plannerName == "all":
+		return usagef("--ros runs one planner at a time; pick df, df-nomcg or fullseq with --planner")
+	case f.ros && f.delay != 0:
+		return usagef("--plan-delay with --ros: plans arrive when the planner has them")
+	case f.ros && f.tracePath != "":
+		return usagef("--trace with --ros: the planning node publishes its plans on ~plan instead")
+	case f.ros && f.batch != 0:
+		return usagef("--batch with --ros: the planning node plans for one robot")
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
 	}
@@ -199,6 +211,12 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if err := checkPlanFlags(cmd.Flags(), f.plan, source); err != nil {
 		return err
 	}
+	var master string
+	if f.ros {
+		if master, err = rosMaster(ctx); err != nil {
+			return err
+		}
+	}
 	var results []*bench.Result
 	var configs []any
 	for _, name := range names {
@@ -207,11 +225,17 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 			return err
 		}
 		bar := newProgress(cmd.ErrOrStderr(), fmt.Sprintf("%s on %s", name, maze.Name()))
-		res, err := bench.Run(ctx, bench.Config{
+		c := bench.Config{
 			Maze: maze, Task: task, Episodes: f.episodes, Seed: f.seed, Steps: f.steps,
 			MaxBatch: f.batch, Progress: bar.Update, Goal: goal, Trace: f.tracePath != "",
 			Delay: f.delay,
-		}, p)
+		}
+		var res *bench.Result
+		if f.ros {
+			res, err = rosBench(ctx, master, c, p, bar.Update)
+		} else {
+			res, err = bench.Run(ctx, c, p)
+		}
 		bar.Done()
 		if err != nil {
 			return err

@@ -54,7 +54,9 @@ type JSON struct {
 	// Engine is how the network ran (dynamics.SetEngine), for planners
 	// with a model. Results without it were made on the graph.
 	Engine string `json:"engine,omitempty"`
-	Config any    `json:"config,omitempty"`
+	// ROS is set for runs through the ROS node (dfplan bench --ros).
+	ROS    *ROSRun `json:"ros,omitempty"`
+	Config any     `json:"config,omitempty"`
 }
 
 // MeanErr is a mean with its standard error. NaN (unknown maze constants)
@@ -129,6 +131,7 @@ func (r *Result) ToJSON(config any) JSON {
 		WallS:           r.Wall.Seconds(),
 		PlanDelay:       r.Delay,
 		Engine:          r.Engine,
+		ROS:             r.ROS,
 		Config:          config,
 	}
 }
@@ -160,6 +163,9 @@ func WriteTable(w io.Writer, results []*Result) error {
 	delay := ""
 	if r0.Delay > 0 {
 		delay = fmt.Sprintf(", plans arrive %d steps after they are asked for", r0.Delay)
+	}
+	if r0.ROS != nil {
+		delay = ", through the ROS node in real time"
 	}
 	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d%s\n",
 		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed, delay)

@@ -111,6 +111,9 @@ type Result struct {
 	// plans above are kept as plans are asked for, so they include each
 	// episode's last plan even if it was still in flight at its end.
 	Delay int
+	// ROS, if set, says the episodes ran through the ROS planning node in
+	// real time (dfplan bench --ros), not in this loop.
+	ROS *ROSRun
 	// Engine is how the planner's network was run (dynamics.SetEngine),
 	// for planners with one; the caller sets it.
 	Engine string
@@ -279,15 +282,22 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 		}
 	}
 	res.Wall = time.Since(start)
-	for e, ret := range res.Returns {
-		if s, ok := sim.NormalizedScore(c.Maze.Name(), ret); ok {
-			if res.Scores == nil {
-				res.Scores = make([]float64, n)
+	res.ScoreReturns()
+	return res, nil
+}
+
+// ScoreReturns sets Scores from Returns: D4RL's normalized scores, if the
+// maze has its constants.
+func (r *Result) ScoreReturns() {
+	r.Scores = nil
+	for e, ret := range r.Returns {
+		if s, ok := sim.NormalizedScore(r.Maze, ret); ok {
+			if r.Scores == nil {
+				r.Scores = make([]float64, len(r.Returns))
 			}
-			res.Scores[e] = s
+			r.Scores[e] = s
 		}
 	}
-	return res, nil
 }
 
 // planFor asks p for plans for the episodes in need, timing every call.
@@ -391,6 +401,17 @@ type Summary struct {
 	// the episodes that reached it (NaN if none did): how well a planner
 	// stays once there.
 	HoldRate float64
+}
+
+// ROSRun is how a run through ROS went on the wall clock.
+type ROSRun struct {
+	// SkippedSteps are physics steps the simulator node dropped because
+	// it fell behind real time.
+	SkippedSteps int64 `json:"skipped_steps"`
+	// TickJitterP50MS and TickJitterP99MS are the planning node's control
+	// tick jitter percentiles, in ms.
+	TickJitterP50MS float64 `json:"tick_jitter_p50_ms"`
+	TickJitterP99MS float64 `json:"tick_jitter_p99_ms"`
 }
 
 // Summarize computes mean ± standard error and latency percentiles.
