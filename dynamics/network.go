@@ -319,20 +319,27 @@ func (m *Model) SetEngine(engine string) error {
 	return nil
 }
 
-// predictNative splits the batch into up to GOMAXPROCS runs of
-// consecutive sequences and computes them concurrently: sequences are
-// independent, and at one robot's batch (its Monte Carlo samples) the
-// products are too small for the BLAS to spread over cores itself.
+// predictNative runs Predict's native pass: forward, then the
+// vector–Jacobian product if in.GradX0 is set.
 func (m *Model) predictNative(in *Input) *Output {
-	l := m.layers()
-	parts := min(runtime.GOMAXPROCS(0), in.B)
-	if parts < 2 {
-		return m.predictRun(l, in)
+	out, pb := m.forwardNative(in)
+	if in.GradX0 != nil {
+		out.GradX = pb(in.GradX0)
 	}
+	return out
+}
+
+// forwardNative splits the batch into up to GOMAXPROCS runs of consecutive
+// sequences and runs them concurrently: sequences are independent, and at
+// one robot's batch (its Monte Carlo samples) the products are too small
+// for the BLAS to spread over cores itself. It returns the output and the
+// pullback of the same pass, which reuses its activations.
+func (m *Model) forwardNative(in *Input) (*Output, func(gradX0 []float32) []float32) {
+	l := m.layers()
 	c := m.cfg
 	td, zd, od := c.TokenDim(), c.ZDim, c.ObsDim
-	outs := make([]*Output, parts)
-	var wg sync.WaitGroup
+	parts := max(1, min(runtime.GOMAXPROCS(0), in.B))
+	subs, tapes := make([]*Input, parts), make([]*tape, parts)
 	for p := range parts {
 		lo, hi := p*in.B/parts, (p+1)*in.B/parts
 		sub := &Input{B: hi - lo, H: in.H, X: in.X[lo*in.H*td : hi*in.H*td], K: in.K[lo*in.H : hi*in.H]}
@@ -341,39 +348,90 @@ func (m *Model) predictNative(in *Input) *Output {
 		} else {
 			sub.Obs0 = in.Obs0[lo*od : hi*od]
 		}
-		if in.GradX0 != nil {
-			sub.GradX0 = in.GradX0[lo*in.H*td : hi*in.H*td]
-		}
-		wg.Go(func() { outs[p] = m.predictRun(l, sub) })
+		subs[p] = sub
 	}
-	wg.Wait()
-	out := &Output{}
-	for _, o := range outs {
-		// Batch-major outputs of consecutive runs of sequences concatenate.
-		out.X0 = append(out.X0, o.X0...)
-		out.Z = append(out.Z, o.Z...)
-		if in.GradX0 != nil {
-			out.GradX = append(out.GradX, o.GradX...)
+	each := func(f func(p int)) {
+		if parts == 1 {
+			f(0)
+			return
 		}
+		var wg sync.WaitGroup
+		for p := range parts {
+			wg.Go(func() { f(p) })
+		}
+		wg.Wait()
 	}
-	return out
+	each(func(p int) { tapes[p] = m.forward(l, subs[p]) })
+	// Batch-major outputs of consecutive runs of sequences concatenate.
+	out := &Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*in.H*zd)}
+	x0, z := out.X0, out.Z
+	for p, sub := range subs {
+		toBatchMajor(x0, tapes[p].out, sub.B, sub.H, td)
+		toBatchMajor(z, tapes[p].z, sub.B, sub.H, zd)
+		x0, z = x0[sub.B*sub.H*td:], z[sub.B*sub.H*zd:]
+	}
+	pullback := func(gradX0 []float32) []float32 {
+		grad := make([]float32, len(in.X))
+		each(func(p int) {
+			sub := subs[p]
+			lo, n := p*in.B/parts*in.H*td, sub.B*sub.H*td
+			up := make([]float32, n)
+			toTimeMajor(up, gradX0[lo:lo+n], sub.B, sub.H, td)
+			toBatchMajor(grad[lo:lo+n], m.backward(l, tapes[p], up), sub.B, sub.H, td)
+		})
+		return grad
+	}
+	return out, pullback
 }
 
-// predictRun is predictNative on one goroutine.
-func (m *Model) predictRun(l *layers, in *Input) *Output {
-	tp := m.forward(l, in)
-	c := m.cfg
-	td, zd := c.TokenDim(), c.ZDim
-	out := &Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*in.H*zd)}
-	toBatchMajor(out.X0, tp.out, in.B, in.H, td)
-	toBatchMajor(out.Z, tp.z, in.B, in.H, zd)
-	if in.GradX0 != nil {
-		up := make([]float32, len(in.X))
-		toTimeMajor(up, in.GradX0, in.B, in.H, td)
-		out.GradX = make([]float32, len(in.X))
-		toBatchMajor(out.GradX, m.backward(l, tp, up), in.B, in.H, td)
+// PredictPullback runs the forward pass of Predict on in (in.GradX0 is
+// ignored) and returns with its output a function that pulls an upstream
+// gradient dJ/dx̂0 (laid out like in.X) back to the tokens: the GradX that
+// Predict would return with that GradX0. Natively it reuses the forward
+// pass's activations instead of recomputing them, which is what guidance
+// needs: a forward pass to evaluate the objective, then its gradient. The
+// arrays of in must not change before the pullback is called.
+func (m *Model) PredictPullback(in *Input) (*Output, func(gradX0 []float32) ([]float32, error), error) {
+	fwd := *in
+	fwd.GradX0 = nil
+	if err := m.checkInput(&fwd); err != nil {
+		return nil, nil, err
 	}
-	return out
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	check := func(g []float32) error {
+		if len(g) != len(in.X) {
+			return fmt.Errorf("%w: len(gradX0) = %d, want %d", ErrInput, len(g), len(in.X))
+		}
+		return nil
+	}
+	if m.engine == EngineGraph {
+		out, err := m.predictGraph(&fwd)
+		if err != nil {
+			return nil, nil, err
+		}
+		return out, func(g []float32) ([]float32, error) {
+			if err := check(g); err != nil {
+				return nil, err
+			}
+			with := fwd
+			with.GradX0 = g
+			o, err := m.Predict(&with)
+			if err != nil {
+				return nil, err
+			}
+			return o.GradX, nil
+		}, nil
+	}
+	out, pb := m.forwardNative(&fwd)
+	return out, func(g []float32) ([]float32, error) {
+		if err := check(g); err != nil {
+			return nil, err
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return pb(g), nil
+	}, nil
 }
 
 // toBatchMajor copies time-major rows (t·B + b) of width w into batch-major

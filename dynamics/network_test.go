@@ -1,6 +1,7 @@
 package dynamics
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -369,6 +370,49 @@ func TestNativeMatchesGraph(t *testing.T) {
 	if err := native.SetEngine("gpu"); err == nil {
 		t.Error(`SetEngine("gpu"): want error`)
 	}
+}
+
+// PredictPullback gives Predict's x̂0 and, from its pullback, Predict's
+// GradX for the same upstream gradient, on both engines; the pullback can
+// be called again (the tape survives it) and refuses a gradient of the
+// wrong size.
+func TestPredictPullback(t *testing.T) {
+	c := tinyConfig()
+	engines(t, c, func(t *testing.T, m *Model) {
+		r := rand.New(rand.NewPCG(13, 14))
+		in := randomInput(c, 3, 4, r)
+		in.GradX0 = make([]float32, len(in.X))
+		for i := range in.GradX0 {
+			in.GradX0[i] = float32(r.NormFloat64())
+		}
+		want, err := m.Predict(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, pull, err := m.PredictPullback(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want.X0 {
+			if out.X0[i] != want.X0[i] {
+				t.Fatalf("x̂0[%d] = %g, Predict %g", i, out.X0[i], want.X0[i])
+			}
+		}
+		for range 2 {
+			grad, err := pull(in.GradX0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want.GradX {
+				if grad[i] != want.GradX[i] {
+					t.Fatalf("grad[%d] = %g, Predict %g", i, grad[i], want.GradX[i])
+				}
+			}
+		}
+		if _, err := pull(in.GradX0[1:]); !errors.Is(err, ErrInput) {
+			t.Errorf("short gradient: err %v, want ErrInput", err)
+		}
+	})
 }
 
 // The "level" embedding changes smoothly with k and carries the schedule's

@@ -15,6 +15,34 @@ type Denoiser interface {
 	Schedule() *dynamics.Schedule
 }
 
+// pullbacker is a Denoiser that can pull a gradient back through the
+// forward pass it has just made instead of recomputing it
+// (*dynamics.Model.PredictPullback).
+type pullbacker interface {
+	PredictPullback(in *dynamics.Input) (*dynamics.Output, func(gradX0 []float32) ([]float32, error), error)
+}
+
+// predict runs the forward pass of in and returns its pullback: the
+// model's own if it has one, else a second Predict with the gradient.
+func predict(m Denoiser, in *dynamics.Input) (*dynamics.Output, func(gradX0 []float32) ([]float32, error), error) {
+	if pm, ok := m.(pullbacker); ok {
+		return pm.PredictPullback(in)
+	}
+	out, err := m.Predict(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, func(g []float32) ([]float32, error) {
+		with := *in
+		with.GradX0 = g
+		back, err := m.Predict(&with)
+		if err != nil {
+			return nil, err
+		}
+		return back.GradX, nil
+	}, nil
+}
+
 // MonteCarlo is Monte Carlo Guidance: the guidance gradient for the tokens
 // being denoised is averaged over several sampled completions of the
 // uncertain future.
@@ -155,7 +183,7 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 			goals[seq] = s.Goals[seq/n]
 		}
 	}
-	out, err := mc.Model.Predict(in)
+	out, pullback, err := predict(mc.Model, in)
 	if err != nil {
 		return nil, fmt.Errorf("monte carlo guidance: predict: %w", err)
 	}
@@ -173,18 +201,21 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 	if s.Scale == 0 {
 		return res, nil
 	}
-	in.GradX0 = make([]float32, len(in.X))
-	values := mc.Objective.ValueGrad(out.X0, bn, s.H, s.Offset, goals, s.Scale/float64(n), in.GradX0)
-	back, err := mc.Model.Predict(in)
+	upstream := make([]float32, len(in.X))
+	values := mc.Objective.ValueGrad(out.X0, bn, s.H, s.Offset, goals, s.Scale/float64(n), upstream)
+	gradX, err := pullback(upstream)
 	if err != nil {
 		return nil, fmt.Errorf("monte carlo guidance: gradient: %w", err)
+	}
+	if len(gradX) != len(in.X) {
+		return nil, fmt.Errorf("monte carlo guidance: model returned a gradient of %d values, want %d", len(gradX), len(in.X))
 	}
 	res.Grad = make([]float32, s.B*tokLen)
 	for b := 0; b < s.B; b++ {
 		g := res.Grad[b*tokLen : (b+1)*tokLen]
 		for r := 0; r < n; r++ {
 			seq := b*n + r
-			for i, v := range back.GradX[seq*tokLen : (seq+1)*tokLen] {
+			for i, v := range gradX[seq*tokLen : (seq+1)*tokLen] {
 				g[i] += v
 			}
 			res.Value[b] += values[seq] / float64(n)
