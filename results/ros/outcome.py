@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""The ROS runs as a table: python3 results/ros/outcome.py
+
+Per maze: one robot's median plan time (latency-M.json) and the delay N
+it means in 10 ms ticks; per cell: the table's score (on time), the same
+episodes with plans N steps late in the simulator (M-T-df-dN.json), and
+through the ROS node in real time (M-T-df-ros.json), with the paired
+differences and the expectation of README.md.
+"""
+import math
+import os
+import sys
+
+R = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(R, ".."))
+from paired import changed, fmt, load, mean_se  # noqa: E402
+
+TICK_MS = 10
+
+
+def cell(d):
+    s = d["normalized_score"]
+    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · {100 * d['success_rate']:.0f} %"
+
+
+def main():
+    rows = []
+    for maze in ("umaze", "medium", "large"):
+        lat = f"{R}/latency-{maze}.json"
+        if not os.path.exists(lat):
+            continue
+        p50 = load(lat)["plan_latency_ms"]["p50"]
+        n = math.ceil(p50 / TICK_MS)
+        for task in ("single", "multi"):
+            ros, late = f"{R}/{maze}-{task}-df-ros.json", f"{R}/{maze}-{task}-df-d{n}.json"
+            if not (os.path.exists(ros) and os.path.exists(late)):
+                continue
+            r = load(ros)
+            if "ros" not in r:
+                sys.exit(f"{ros}: not a run through ROS")
+            on = f"{R}/../{maze}-{task}-df.json"
+            d = changed(late, ros, ())
+            m, se = mean_se(d)
+            rows.append(f"| {maze} | {p50:.0f} ms, {n} | {task} | {cell(load(on))} | {cell(load(late))} | {cell(r)} | "
+                        f"{fmt(changed(on, ros, ()))} | {fmt(d)} {'✗' if abs(m) > 2 * se else '✓'} | "
+                        f"{r['plan_latency_ms']['p50']:.0f} / {r['plan_latency_ms']['p99']:.0f} ms | {r['ros']['skipped_steps']} |")
+    if not rows:
+        return
+    print("**through ROS in real time**, df, 50 episodes per cell, seed 0: the table's cell (on time), the "
+          "simulator's imitation with plans N steps late (`--plan-delay N`, N = one robot's p50 plan time in "
+          "10 ms ticks), and the planning node over ROS (`--ros`) on the same episodes; paired differences "
+          "of ROS against the table and against the imitation (✓: within 2 s.e., as expected), the node's "
+          "plan time and the physics steps the simulator dropped\n")
+    print("| maze | p50, N | task | on time | imitation, N late | through ROS | ROS − on time | ROS − imitation | node plan p50 / p99 | skipped |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
