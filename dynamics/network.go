@@ -390,7 +390,8 @@ func (m *Model) forwardNative(in *Input) (*Output, func(gradX0 []float32) []floa
 // Predict would return with that GradX0. Natively it reuses the forward
 // pass's activations instead of recomputing them, which is what guidance
 // needs: a forward pass to evaluate the objective, then its gradient. The
-// arrays of in must not change before the pullback is called.
+// arrays of in must not change before the pullback is called, nor the
+// weights (a training step) in between.
 func (m *Model) PredictPullback(in *Input) (*Output, func(gradX0 []float32) ([]float32, error), error) {
 	fwd := *in
 	fwd.GradX0 = nil

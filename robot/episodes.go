@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
 	"sync"
 	"time"
 
@@ -54,7 +53,8 @@ type Episode struct {
 type EpisodesResult struct {
 	Episodes []Episode
 	// PlanTimes are the planning node's plan latencies (request to result),
-	// in order, over the whole run.
+	// in order, over the whole run (the last 16384), without the requests
+	// cancelled by the end of an episode.
 	PlanTimes []time.Duration
 	// Skipped counts physics steps the simulator dropped because it fell
 	// behind the wall clock; Node is the planning node's timing.
@@ -64,9 +64,10 @@ type EpisodesResult struct {
 }
 
 // settle is how many physics steps an episode waits after moving the
-// robot before it sends the goal, so that the planning node has the new
-// odometry (published every step) when it plans: a plan from the old
-// position would be a plan for another episode.
+// robot before it sends the goal (and then one tick more, for the
+// odometry of the step that completes them to go out), so that the
+// planning node plans from the new position: a plan from the old one
+// would be a plan for another episode.
 const settle = 3
 
 // RunEpisodes runs episodes as a robot lives them: in real time, over ROS.
@@ -77,9 +78,10 @@ const settle = 3
 // private namespace, so they do not meet a robot's own topics.
 //
 // Each episode cancels the node's goal, moves the simulated robot to its
-// start (SimNode.Reset), sends the goal settle steps later and counts
-// Steps physics steps from the move, scoring each as dfplan bench does.
-// The robot stands still until the first plan arrives, as on a robot.
+// start (SimNode.Reset), sends the goal about settle+1 steps later and
+// counts Steps physics steps from the move, scoring each as dfplan bench
+// does. The robot stands still until the first plan arrives, as on a
+// robot.
 func RunEpisodes(ctx context.Context, conf EpisodeConf) (*EpisodesResult, error) {
 	if conf.Maze == nil || len(conf.Specs) == 0 || conf.Steps <= settle || conf.Policy == nil {
 		return nil, fmt.Errorf("robot.EpisodeConf: want a maze, episodes, more than %d steps and a policy", settle)
@@ -124,27 +126,25 @@ func RunEpisodes(ctx context.Context, conf EpisodeConf) (*EpisodesResult, error)
 	t0 := time.Now()
 	skipped0 := sn.Skipped()
 	for e, spec := range conf.Specs {
-		before := node.Stats().Replans
+		before := node.Stats().Goals
 		ep, err := runEpisode(ctx, sn, node, pub, spec, conf.Steps)
 		if err != nil {
 			return nil, fmt.Errorf("episode %d: %w", e, err)
 		}
-		if node.Stats().Replans == before {
+		if node.Stats().Goals != before+1 {
 			// A goal lost on the way would score the episode 0 unnoticed.
-			return nil, fmt.Errorf("episode %d: the planning node made no plan in %d steps: its goal did not arrive", e, conf.Steps)
+			return nil, fmt.Errorf("episode %d: the planning node did not take its goal (%g, %g)", e, spec.Goal.X, spec.Goal.Y)
 		}
 		res.Episodes = append(res.Episodes, ep)
 		if conf.Progress != nil {
 			conf.Progress(e+1, len(conf.Specs))
 		}
 	}
-	node.Cancel()
+	<-node.Cancel()
 	res.Wall = time.Since(t0)
 	res.Skipped = sn.Skipped() - skipped0
 	res.Node = node.Stats()
-	node.replanTime.mu.Lock()
-	res.PlanTimes = slices.Clone(node.replanTime.buf)
-	node.replanTime.mu.Unlock()
+	res.PlanTimes = node.replanTime.ordered()
 	if int64(len(res.PlanTimes)) < res.Node.Replans {
 		log.Warn("plan times: only the most recent are kept", "kept", len(res.PlanTimes), "replans", res.Node.Replans)
 	}
@@ -157,7 +157,14 @@ func runEpisode(ctx context.Context, sn *SimNode, node *Node, pub *goroslib.Publ
 	var mu sync.Mutex
 	n := 0
 	settled, done := make(chan struct{}), make(chan struct{})
-	node.Cancel()
+	// The node stops driving first; a cmd_vel it sent before the cancel
+	// has a tick to arrive, and Reset forgets it.
+	select {
+	case <-node.Cancel():
+	case <-ctx.Done():
+		return Episode{}, ctx.Err()
+	}
+	time.Sleep(SimStep)
 	sn.Reset(spec.Start, func(s sim.State) bool {
 		mu.Lock()
 		defer mu.Unlock()
@@ -195,6 +202,7 @@ func runEpisode(ctx context.Context, sn *SimNode, node *Node, pub *goroslib.Publ
 	if err := wait(settled, "the goal's step"); err != nil {
 		return Episode{}, err
 	}
+	time.Sleep(SimStep)
 	pub.Write(&geometry_msgs.PoseStamped{Header: std_msgs.Header{FrameId: "odom", Stamp: time.Now()},
 		Pose: geometry_msgs.Pose{Position: geometry_msgs.Point{X: spec.Goal.X, Y: spec.Goal.Y}, Orientation: geometry_msgs.Quaternion{W: 1}}})
 	if err := wait(done, "the episode's end"); err != nil {

@@ -186,6 +186,7 @@ type Node struct {
 	replanTime  samples
 	statsMu     sync.Mutex
 	safetyTicks int64 // guarded by statsMu
+	goals       int64 // goals driven to; guarded by statsMu
 }
 
 type odomMsg struct {
@@ -198,7 +199,7 @@ type odomMsg struct {
 type goalMsg struct {
 	goal   []float64
 	frame  string
-	cancel bool // Node.Cancel: forget the goal
+	cancel chan struct{} // Node.Cancel: forget the goal, then close this
 }
 
 type planRequest struct {
@@ -342,13 +343,18 @@ func (n *Node) Close() {
 
 // Cancel forgets the goal, the plan and any plan in flight, in order with
 // the goals that arrived before it: the robot gets zero actions until the
-// next goal, which is then new even if it equals the old one. For
+// next goal, which is then new even if it equals the old one. The returned
+// channel is closed once the control loop has taken the cancel (the zero
+// action goes out on that tick), or at once if the node is closing. For
 // harnesses that move the robot between episodes (SimNode.Reset).
-func (n *Node) Cancel() {
+func (n *Node) Cancel() <-chan struct{} {
+	done := make(chan struct{})
 	select {
-	case n.goalIn <- goalMsg{cancel: true}:
+	case n.goalIn <- goalMsg{cancel: done}:
 	case <-n.ctx.Done():
+		close(done)
 	}
+	return done
 }
 
 // Stats returns the node's timing measurements so far.
@@ -356,10 +362,10 @@ func (n *Node) Stats() NodeStats {
 	j, ticks := n.tickJitter.quantiles(0.5, 0.99)
 	r, replans := n.replanTime.quantiles(0.5, 0.99)
 	n.statsMu.Lock()
-	safety := n.safetyTicks
+	safety, goals := n.safetyTicks, n.goals
 	n.statsMu.Unlock()
 	return NodeStats{Ticks: ticks, TickJitterP50: j[0], TickJitterP99: j[1],
-		Replans: replans, ReplanP50: r[0], ReplanP99: r[1], SafetyTicks: safety}
+		Replans: replans, ReplanP50: r[0], ReplanP99: r[1], SafetyTicks: safety, Goals: goals}
 }
 
 // onOdom runs on goroslib's goroutine: it only hands the message over.
@@ -413,7 +419,11 @@ func (n *Node) planLoop() {
 			} else {
 				p, err = n.conf.Policy.Plan(req.ctx, req.obs, req.goal)
 			}
-			n.replanTime.add(time.Since(req.start))
+			if req.ctx.Err() == nil {
+				// A cancelled request (new goal, odometry stop) may have
+				// returned early: its time is not a plan's.
+				n.replanTime.add(time.Since(req.start))
+			}
 			select {
 			case n.res <- planResult{req: req, plan: p, err: err}:
 			case <-n.ctx.Done():
@@ -577,7 +587,8 @@ func (n *Node) dropPlans(c *control) {
 const goalTolerance = 1e-6
 
 func (n *Node) newGoal(c *control, g goalMsg) {
-	if g.cancel {
+	if g.cancel != nil {
+		defer close(g.cancel)
 		n.dropPlans(c)
 		c.goal = nil
 		c.wd.clear(FaultBadGoal)
@@ -605,6 +616,9 @@ func (n *Node) newGoal(c *control, g goalMsg) {
 			"goal_frame", g.frame, "odom_frame", c.frame)
 	}
 	c.goal = g.goal
+	n.statsMu.Lock()
+	n.goals++
+	n.statsMu.Unlock()
 	n.log.Info("new goal", "x", g.goal[0], "y", g.goal[1])
 }
 

@@ -157,6 +157,21 @@ func TestStepCancel(t *testing.T) {
 	if k := logs.count("new goal"); k != 3 {
 		t.Errorf("new goal logged %d times, want 3 (the goal after the cancel is new)", k)
 	}
+	if g := n.Stats().Goals; g != 3 {
+		t.Errorf("Stats().Goals = %d, want 3", g)
+	}
+}
+
+// Kept samples come back oldest first, also once the ring has wrapped.
+func TestSamplesOrdered(t *testing.T) {
+	var s samples
+	for i := range samplesCap + 5 {
+		s.add(time.Duration(i))
+	}
+	got := s.ordered()
+	if len(got) != samplesCap || got[0] != 5 || !slices.IsSorted(got) {
+		t.Errorf("%d samples from %v, sorted %v; want %d from 5, in order", len(got), got[0], slices.IsSorted(got), samplesCap)
+	}
 }
 
 // A plan requested before odometry stopped must not be adopted after it

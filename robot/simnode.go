@@ -222,11 +222,13 @@ func (s *SimNode) State() sim.State {
 // node's lock (it must be quick and must not call the SimNode), until it
 // returns false. The move and the observer take effect together, so the
 // observer sees every step from st and none before. A later Reset replaces
-// the observer.
+// the observer. The last cmd_vel is forgotten: the robot gets the zero
+// action until the next one arrives.
 func (s *SimNode) Reset(st sim.State, observe func(sim.State) bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.state, s.observe = st, observe
+	s.cmd, s.cmdAt = sim.Action{}, time.Time{}
 }
 
 // Skipped is the number of physics steps dropped so far because the

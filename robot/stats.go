@@ -48,6 +48,16 @@ func (s *samples) quantiles(qs ...float64) ([]time.Duration, int64) {
 	return out, n
 }
 
+// ordered returns the kept samples, oldest first.
+func (s *samples) ordered() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.buf) < samplesCap {
+		return slices.Clone(s.buf)
+	}
+	return append(slices.Clone(s.buf[s.next:]), s.buf[:s.next]...)
+}
+
 // NodeStats are timing measurements of a running node: how regular the
 // control tick is and how long plans take. They are measurements, not
 // pass/fail thresholds.
@@ -57,11 +67,16 @@ type NodeStats struct {
 	// TickJitterP50 and TickJitterP99 are percentiles of |actual tick
 	// period − nominal period| over the last 16384 ticks.
 	TickJitterP50, TickJitterP99 time.Duration
-	// Replans is the number of plans the policy returned (with or without error).
+	// Replans is the number of plans the policy returned (with or without
+	// error), not counting requests cancelled before they returned (by a
+	// new goal, Cancel or an odometry stop).
 	Replans int64
 	// ReplanP50 and ReplanP99 are percentiles of the policy's Plan latency
 	// (request to result) over the last 16384 plans.
 	ReplanP50, ReplanP99 time.Duration
+	// Goals is the number of goals the node has driven to: usable ones,
+	// each counted once however often it is re-sent.
+	Goals int64
 	// SafetyTicks is the number of ticks that published a zero action
 	// because a fault was active.
 	SafetyTicks int64
