@@ -56,5 +56,31 @@ def main():
     print("\n".join(rows))
 
 
+def nomcg():
+    """The addendum: df-nomcg on umaze through ROS."""
+    lat = f"{R}/latency-umaze-df-nomcg.json"
+    rows = []
+    for task in ("single", "multi"):
+        ros = f"{R}/umaze-{task}-df-nomcg-ros.json"
+        if not (os.path.exists(lat) and os.path.exists(ros)):
+            continue
+        r = load(ros)
+        on = f"{R}/../umaze-{task}-df-nomcg.json"
+        df_ros = f"{R}/umaze-{task}-df-ros.json"
+        rows.append(f"| {task} | {cell(load(on))} | {cell(r)} · hold {100 * r['hold_rate']:.0f} % | {fmt(changed(on, ros, ()))} | "
+                    f"{cell(load(df_ros))} · hold {100 * load(df_ros)['hold_rate']:.0f} % | {fmt(changed(df_ros, ros, ('mcg_samples',)))} | "
+                    f"{r['plan_latency_ms']['p50']:.0f} / {r['plan_latency_ms']['p99']:.0f} ms |")
+    if not rows:
+        return
+    p50 = load(lat)["plan_latency_ms"]["p50"]
+    print(f"\n**plain guidance on umaze through ROS** (addendum), df-nomcg, 50 episodes per cell, seed 0: one plan "
+          f"{p50:.0f} ms alone ({math.ceil(p50 / TICK_MS)} ticks); the table's df-nomcg cell (on time) and the same "
+          "episodes through the ROS node, paired; df through ROS on the same episodes, and df-nomcg − df through ROS\n")
+    print("| task | df-nomcg on time | df-nomcg through ROS | ROS − on time | df through ROS | df-nomcg − df, ROS | node plan p50 / p99 |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
 if __name__ == "__main__":
     main()
+    nomcg()
