@@ -313,6 +313,20 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	}
 }
 
+// launch/plans/umaze-plain-guidance.yaml is umaze's shipped settings with
+// one Monte Carlo sample, as it says.
+func TestUmazePlainGuidancePlan(t *testing.T) {
+	shipped := benchConfig(t)
+	got := benchConfig(t, "--plan", filepath.Join("..", "..", "launch", "plans", "umaze-plain-guidance.yaml"))
+	if got.MCGSamples != 1 {
+		t.Errorf("mcg_samples %d, want 1", got.MCGSamples)
+	}
+	got.MCGSamples = shipped.MCGSamples
+	if got != shipped {
+		t.Errorf("settings beyond mcg_samples differ from umaze's shipped ones:\n got %+v\nwant %+v", got, shipped)
+	}
+}
+
 // The settings shipped with each maze's model are what bench plans with:
 // every key of the file, as the JSON records it.
 func TestBenchUsesShippedPlanSettings(t *testing.T) {
