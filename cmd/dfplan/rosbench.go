@@ -7,11 +7,12 @@ import (
 	"os"
 	"time"
 
+	"github.com/golang/geo/r2"
+
 	"github.com/dfplan/dfplan/internal/bench"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/sim"
-	"github.com/golang/geo/r2"
 )
 
 // rosMasterWait is how long dfplan bench --ros looks for the ROS master
