@@ -35,6 +35,11 @@ type Provenance struct {
 	// Data is the training data file and DataSHA256 its SHA-256.
 	Data       string `json:"data,omitempty"`
 	DataSHA256 string `json:"data_sha256,omitempty"`
+	// Init is the checkpoint whose weights this training started from
+	// ('dfplan train --init'), and InitChecksum that file's tensor checksum;
+	// empty for a model trained from scratch. Steps count from the init.
+	Init         string `json:"init,omitempty"`
+	InitChecksum string `json:"init_checksum,omitempty"`
 	// Steps is the number of optimizer steps taken.
 	Steps int `json:"steps"`
 	// Tokens is the number of training tokens seen (Steps × batch × horizon).

@@ -296,13 +296,30 @@ func NewTrainer(cfg Config, tc TrainConfig, data *Dataset) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	pcg := rand.NewPCG(uint64(tc.Seed), 0xdf)
+	return newTrainer(m, tc, data, rand.NewPCG(uint64(tc.Seed), 0xdf), freshState(m, tc))
+}
+
+// FineTuneTrainer starts a new training run from the weights of m (the
+// model is trained in place): its architecture and normalization are kept,
+// the optimizer state, step count and learning-rate schedule start afresh,
+// and tc may differ from the training that made m in any setting. Use it
+// to train on with a changed loss (e.g. token_decay); to continue the same
+// run after an interruption, use ResumeTrainer.
+func FineTuneTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) {
+	if err := data.validate(m.cfg); err != nil {
+		return nil, fmt.Errorf("training data: %w", err)
+	}
+	return newTrainer(m, tc, data, rand.NewPCG(uint64(tc.Seed), 0xdf), freshState(m, tc))
+}
+
+// freshState is the optimizer state of a run that has taken no step.
+func freshState(m *Model, tc TrainConfig) trainState {
 	st := trainState{header: trainStateHeader{Config: tc}}
 	for _, p := range m.params {
 		st.adamM = append(st.adamM, make([]float32, len(p.data)))
 		st.adamV = append(st.adamV, make([]float32, len(p.data)))
 	}
-	return newTrainer(m, tc, data, pcg, st)
+	return st
 }
 
 // ResumeTrainer continues training from a checkpoint written by

@@ -411,3 +411,54 @@ func TestTrajectoryDiffNamesOmittedFields(t *testing.T) {
 		t.Errorf("same config: %q", d)
 	}
 }
+
+func TestFineTuneStartsFromTheWeights(t *testing.T) {
+	data := pointMassData(2000, 100, 3)
+	tc := tinyTrainConfig()
+	tc.Steps = 150
+	tc.Batch = 16
+	tc.LR = 3e-3
+	tc.WarmupSteps = 10
+	tc.ValEvery = 1000
+	tc.ValBatches = 2
+	tc.ValFraction = 0.1
+	tc.ValSegments = 10
+	m, _, err := Train(context.Background(), tinyConfig(), tc, data, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	val := func(tr *Trainer) float64 {
+		t.Helper()
+		l, ok, err := tr.ValLoss()
+		if err != nil || !ok {
+			t.Fatalf("val loss: %v (ok %v)", err, ok)
+		}
+		return l
+	}
+	// A changed loss weighting is allowed; the run starts at step 0 with
+	// fresh optimizer moments, from the trained weights.
+	tc2 := tc
+	tc2.TokenDecay, tc2.Seed, tc2.Steps = 0.9, 5, 20
+	ft, err := FineTuneTrainer(m, tc2, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := NewTrainer(tinyConfig(), tc2, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ft.Step() != 0 || ft.Model() != m {
+		t.Errorf("fine-tune starts at step %d on model %p, want 0 on %p", ft.Step(), ft.Model(), m)
+	}
+	for i, v := range ft.state.adamM[0] {
+		if v != 0 || ft.state.adamV[0][i] != 0 {
+			t.Fatalf("optimizer moments not fresh: m %v v %v", v, ft.state.adamV[0][i])
+		}
+	}
+	if lf, lt := val(fresh), val(ft); !(lt < 0.8*lf) {
+		t.Errorf("val loss from the trained weights %.4f, from scratch %.4f: want the trained weights well below", lt, lf)
+	}
+	if _, err := FineTuneTrainer(m, tc2, pointMassData(3, 3, 1)); !errors.Is(err, ErrTooLittleData) {
+		t.Errorf("fine-tune on 3 rows: %v, want ErrTooLittleData", err)
+	}
+}

@@ -36,6 +36,7 @@ type trainFile struct {
 func newTrainCmd() *cobra.Command {
 	var (
 		data, out, configPath string
+		initPath              string
 		steps, batch, threads int
 		seed                  int64
 		resume                bool
@@ -64,10 +65,18 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
     horizon: 16
     lr: 5.0e-4
 
---steps, --batch and --seed override the file.`,
+--steps, --batch and --seed override the file.
+
+--init MODEL.safetensors starts a new run from another model's weights
+(fine-tuning, e.g. with a changed token_decay): its architecture and
+normalization are kept, its training settings are the starting point for
+--config and the flags, and the optimizer, step count and learning-rate
+schedule start afresh (--steps counts from the init). The init file is
+only read; its name and checksum go into the new model's provenance.`,
 		Example: `  dfplan train --data umaze.npz --out umaze.safetensors --steps 20000
   dfplan train --data medium.npz --out medium.safetensors --config medium.yaml --checkpoint-every 10m
-  dfplan train --data umaze.npz --out umaze.safetensors --steps 40000 --resume   # continue after a kill`,
+  dfplan train --data umaze.npz --out umaze.safetensors --steps 40000 --resume   # continue after a kill
+  dfplan train --data large.npz --out large-ft.safetensors --init large.safetensors --config ft.yaml --steps 5000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
@@ -84,6 +93,8 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
 				return usagef("--threads %d: must be ≥ 0 (0 = all cores)", threads)
 			case every <= 0:
 				return usagef("--checkpoint-every %v: must be a positive duration such as 5m", every)
+			case initPath != "" && resume:
+				return usagef("--init with --resume: choose one (--resume continues the run in --out, --init starts a new run from another model's weights)")
 			}
 			if threads > 0 {
 				prev := runtime.GOMAXPROCS(threads)
@@ -117,7 +128,21 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
 			}
 
 			cfg, tc := dynamics.DefaultConfig(), dynamics.DefaultTrainConfig()
-			var meta *dynamics.Meta
+			var (
+				meta      *dynamics.Meta
+				initModel *dynamics.Model
+				initMeta  *dynamics.Meta
+			)
+			if initPath != "" {
+				var err error
+				if initModel, initMeta, err = dynamics.Load(initPath); err != nil {
+					return fmt.Errorf("--init: %w", err)
+				}
+				cfg = initMeta.Config
+				if initMeta.Provenance.Train != nil {
+					tc = *initMeta.Provenance.Train
+				}
+			}
 			if ckpt != nil {
 				var err error
 				if _, meta, err = dynamics.LoadBytes(ckpt, out); err != nil {
@@ -155,6 +180,9 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
 			if meta != nil && meta.Config != cfg {
 				return fmt.Errorf("--resume: the model config differs from the checkpoint's %+v; drop the model section or start a new --out", meta.Config)
 			}
+			if initMeta != nil && initMeta.Config != cfg {
+				return fmt.Errorf("--init %s: the model config differs from the init's %+v; drop the model section", initPath, initMeta.Config)
+			}
 
 			sum, err := fileSHA256(data)
 			if err != nil {
@@ -172,10 +200,16 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
 				return fmt.Errorf("--data %s: observations have %d and actions %d columns, the model config wants obs_dim %d and act_dim %d",
 					data, ds.ObsDim, ds.ActDim, cfg.ObsDim, cfg.ActDim)
 			}
+			prov := dynamics.Provenance{Command: commandLine(cmd), Data: data, DataSHA256: sum}
 			var tr *dynamics.Trainer
-			if ckpt != nil {
+			switch {
+			case ckpt != nil:
 				tr, _, err = dynamics.ResumeTrainer(out, ckpt, tc, dd)
-			} else {
+				prov.Init, prov.InitChecksum = meta.Provenance.Init, meta.Provenance.InitChecksum
+			case initModel != nil:
+				tr, err = dynamics.FineTuneTrainer(initModel, tc, dd)
+				prov.Init, prov.InitChecksum = initPath, initMeta.Checksum
+			default:
 				tr, err = dynamics.NewTrainer(cfg, tc, dd)
 			}
 			if err != nil {
@@ -192,7 +226,7 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
 			s, err := tr.Run(ctx, dynamics.RunOptions{
 				CheckpointPath:  out,
 				CheckpointEvery: every,
-				Provenance:      dynamics.Provenance{Command: commandLine(cmd), Data: data, DataSHA256: sum},
+				Provenance:      prov,
 				Progress:        rep.update,
 			})
 			rep.done()
@@ -214,6 +248,7 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
 	fl.Int64Var(&seed, "seed", 0, "random seed (initialization, windows, noise)")
 	fl.StringVar(&configPath, "config", "", "YAML file overriding model and train settings (see --help)")
 	fl.BoolVar(&resume, "resume", false, "continue from the checkpoint in --out (starts fresh if there is none)")
+	fl.StringVar(&initPath, "init", "", "start a new run from this model's weights (fine-tuning; see --help)")
 	fl.IntVar(&threads, "threads", 0, "CPU threads to use (0 = all cores)")
 	fl.DurationVar(&every, "checkpoint-every", 5*time.Minute, "wall time between checkpoints (e.g. 5m, 30s)")
 	return cmd

@@ -9,9 +9,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/d4rl"
 )
 
@@ -231,4 +233,93 @@ func rewriteNPZ(t *testing.T, src, dst string, edit func(name string, b []byte) 
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// predictOnce is a fixed network pass of the model in path, to compare weights.
+func predictOnce(t *testing.T, path string) []float32 {
+	t.Helper()
+	m, _, err := dynamics.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := m.Config()
+	in := &dynamics.Input{B: 1, H: 2, Obs0: make([]float32, c.ObsDim), X: make([]float32, 2*c.TokenDim()), K: []int{10, 60}}
+	for i := range in.X {
+		in.X[i] = float32(math.Sin(float64(i)))
+	}
+	out, err := m.Predict(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.X0
+}
+
+func TestTrainInit(t *testing.T) {
+	dir := t.TempDir()
+	data, config := writeTrainFixtures(t, dir, 400)
+	a := filepath.Join(dir, "a.safetensors")
+	if res := runCLI(t, "", "train", "--data", data, "--out", a, "--config", config, "--steps", "6", "--batch", "4", "--seed", "7", "--threads", "1"); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	decay := writeTemp(t, "decay.yaml", "train:\n  token_decay: 0.9\n")
+
+	// --steps 0 writes the init's weights unchanged.
+	b0 := filepath.Join(dir, "b0.safetensors")
+	if res := runCLI(t, "", "train", "--data", data, "--out", b0, "--init", a, "--steps", "0"); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if pa, pb := predictOnce(t, a), predictOnce(t, b0); !slices.Equal(pa, pb) {
+		t.Errorf("--init with 0 steps changed the weights: %v → %v", pa, pb)
+	}
+
+	b := filepath.Join(dir, "b.safetensors")
+	res := runCLI(t, "", "train", "--data", data, "--out", b, "--init", a, "--config", decay, "--steps", "3", "--threads", "1")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if !strings.HasPrefix(res.stdout, "trained "+b+": steps 3 (3 this run)") {
+		t.Errorf("summary %q", res.stdout)
+	}
+	if pa, pb := predictOnce(t, a), predictOnce(t, b); slices.Equal(pa, pb) {
+		t.Error("3 steps from the init left the weights unchanged")
+	}
+	prov := modelInfo(t, b)["provenance"].(map[string]any)
+	train := prov["train"].(map[string]any)
+	// The init's training settings carry over (tiny.yaml's horizon 3, batch 4, seed 7); --config changes the decay.
+	if prov["init"] != a || prov["init_checksum"] != modelInfo(t, a)["checksum"] || train["token_decay"] != 0.9 ||
+		train["horizon"] != 3.0 || train["batch"] != 4.0 || train["seed"] != 7.0 {
+		t.Errorf("provenance %v", prov)
+	}
+	// Resuming the fine-tune keeps its init in the record.
+	if res := runCLI(t, "", "train", "--data", data, "--out", b, "--steps", "5", "--resume"); res.code != 0 {
+		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
+	}
+	if prov := modelInfo(t, b)["provenance"].(map[string]any); prov["init"] != a || prov["steps"] != 5.0 {
+		t.Errorf("provenance after resume %v", prov)
+	}
+
+	// Bad input: one line, non-zero exit, nothing written.
+	other := writeTemp(t, "other.yaml", "model:\n  hidden: 32\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"with resume", []string{"--init", a, "--resume"}, 2, "--init with --resume"},
+		{"no such init", []string{"--init", filepath.Join(dir, "none.safetensors")}, 1, "none.safetensors"},
+		{"init not a model", []string{"--init", data}, 1, "--init"},
+		{"other architecture", []string{"--init", a, "--config", other}, 1, "model config differs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wd := t.TempDir()
+			res := runCLI(t, "", append([]string{"train", "--data", data, "--out", filepath.Join(wd, "m.safetensors")}, tc.args...)...)
+			if res.code != tc.code || !strings.Contains(res.stderr, tc.want) || strings.Count(strings.TrimSpace(res.stderr), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line containing %q", res.code, res.stderr, tc.code, tc.want)
+			}
+			if entries, _ := os.ReadDir(wd); len(entries) != 0 {
+				t.Errorf("left files behind: %v", entries)
+			}
+		})
+	}
 }
