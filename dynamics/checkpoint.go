@@ -37,7 +37,8 @@ type Provenance struct {
 	DataSHA256 string `json:"data_sha256,omitempty"`
 	// Init is the checkpoint whose weights this training started from
 	// ('dfplan train --init'), and InitChecksum that file's tensor checksum;
-	// empty for a model trained from scratch. Steps count from the init.
+	// empty for a model trained from scratch. Steps then counts the
+	// fine-tuning steps only.
 	Init         string `json:"init,omitempty"`
 	InitChecksum string `json:"init_checksum,omitempty"`
 	// Steps is the number of optimizer steps taken.

@@ -70,9 +70,11 @@ snake_case fields of dynamics.Config and dynamics.TrainConfig:
 --init MODEL.safetensors starts a new run from another model's weights
 (fine-tuning, e.g. with a changed token_decay): its architecture and
 normalization are kept, its training settings are the starting point for
---config and the flags, and the optimizer, step count and learning-rate
-schedule start afresh (--steps counts from the init). The init file is
-only read; its name and checksum go into the new model's provenance.`,
+--config and the flags, and the optimizer and learning-rate schedule start
+afresh. --steps is then required: the number of fine-tuning steps, counted
+from 0, not from the init's step count. The init file is only read; its
+name and checksum go into the new model's provenance. An interrupted
+fine-tune continues with the same command plus --resume.`,
 		Example: `  dfplan train --data umaze.npz --out umaze.safetensors --steps 20000
   dfplan train --data medium.npz --out medium.safetensors --config medium.yaml --checkpoint-every 10m
   dfplan train --data umaze.npz --out umaze.safetensors --steps 40000 --resume   # continue after a kill
@@ -93,8 +95,6 @@ only read; its name and checksum go into the new model's provenance.`,
 				return usagef("--threads %d: must be ≥ 0 (0 = all cores)", threads)
 			case every <= 0:
 				return usagef("--checkpoint-every %v: must be a positive duration such as 5m", every)
-			case initPath != "" && resume:
-				return usagef("--init with --resume: choose one (--resume continues the run in --out, --init starts a new run from another model's weights)")
 			}
 			if threads > 0 {
 				prev := runtime.GOMAXPROCS(threads)
@@ -152,6 +152,11 @@ only read; its name and checksum go into the new model's provenance.`,
 					return fmt.Errorf("--resume: %s holds no training state; train into a new --out", out)
 				}
 				cfg, tc = meta.Config, *meta.Provenance.Train
+				if initMeta != nil && meta.Provenance.InitChecksum != initMeta.Checksum {
+					return fmt.Errorf("--resume: %s was not fine-tuned from --init %s (checksums differ); drop --init to continue it, or choose another --out", out, initPath)
+				}
+			} else if initMeta != nil && !f.Changed("steps") {
+				return usagef("--init needs --steps: the number of fine-tuning steps")
 			}
 			if err := decodeSection(file.Model, &cfg, configPath, "model"); err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -290,26 +291,51 @@ func TestTrainInit(t *testing.T) {
 		train["horizon"] != 3.0 || train["batch"] != 4.0 || train["seed"] != 7.0 {
 		t.Errorf("provenance %v", prov)
 	}
-	// Resuming the fine-tune keeps its init in the record.
-	if res := runCLI(t, "", "train", "--data", data, "--out", b, "--steps", "5", "--resume"); res.code != 0 {
+	// The same command plus --resume continues the fine-tune, and keeps its init in the record.
+	if res := runCLI(t, "", "train", "--data", data, "--out", b, "--init", a, "--config", decay, "--steps", "5", "--threads", "1", "--resume"); res.code != 0 {
 		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
 	}
-	if prov := modelInfo(t, b)["provenance"].(map[string]any); prov["init"] != a || prov["steps"] != 5.0 {
+	if prov := modelInfo(t, b)["provenance"].(map[string]any); prov["init"] != a || prov["init_checksum"] != modelInfo(t, a)["checksum"] || prov["steps"] != 5.0 {
 		t.Errorf("provenance after resume %v", prov)
 	}
 
+	// On other data the init's normalization is kept: the weights are tied to it.
+	other, _ := writeTrainFixtures(t, t.TempDir(), 300)
+	c := filepath.Join(dir, "c.safetensors")
+	if res := runCLI(t, "", "train", "--data", other, "--out", c, "--init", a, "--steps", "2"); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	na, nc := modelInfo(t, a)["normalization"], modelInfo(t, c)["normalization"]
+	if !reflect.DeepEqual(na, nc) {
+		t.Errorf("normalization after --init on other data %v, the init's %v", nc, na)
+	}
+	fresh := filepath.Join(dir, "fresh.safetensors")
+	if res := runCLI(t, "", "train", "--data", other, "--out", fresh, "--config", config, "--steps", "0"); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if reflect.DeepEqual(na, modelInfo(t, fresh)["normalization"]) {
+		t.Fatal("the other data has the same normalization; the check above proves nothing")
+	}
+
+	// Resuming with an --init the checkpoint was not made from is refused, and the file is left alone.
+	before, _ := os.ReadFile(b)
+	res = runCLI(t, "", "train", "--data", data, "--out", b, "--init", b0, "--steps", "9", "--resume")
+	if after, _ := os.ReadFile(b); res.code != 1 || !strings.Contains(res.stderr, "not fine-tuned from") || !bytes.Equal(before, after) {
+		t.Errorf("resume with another init: exit %d, stderr %q, file changed %v", res.code, res.stderr, !bytes.Equal(before, after))
+	}
+
 	// Bad input: one line, non-zero exit, nothing written.
-	other := writeTemp(t, "other.yaml", "model:\n  hidden: 32\n")
+	wider := writeTemp(t, "wider.yaml", "model:\n  hidden: 32\n")
 	for _, tc := range []struct {
 		name string
 		args []string
 		code int
 		want string
 	}{
-		{"with resume", []string{"--init", a, "--resume"}, 2, "--init with --resume"},
-		{"no such init", []string{"--init", filepath.Join(dir, "none.safetensors")}, 1, "none.safetensors"},
-		{"init not a model", []string{"--init", data}, 1, "--init"},
-		{"other architecture", []string{"--init", a, "--config", other}, 1, "model config differs"},
+		{"no steps", []string{"--init", a}, 2, "--init needs --steps"},
+		{"no such init", []string{"--init", filepath.Join(dir, "none.safetensors"), "--steps", "1"}, 1, "none.safetensors"},
+		{"init not a model", []string{"--init", data, "--steps", "1"}, 1, "--init"},
+		{"other architecture", []string{"--init", a, "--config", wider, "--steps", "1"}, 1, "model config differs"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wd := t.TempDir()
