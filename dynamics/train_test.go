@@ -52,6 +52,21 @@ func tinyTrainConfig() TrainConfig {
 	return tc
 }
 
+// learningTrainConfig is tinyTrainConfig with a batch, learning rate and
+// validation split large enough for the loss to fall measurably in steps.
+func learningTrainConfig(steps, warmup int) TrainConfig {
+	tc := tinyTrainConfig()
+	tc.Steps = steps
+	tc.Batch = 16
+	tc.LR = 3e-3
+	tc.WarmupSteps = warmup
+	tc.ValEvery = steps
+	tc.ValBatches = 2
+	tc.ValFraction = 0.1
+	tc.ValSegments = 10
+	return tc
+}
+
 func trainLosses(t *testing.T, tr *Trainer, n int) []float64 {
 	t.Helper()
 	var ls []float64
@@ -154,16 +169,8 @@ func TestTrainLowersLoss(t *testing.T) {
 		t.Skip("trains for a second")
 	}
 	data := pointMassData(3000, 100, 3)
-	tc := tinyTrainConfig()
-	tc.Steps = 400
-	tc.Batch = 16
+	tc := learningTrainConfig(400, 20)
 	tc.Horizon = 4
-	tc.LR = 3e-3
-	tc.WarmupSteps = 20
-	tc.ValEvery = 400
-	tc.ValBatches = 2
-	tc.ValFraction = 0.1
-	tc.ValSegments = 10
 	cfg := tinyConfig()
 	cfg.Hidden = 32
 	cfg.ZDim = 16
@@ -414,15 +421,7 @@ func TestTrajectoryDiffNamesOmittedFields(t *testing.T) {
 
 func TestFineTuneStartsFromTheWeights(t *testing.T) {
 	data := pointMassData(2000, 100, 3)
-	tc := tinyTrainConfig()
-	tc.Steps = 150
-	tc.Batch = 16
-	tc.LR = 3e-3
-	tc.WarmupSteps = 10
-	tc.ValEvery = 1000
-	tc.ValBatches = 2
-	tc.ValFraction = 0.1
-	tc.ValSegments = 10
+	tc := learningTrainConfig(150, 10)
 	m, _, err := Train(context.Background(), tinyConfig(), tc, data, RunOptions{})
 	if err != nil {
 		t.Fatal(err)
