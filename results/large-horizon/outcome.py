@@ -19,6 +19,8 @@ RUNS = [
     ("token_decay 0.9, 30 tokens", "td09-h30"),
     ("token_decay 1, 15 tokens", "td10-h15"),
     ("token_decay 1, 30 tokens", "td10-h30"),
+    ("twice the width, 15 tokens", "wide-h15"),
+    ("twice the width, 30 tokens", "wide-h30"),
 ]
 # The pyramid's uncertainty scale u with the shipped model (shipped: 1).
 U_RUNS = [("u = 2", "u2"), ("u = 0.5", "u0.5")]
