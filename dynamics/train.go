@@ -296,7 +296,7 @@ func NewTrainer(cfg Config, tc TrainConfig, data *Dataset) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newTrainer(m, tc, data, rand.NewPCG(uint64(tc.Seed), 0xdf), freshState(m, tc))
+	return startTrainer(m, tc, data)
 }
 
 // FineTuneTrainer starts a new training run from the weights of m (the
@@ -309,17 +309,18 @@ func FineTuneTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) 
 	if err := data.validate(m.cfg); err != nil {
 		return nil, fmt.Errorf("training data: %w", err)
 	}
-	return newTrainer(m, tc, data, rand.NewPCG(uint64(tc.Seed), 0xdf), freshState(m, tc))
+	return startTrainer(m, tc, data)
 }
 
-// freshState is the optimizer state of a run that has taken no step.
-func freshState(m *Model, tc TrainConfig) trainState {
+// startTrainer begins a run on m at step 0: zero optimizer moments and
+// the random stream of tc.Seed.
+func startTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) {
 	st := trainState{header: trainStateHeader{Config: tc}}
 	for _, p := range m.params {
 		st.adamM = append(st.adamM, make([]float32, len(p.data)))
 		st.adamV = append(st.adamV, make([]float32, len(p.data)))
 	}
-	return st
+	return newTrainer(m, tc, data, rand.NewPCG(uint64(tc.Seed), 0xdf), st)
 }
 
 // ResumeTrainer continues training from a checkpoint written by
