@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Render the benchmark JSON files in this folder (written by `dfplan bench
---json`) as the Markdown table in the README. Numbers come only from the
+--json`) as the Markdown tables in docs/results.md. Numbers come only from the
 JSON files; nothing is typed by hand."""
 import glob, json, os, sys
 

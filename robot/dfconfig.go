@@ -11,7 +11,7 @@ import "github.com/dfplan/dfplan/planner"
 // model (models/shipped/MAZE.plan.yaml: umaze's and large's) or given with --plan.
 // Against the earlier benchmark defaults (10 steps, guidance 10, MCG 4) it
 // scored higher on large and medium, level on umaze multi-task and lower
-// on umaze single-task, at 0.4× the plan time (README, "How the defaults
+// on umaze single-task, at 0.4× the plan time (docs/results.md, "How the defaults
 // were chosen").
 var DFPlannerConfig = planner.Config{
 	Schedule:      planner.Pyramid,

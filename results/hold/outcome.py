@@ -104,7 +104,7 @@ def ordering():
                for p in ("df", "df-nomcg", "fullseq")):
         return
     print("**the ordering on umaze at the open loop of 3**, 50 episodes per cell, seeds 0, 2 and 3: "
-          "paired differences per seed and pooled over the 150 episode pairs (rule in README.md, "
+          "paired differences per seed and pooled over the 150 episode pairs (rule in results/hold/README.md, "
           "written before the seed-2 and seed-3 runs of df-nomcg and fullseq)\n")
     print("| task | comparison | seed 0 | seed 2 | seed 3 | pooled (150) | measured |")
     print("|---|---|---|---|---|---|---|")
