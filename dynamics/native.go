@@ -58,18 +58,27 @@ func sigmoid(x float32) float32 {
 
 func tanh32(x float32) float32 { return float32(math.Tanh(float64(x))) }
 
-// silu sets y = x·σ(x).
-func silu(y, x []float32) {
+// silu sets y = x·σ(x) and, unless sig is nil, records σ(x) in sig for
+// siluBack.
+func silu(y, x, sig []float32) {
+	if sig == nil {
+		for i, v := range x {
+			y[i] = v * sigmoid(v)
+		}
+		return
+	}
 	for i, v := range x {
-		y[i] = v * sigmoid(v)
+		s := sigmoid(v)
+		sig[i] = s
+		y[i] = v * s
 	}
 }
 
 // siluBack multiplies g in place by the derivative of silu at x,
-// σ(x)·(1 + x·(1 − σ(x))).
-func siluBack(g, x []float32) {
+// σ(x)·(1 + x·(1 − σ(x))), with σ(x) as silu recorded it in sig.
+func siluBack(g, x, sig []float32) {
 	for i, v := range x {
-		s := sigmoid(v)
+		s := sig[i]
 		g[i] *= s * (1 + v*(1-s))
 	}
 }
@@ -113,24 +122,28 @@ func blockName(prefix string, i, fc int) string {
 type tape struct {
 	b, h int
 	aIn  []float32   // N × Hidden, pre.in before silu
+	sIn  []float32   // N × Hidden, σ(aIn)
 	aPre [][]float32 // per pre-GRU residual block: N × Hidden, fc1 before silu
+	sPre [][]float32 // σ of aPre
 	r, s []float32   // N × ZDim gates
 	ch   []float32   // N × ZDim, U_n z + c_n
 	n    []float32   // N × ZDim candidate
 	z    []float32   // N × ZDim, z_t
 	z0   []float32   // B × ZDim
 	aP   []float32   // N × Hidden, post.in before silu
+	sP   []float32   // N × Hidden, σ(aP)
 	aPos [][]float32 // per post-GRU residual block: N × Hidden, fc1 before silu
+	sPos [][]float32 // σ of aPos
 	out  []float32   // N × TokenDim, x̂0
 }
 
 // residual runs blocks h ← h + fc2(silu(fc1(h))) in place over rows rows of
-// h, recording fc1's output of block j in a[j] (rows × Hidden each); f and g
-// are rows × Hidden scratch.
-func residual(blocks [][2]dense, h []float32, rows int, a [][]float32, f, g []float32) {
+// h, recording fc1's output of block j in a[j] and its σ in sa[j] (rows ×
+// Hidden each); f and g are rows × Hidden scratch.
+func residual(blocks [][2]dense, h []float32, rows int, a, sa [][]float32, f, g []float32) {
 	for j, d := range blocks {
 		d[0].apply(a[j], h, rows)
-		silu(g, a[j])
+		silu(g, a[j], sa[j])
 		d[1].apply(f, g, rows)
 		for i := range h {
 			h[i] += f[i]
@@ -146,12 +159,12 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 	td, e, zd, hd := c.TokenDim(), c.EmbedDim, c.ZDim, c.Hidden
 	row := td + e + zd
 	mk := func(w int) []float32 { return make([]float32, N*w) }
-	tp := &tape{b: B, h: H, aIn: mk(hd), r: mk(zd), s: mk(zd), ch: mk(zd), n: mk(zd), z: mk(zd), aP: mk(hd), out: mk(td)}
+	tp := &tape{b: B, h: H, aIn: mk(hd), sIn: mk(hd), r: mk(zd), s: mk(zd), ch: mk(zd), n: mk(zd), z: mk(zd), aP: mk(hd), sP: mk(hd), out: mk(td)}
 	for range l.pre {
-		tp.aPre = append(tp.aPre, mk(hd))
+		tp.aPre, tp.sPre = append(tp.aPre, mk(hd)), append(tp.sPre, mk(hd))
 	}
 	for range l.post {
-		tp.aPos = append(tp.aPos, mk(hd))
+		tp.aPos, tp.sPos = append(tp.aPos, mk(hd)), append(tp.sPos, mk(hd))
 	}
 	if in.Z0 != nil {
 		tp.z0 = append([]float32(nil), in.Z0...)
@@ -159,9 +172,9 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 		eh := c.EncoderHidden
 		a, s := make([]float32, B*eh), make([]float32, B*eh)
 		l.enc[0].apply(a, in.Obs0, B)
-		silu(s, a)
+		silu(s, a, nil)
 		l.enc[1].apply(a, s, B)
-		silu(s, a)
+		silu(s, a, nil)
 		tp.z0 = make([]float32, B*zd)
 		l.enc[2].apply(tp.z0, s, B)
 		for i, v := range tp.z0 {
@@ -172,7 +185,7 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 	// The recurrence, one token (B rows) at a time.
 	inp, h, u, uz := make([]float32, B*row), make([]float32, B*hd), make([]float32, B*zd), make([]float32, B*2*zd)
 	f, g := make([]float32, N*hd), make([]float32, N*hd)
-	aPre := make([][]float32, len(l.pre))
+	aPre, sPre := make([][]float32, len(l.pre)), make([][]float32, len(l.pre))
 	zPrev := tp.z0
 	for t := range H {
 		rows := func(a []float32, w int) []float32 { return a[t*B*w : (t+1)*B*w] }
@@ -185,11 +198,11 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 		}
 		aIn := rows(tp.aIn, hd)
 		l.preIn.apply(aIn, inp, B)
-		silu(h, aIn)
+		silu(h, aIn, rows(tp.sIn, hd))
 		for j := range aPre {
-			aPre[j] = rows(tp.aPre[j], hd)
+			aPre[j], sPre[j] = rows(tp.aPre[j], hd), rows(tp.sPre[j], hd)
 		}
-		residual(l.pre, h, B, aPre, f[:B*hd], g[:B*hd])
+		residual(l.pre, h, B, aPre, sPre, f[:B*hd], g[:B*hd])
 		l.preOut.apply(u, h, B)
 		for b := range B {
 			copy(uz[b*2*zd:b*2*zd+zd], u[b*zd:(b+1)*zd])
@@ -211,8 +224,8 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 	// After the GRU every token is independent: one product over N rows.
 	hP := make([]float32, N*hd)
 	l.postIn.apply(tp.aP, tp.z, N)
-	silu(hP, tp.aP)
-	residual(l.post, hP, N, tp.aPos, f, g)
+	silu(hP, tp.aP, tp.sP)
+	residual(l.post, hP, N, tp.aPos, tp.sPos, f, g)
 	l.head.apply(tp.out, hP, N)
 	return tp
 }
@@ -221,11 +234,11 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 // back to their input in place; a are the blocks' recorded fc1 outputs and
 // gf is rows × Hidden scratch. h_out = h_in + fc2(silu(fc1(h_in))), so gh
 // flows through unchanged and through the branch.
-func residualBack(blocks [][2]dense, gh []float32, rows int, a [][]float32, gf []float32) {
+func residualBack(blocks [][2]dense, gh []float32, rows int, a, sa [][]float32, gf []float32) {
 	for j := len(blocks) - 1; j >= 0; j-- {
 		clear(gf)
 		blocks[j][1].back(gf, gh, rows)
-		siluBack(gf, a[j])
+		siluBack(gf, a[j], sa[j])
 		blocks[j][0].back(gh, gf, rows)
 	}
 }
@@ -242,8 +255,8 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32) []float32 {
 	gh := make([]float32, N*hd)
 	l.head.back(gh, gOut, N)
 	gf := make([]float32, N*hd)
-	residualBack(l.post, gh, N, tp.aPos, gf)
-	siluBack(gh, tp.aP)
+	residualBack(l.post, gh, N, tp.aPos, tp.sPos, gf)
+	siluBack(gh, tp.aP, tp.sP)
 	gz := make([]float32, N*zd)
 	l.postIn.back(gz, gh, N)
 
@@ -253,7 +266,7 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32) []float32 {
 	gzPrev := make([]float32, B*zd)
 	gn, gu, gr, gs := make([]float32, B*zd), make([]float32, B*zd), make([]float32, B*zd), make([]float32, B*zd)
 	guz, gch := make([]float32, B*2*zd), make([]float32, B*zd)
-	aPre := make([][]float32, len(l.pre))
+	aPre, sPre := make([][]float32, len(l.pre)), make([][]float32, len(l.pre))
 	ghT, gfT := make([]float32, B*hd), make([]float32, B*hd)
 	ginp := make([]float32, B*row)
 	for t := H - 1; t >= 0; t-- {
@@ -290,10 +303,10 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32) []float32 {
 		clear(ghT)
 		l.preOut.back(ghT, gu, B)
 		for j := range aPre {
-			aPre[j] = rows(tp.aPre[j], hd)
+			aPre[j], sPre[j] = rows(tp.aPre[j], hd), rows(tp.sPre[j], hd)
 		}
-		residualBack(l.pre, ghT, B, aPre, gfT)
-		siluBack(ghT, rows(tp.aIn, hd))
+		residualBack(l.pre, ghT, B, aPre, sPre, gfT)
+		siluBack(ghT, rows(tp.aIn, hd), rows(tp.sIn, hd))
 		clear(ginp)
 		l.preIn.back(ginp, ghT, B)
 		gxt := rows(gx, td)

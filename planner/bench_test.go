@@ -24,7 +24,7 @@ func BenchmarkPlan(b *testing.B) {
 		batch, horizon, steps, mcg int
 		recompute                  bool
 	}{
-		{1, 15, 5, 1, false}, {1, 30, 10, 1, false}, {1, 30, 10, 4, false}, {8, 30, 10, 4, false}, {8, 30, 10, 4, true},
+		{1, 15, 5, 1, false}, {1, 15, 5, 2, false}, {1, 15, 10, 4, false}, {1, 30, 10, 1, false}, {1, 30, 10, 4, false}, {8, 30, 10, 4, false}, {8, 30, 10, 4, true},
 		{32, 30, 10, 1, false}, {32, 30, 10, 4, false},
 	} {
 		name := fmt.Sprintf("B=%d/H=%d/S=%d/N=%d", bc.batch, bc.horizon, bc.steps, bc.mcg)
