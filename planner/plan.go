@@ -13,8 +13,13 @@ type Plan struct {
 	// the action bounds).
 	Actions [][]float64
 	// Start is the observation the plan was made from (nil if the policy
-	// does not say).
+	// does not say): with Ahead > 0, the state predicted for Ahead steps
+	// after the observation it was asked for.
 	Start []float64
+	// Ahead is 0 for a plan made from the observation it was asked for.
+	// k > 0: it was made from the state predicted k steps later
+	// (Warm.Ahead), so its first action is for that step.
+	Ahead int
 	// Unguided is 0 for a plan sampled with the goal's guidance. k > 0
 	// means the robot was pinned (Config.Unstick) and the plan was sampled
 	// without guidance; k − 1 more replans owe the same, if they are given

@@ -271,6 +271,41 @@ type Warm struct {
 	// Executed is the number of its actions executed since: the new
 	// plan's frame f continues the old plan's frame f + Executed.
 	Executed int
+	// Ahead, when > 0, says the new plan cannot take over before Ahead
+	// more steps, during which the robot keeps executing Plan's actions
+	// Executed … Executed+Ahead−1 (a plan that arrives late, as on a
+	// robot). If Plan predicts those frames, the new plan is made from the
+	// state it predicts then (see Predict) instead of the observation
+	// given, and says so in its Ahead; otherwise it is made from the
+	// observation, with Ahead 0.
+	Ahead int
+}
+
+// Predict returns where the robot now at obs will be once it has executed
+// pl's actions from … from+ahead−1: obs moved by what pl predicts for
+// those frames (every observation value, velocity included), so that the
+// plan's error so far is kept, not repeated. ok is false when pl does not
+// predict them (too short, no observations, other sizes) or ahead < 1.
+func Predict(pl *Plan, from, ahead int, obs []float64) (next []float64, ok bool) {
+	if pl == nil || ahead < 1 || from < 0 || from+ahead > len(pl.Observations) {
+		return nil, false
+	}
+	base := pl.Start
+	if from > 0 {
+		base = pl.Observations[from-1]
+	}
+	end := pl.Observations[from+ahead-1]
+	if len(base) != len(obs) || len(end) != len(obs) {
+		return nil, false
+	}
+	next = make([]float64, len(obs))
+	for k := range obs {
+		next[k] = obs[k] + end[k] - base[k]
+	}
+	if _, bad := nonFinite(next); bad {
+		return nil, false
+	}
+	return next, true
 }
 
 // PlanBatchWarm is PlanBatch with, per observation, an optional previous
@@ -298,10 +333,19 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 			return nil, fmt.Errorf("plan: observation or goal %d contains %v", i, v)
 		}
 	}
+	// Whether the robot is pinned is judged where it is; the plan is made
+	// from where it will be when the plan takes over (Warm.Ahead).
 	unguided := make([]int, len(obs))
+	from, ahead := slices.Clone(obs), make([]int, len(obs))
 	for i := range obs {
-		if warm != nil {
-			unguided[i] = p.unguided(warm[i], obs[i], goals[i])
+		if warm == nil || warm[i] == nil {
+			continue
+		}
+		unguided[i] = p.unguided(warm[i], obs[i], goals[i])
+		if w := warm[i]; w.Ahead > 0 {
+			if next, ok := Predict(w.Plan, w.Executed, w.Ahead, obs[i]); ok {
+				from[i], ahead[i] = next, w.Ahead
+			}
 		}
 	}
 	// Warm and cold plans start at different rows: plan them apart.
@@ -336,10 +380,12 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 		var prev []*Warm
 		free := make([]bool, len(idx))
 		for j, i := range idx {
-			p.norm.NormalizeObs(obs0[j*od:(j+1)*od], obs[i])
-			g[j] = p.objectiveGoal(obs[i], goals[i])
+			p.norm.NormalizeObs(obs0[j*od:(j+1)*od], from[i])
+			g[j] = p.objectiveGoal(from[i], goals[i])
 			if part.warm {
-				prev = append(prev, warm[i])
+				// The new plan's frame f continues the old one's frame f +
+				// Executed + Ahead.
+				prev = append(prev, &Warm{Plan: warm[i].Plan, Executed: warm[i].Executed + ahead[i]})
 			}
 			free[j] = unguided[i] > 0
 		}
@@ -348,8 +394,9 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 			return nil, err
 		}
 		for j, pl := range p.decode(x, obs0) {
-			pl.Start = slices.Clone(obs[idx[j]])
+			pl.Start = slices.Clone(from[idx[j]])
 			pl.Unguided = unguided[idx[j]]
+			pl.Ahead = ahead[idx[j]]
 			plans[idx[j]] = pl
 		}
 	}

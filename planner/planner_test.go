@@ -633,3 +633,92 @@ func TestUnstickFreesOnlyThePinnedRobot(t *testing.T) {
 		t.Fatal("guidance does not change the free robot's plan: the test cannot tell")
 	}
 }
+
+func TestPredict(t *testing.T) {
+	pl := pinnedPlan(0.1) // from (1, 2, 0, 0), frame f at (1 + 0.1(f+1), 2, 1, 0)
+	near := func(a, b []float64) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if math.Abs(a[i]-b[i]) > 1e-12 {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range []struct {
+		name        string
+		from, ahead int
+		obs, want   []float64
+	}{
+		// From the start: the plan says 3 frames take x from 1 to 1.3 and
+		// the speed from 0 to 1; a robot 5 cm off keeps its offset.
+		{"from the start", 0, 3, []float64{1.05, 2, 0, 0}, []float64{1.35, 2, 1, 0}},
+		{"mid-plan", 2, 4, []float64{1.3, 2.1, 1, 0}, []float64{1.7, 2.1, 1, 0}},
+		{"to the plan's end", 5, 3, []float64{1.6, 2, 1, 0}, []float64{1.9, 2, 1, 0}},
+	} {
+		got, ok := Predict(pl, c.from, c.ahead, c.obs)
+		if !ok || !near(got, c.want) {
+			t.Errorf("%s: Predict = %v, %v; want %v", c.name, got, ok, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name        string
+		pl          *Plan
+		from, ahead int
+		obs         []float64
+	}{
+		{"past the plan's end", pl, 6, 3, []float64{1, 2, 0, 0}},
+		{"nothing ahead", pl, 2, 0, []float64{1, 2, 0, 0}},
+		{"negative start", pl, -1, 2, []float64{1, 2, 0, 0}},
+		{"other observation size", pl, 0, 2, []float64{1, 2}},
+		{"no start, from 0", &Plan{Observations: pl.Observations, Actions: pl.Actions}, 0, 2, []float64{1, 2, 0, 0}},
+		{"no plan", nil, 0, 2, []float64{1, 2, 0, 0}},
+		{"non-finite observation", pl, 0, 2, []float64{math.NaN(), 2, 0, 0}},
+	} {
+		if got, ok := Predict(c.pl, c.from, c.ahead, c.obs); ok {
+			t.Errorf("%s: Predict = %v, want not ok", c.name, got)
+		}
+	}
+}
+
+// With Warm.Ahead, a plan is made from the state the previous plan
+// predicts for when it takes over (the same plan as one asked for at that
+// state), and says so; whether the robot is pinned is still judged where
+// it is now.
+func TestPlanFromThePredictedState(t *testing.T) {
+	ctx := context.Background()
+	goal := []float64{4, 4}
+	prev := pinnedPlan(0.1)
+	c := Config{GuidanceScale: 4, Unstick: 2}
+	plan := func(obs []float64, w *Warm) *Plan {
+		t.Helper()
+		pl, err := unstickPlanner(t, c).PlanWarm(ctx, obs, goal, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pl
+	}
+	// The robot moved as planned: at frame 1's position after 2 actions.
+	obs := []float64{1.2, 2, 1, 0}
+	ahead := plan(obs, &Warm{Plan: prev, Executed: 2, Ahead: 3})
+	want, _ := Predict(prev, 2, 3, obs)
+	if ahead.Ahead != 3 || !slices.Equal(ahead.Start, want) {
+		t.Fatalf("plan made %d ahead from %v, want 3 ahead from %v", ahead.Ahead, ahead.Start, want)
+	}
+	if !slices.EqualFunc(ahead.Observations, plan(want, &Warm{Plan: prev, Executed: 5}).Observations, slices.Equal) {
+		t.Error("the plan from the predicted state differs from one asked for at that state")
+	}
+	// The previous plan does not reach that far: made from the observation.
+	short := plan(obs, &Warm{Plan: prev, Executed: 6, Ahead: 3})
+	if short.Ahead != 0 || !slices.Equal(short.Start, obs) {
+		t.Errorf("previous plan too short: plan made %d ahead from %v, want from the observation %v", short.Ahead, short.Start, obs)
+	}
+	// A pinned robot (1 cm moved of the 40 cm planned) is told by where it
+	// is, though the prediction moves it on.
+	pinned := plan([]float64{1.01, 2, 0, 0}, &Warm{Plan: prev, Executed: 4, Ahead: 2})
+	if pinned.Unguided != 2 || pinned.Ahead != 2 {
+		t.Errorf("pinned robot planning 2 ahead: Unguided %d, Ahead %d; want 2 and 2", pinned.Unguided, pinned.Ahead)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -77,6 +78,15 @@ type NodeConf struct {
 	// PlanDeadline is how long a plan may take before the watchdog stops
 	// the robot until it arrives. It defaults to 1 s.
 	PlanDeadline time.Duration
+	// Lookahead is how many ticks ahead a replan is made. The robot keeps
+	// executing its current plan while the next one is made; with
+	// lookahead k the planner (a planner.WarmPolicy) plans from the state
+	// the current plan predicts k ticks on (planner.Warm.Ahead), and the
+	// new plan is executed from its first action at that tick. 0 (default)
+	// is automatic: k is the median of the last plans' arrival times, in
+	// ticks. -1 turns it off: plans are made from the latest odometry and
+	// executed from the action for the tick they arrive.
+	Lookahead int
 
 	// OdomTopic is the odometry input (nav_msgs/Odometry). It defaults to "odom".
 	OdomTopic string
@@ -125,6 +135,9 @@ func (c NodeConf) withDefaults() (NodeConf, error) {
 	}
 	if c.PlanDeadline < 0 {
 		return c, fmt.Errorf("PlanDeadline %v: want > 0", c.PlanDeadline)
+	}
+	if c.Lookahead < -1 {
+		return c, fmt.Errorf("Lookahead %d: want -1 (off), 0 (automatic) or a number of ticks", c.Lookahead)
 	}
 	if c.OdomTopic == "" {
 		c.OdomTopic = "odom"
@@ -442,8 +455,11 @@ type control struct {
 	goal        []float64 // current valid goal, nil when idle
 	gen         int       // bumped on every goal change and odometry stop, to drop stale plans
 	plan        *planner.Plan
-	idx         int  // next action of plan
-	fromRest    bool // plan arrived while the robot stood still without one
+	idx         int           // next action of plan
+	fromRest    bool          // plan arrived while the robot stood still without one
+	next        *planner.Plan // arrived, made for tick nextAt (Lookahead)
+	nextAt      int64
+	arrivals    []int // ticks the last plans took to arrive, newest last
 	inflight    *planRequest
 	cancelIn    context.CancelFunc
 	lastReq     int64 // tick of the last request
@@ -513,6 +529,10 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 		n.planArrived(c, r, now)
 	default:
 	}
+	if c.next != nil && c.tick >= c.nextAt {
+		c.plan, c.idx, c.fromRest = c.next, int(c.tick-c.nextAt), false
+		c.next = nil
+	}
 	if c.inflight != nil && !c.late && now.Sub(c.inflight.start) > n.conf.PlanDeadline {
 		c.late = true
 		c.wd.PlanLate(fmt.Sprintf("plan not ready after %v (deadline %v)", now.Sub(c.inflight.start).Round(time.Millisecond), n.conf.PlanDeadline))
@@ -534,7 +554,7 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 	if c.wd.Active(FaultPlanner) {
 		due = c.tick-c.lastReq >= int64(n.conf.OpenLoop) // retry a failing planner at the replan cadence, not every tick
 	}
-	if c.goal != nil && odomOK && c.inflight == nil && due {
+	if c.goal != nil && odomOK && c.inflight == nil && c.next == nil && due {
 		n.request(c, now)
 	}
 	n.logTransitions(c)
@@ -574,7 +594,7 @@ func clampAction(a []float64) ([]float64, bool) {
 // result that still arrives for it is stale.
 func (n *Node) dropPlans(c *control) {
 	c.gen++
-	c.plan = nil
+	c.plan, c.next = nil, nil
 	if c.cancelIn != nil {
 		c.cancelIn()
 		c.cancelIn = nil
@@ -630,7 +650,7 @@ func (n *Node) request(c *control, now time.Time) {
 	// not move the robot over the ticks since its odometry: handing it over
 	// would make a robot at rest look pinned (planner.Pinned).
 	if c.plan != nil && !c.fromRest {
-		req.warm = &planner.Warm{Plan: c.plan, Executed: c.idx}
+		req.warm = &planner.Warm{Plan: c.plan, Executed: c.idx, Ahead: n.lookahead(c)}
 	}
 	select {
 	case n.reqs <- req:
@@ -657,18 +677,48 @@ func (n *Node) planArrived(c *control, r planResult, now time.Time) {
 		c.wd.PlanFailed(fmt.Errorf("plan: %w", r.err))
 		return
 	}
-	// The plan starts at the observation of tick r.req.tick; the actions of
-	// the ticks since then are already in the past.
-	skip := int(c.tick - r.req.tick)
+	// The plan starts at the observation of tick r.req.tick, or Ahead
+	// ticks later; the actions of the ticks since then are already in the
+	// past.
+	took := int(c.tick - r.req.tick)
+	c.arrivals = append(c.arrivals, took)
+	if len(c.arrivals) > arrivalWindow {
+		c.arrivals = c.arrivals[1:]
+	}
+	skip := took - r.plan.Ahead
 	if skip >= len(r.plan.Actions) {
-		c.wd.PlanLate(fmt.Sprintf("plan of %d actions arrived %d ticks after its observation", len(r.plan.Actions), skip))
+		c.wd.PlanLate(fmt.Sprintf("plan of %d actions arrived %d ticks after its observation", len(r.plan.Actions), took))
 		return
 	}
 	// A usable plan, even a late one, ends planner and lateness faults.
 	c.wd.PlanReady()
+	n.publishPlan(r)
+	if skip < 0 {
+		// Made for a later tick: the current plan runs until then.
+		c.next, c.nextAt = r.plan, r.req.tick+int64(r.plan.Ahead)
+		return
+	}
 	c.fromRest = c.plan == nil
 	c.plan, c.idx = r.plan, skip
-	n.publishPlan(r)
+}
+
+// arrivalWindow is how many of the latest plans' arrival times automatic
+// lookahead takes the median of.
+const arrivalWindow = 9
+
+// lookahead returns the ticks ahead the next replan is made
+// (NodeConf.Lookahead): the median of the latest arrival times when
+// automatic, 0 before any plan has arrived or when off.
+func (n *Node) lookahead(c *control) int {
+	switch {
+	case n.conf.Lookahead > 0:
+		return n.conf.Lookahead
+	case n.conf.Lookahead < 0 || len(c.arrivals) == 0:
+		return 0
+	}
+	a := slices.Clone(c.arrivals)
+	slices.Sort(a)
+	return a[len(a)/2]
 }
 
 // checkPlan rejects plans the node cannot execute.

@@ -2,6 +2,7 @@ package robot
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -488,5 +489,92 @@ func TestPlanLoopPassesPreviousPlan(t *testing.T) {
 	<-plain.calls
 	if r := <-n.res; r.err != nil || r.plan == nil {
 		t.Fatalf("plain policy with a previous plan: plan %v, error %v", r.plan, r.err)
+	}
+}
+
+// idxPlan is a plan of n actions (0.01·i, 0.1·k), so that an action tells
+// which plan and which of its actions it is.
+func idxPlan(k, n int) *planner.Plan {
+	p := &planner.Plan{}
+	for i := range n {
+		p.Actions = append(p.Actions, []float64{0.01 * float64(i), 0.1 * float64(k)})
+		p.Observations = append(p.Observations, []float64{0, 0, 0, 0})
+	}
+	return p
+}
+
+// With lookahead, a replan carries how far ahead it is to be made; a plan
+// made ahead that arrives before its tick waits while the current plan
+// runs on, and is then executed from its first action. Automatic
+// lookahead is the median of the plans' arrival times; -1 is off.
+func TestStepLookahead(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		lookahead int
+		want      int // Warm.Ahead of the third request
+	}{
+		{"fixed", 2, 2},
+		{"fixed, beyond the open loop", 5, 5},
+		{"automatic", 0, 1}, // every plan below arrives one tick after its request
+		{"off", -1, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n, ctl, _ := stepNode(t, NodeConf{OpenLoop: 3, Lookahead: c.lookahead})
+			tick := 0
+			step := func() []float64 {
+				t.Helper()
+				tick++
+				sendOdom(n, ms(10*tick), 3, 3)
+				if tick == 1 {
+					sendGoalMsg(n, 1, 1, "odom")
+				}
+				return n.step(ctl, ms(10*tick))
+			}
+			step()
+			r1 := takeRequest(t, n) // tick 1
+			answer(n, r1, idxPlan(1, 50))
+			step() // p1 arrives at tick 2: it came while at rest
+			for tick < 4 {
+				step()
+			}
+			r2 := takeRequest(t, n) // tick 4, without p1
+			if r2.warm != nil {
+				t.Fatalf("replan after the plan waited for at rest carries %+v", r2.warm)
+			}
+			answer(n, r2, idxPlan(2, 50))
+			if a := step(); !slices.Equal(a, []float64{0.01, 0.2}) { // tick 5: p2 from its action 1
+				t.Fatalf("tick 5: action %v, want plan 2's action 1", a)
+			}
+			step()
+			step()
+			r3 := takeRequest(t, n) // tick 7
+			if r3.warm == nil || r3.warm.Plan == nil || r3.warm.Executed != 3 || r3.warm.Ahead != c.want {
+				t.Fatalf("third request carries %+v, want plan 2 with 3 executed and %d ahead", r3.warm, c.want)
+			}
+			p3 := idxPlan(3, 50)
+			p3.Ahead = r3.warm.Ahead
+			answer(n, r3, p3)
+			// p3 arrives at tick 8, one tick after its request.
+			act := func(k, i int) []float64 { return idxPlan(k, i+1).Actions[i] }
+			want := map[int][][]float64{
+				0: {act(3, 1), act(3, 2)}, // from the action for its tick
+				1: {act(3, 0), act(3, 1)}, // made for tick 8: from its first action
+				2: {act(2, 4), act(3, 0)}, // made for tick 9: plan 2 runs on until then
+				// Made for tick 12: no replan is asked for while it waits,
+				// though the open loop ends at tick 10.
+				5: {act(2, 4), act(2, 5), act(2, 6), act(2, 7), act(3, 0)},
+			}[c.want]
+			for _, w := range want {
+				if a := step(); !slices.Equal(a, w) {
+					t.Fatalf("tick %d: action %v, want %v", tick, a, w)
+				}
+				if tick < 12 {
+					noRequest(t, n, fmt.Sprintf("tick %d", tick))
+				}
+			}
+			if c.want == 5 {
+				takeRequest(t, n) // tick 12: p3 runs, the open loop is over
+			}
+		})
 	}
 }

@@ -42,7 +42,7 @@ type nodeFlags struct {
 	name, maze, model, policy string
 	plan                      string
 	rate, stopWeight          float64
-	openLoop                  int
+	openLoop, lookahead       int
 	odomTimeout, planDeadline time.Duration
 }
 
@@ -66,7 +66,7 @@ The master comes from ROS_MASTER_URI (default http://127.0.0.1:11311), this
 node's address from ROS_IP or ROS_HOSTNAME. If the master is unreachable the
 node retries with back-off until interrupted. Private parameters ~rate,
 ~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze, ~policy,
-~plan and ~stop_weight are read at start; flags given on the command line
+~plan, ~stop_weight and ~lookahead are read at start; flags given on the command line
 override them.
 
 The df policy plans with the same settings as 'dfplan bench' without
@@ -98,6 +98,7 @@ status 0.`,
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
+	fl.IntVar(&f.lookahead, "lookahead", 0, "replan from the state the current plan predicts this many ticks on, and execute the new plan from its first action then; 0 = automatic (the median of the last plans' arrival times), -1 = off (plan from the latest odometry, execute from the action for the tick the plan arrives) (~lookahead)")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }
@@ -118,6 +119,8 @@ func (f *nodeFlags) validate() error {
 		return fmt.Errorf("rate %g Hz: want 0 < rate <= 10000", f.rate)
 	case f.openLoop < 1:
 		return fmt.Errorf("open loop %d: want >= 1", f.openLoop)
+	case f.lookahead < -1:
+		return fmt.Errorf("lookahead %d: want -1 (off), 0 (automatic) or a number of ticks", f.lookahead)
 	case f.odomTimeout <= 0:
 		return fmt.Errorf("odometry timeout %v: want > 0", f.odomTimeout)
 	case f.planDeadline <= 0:
@@ -184,6 +187,7 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	planFrom := "--plan"
 	set("plan", p.Plan != "", func() { f.plan, planFrom = p.Plan, "~plan" })
 	set("stop-weight", p.StopWeight != nil, func() { f.stopWeight = *p.StopWeight })
+	set("lookahead", p.Lookahead != 0, func() { f.lookahead = p.Lookahead })
 	if err := f.validate(); err != nil {
 		return fmt.Errorf("parameters of %s: %w", name, err)
 	}
@@ -213,7 +217,7 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 		Name: name, Namespace: ns, MasterAddress: master,
 		Policy: pol, Map: maze,
 		Rate: f.rate, OpenLoop: f.openLoop, OdomTimeout: f.odomTimeout, PlanDeadline: f.planDeadline,
-		Log: log,
+		Lookahead: f.lookahead, Log: log,
 	})
 	if err != nil {
 		return err

@@ -71,6 +71,12 @@ type Config struct {
 	// that stood still waiting is not taken for pinned). 0 (default) is
 	// D4RL's protocol: the simulator waits for the planner.
 	Delay int
+	// Lookahead, with Delay > 0, asks planners that take the previous plan
+	// (the df planners) to plan from the state their current plan
+	// predicts for the step the new plan arrives (planner.Warm.Ahead), and
+	// executes such a plan from its first action on arrival instead of
+	// its action Delay.
+	Lookahead bool
 }
 
 // Result is the outcome of one benchmark cell.
@@ -198,10 +204,13 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 			r.arrive(step, c.Delay)
 			if r.due(step, p.OpenLoop) {
 				need = append(need, e)
-				if r.fromRest {
+				switch {
+				case r.fromRest:
 					executed = append(executed, -1) // no previous plan to judge
-				} else {
-					executed = append(executed, step-r.asked)
+				case r.plan != nil:
+					executed = append(executed, r.next)
+				default: // the first plan: none to hand over
+					executed = append(executed, 0)
 				}
 			}
 		}
@@ -212,7 +221,11 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				if c.MaxBatch > 0 {
 					hi = min(lo+c.MaxBatch, hi)
 				}
-				part, err := planFor(ctx, p, policies, need[lo:hi], executed[lo:hi], states, res)
+				ahead := 0
+				if c.Lookahead {
+					ahead = c.Delay
+				}
+				part, err := planFor(ctx, p, policies, need[lo:hi], executed[lo:hi], ahead, states, res)
 				if err != nil {
 					return nil, fmt.Errorf("bench: %s at step %d: %w", p.Name, step, err)
 				}
@@ -302,9 +315,10 @@ func (r *Result) ScoreReturns() {
 
 // planFor asks p for plans for the episodes in need, timing every call.
 //
-// executed[i] is the number of steps since the state need[i]'s previous
-// plan was made from; -1 hands the policy no previous plan.
-func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, executed []int, states []sim.State, res *Result) ([]*planner.Plan, error) {
+// executed[i] is the number of need[i]'s previous plan's actions executed
+// so far; -1 hands the policy no previous plan. ahead is passed on as
+// planner.Warm.Ahead.
+func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, executed []int, ahead int, states []sim.State, res *Result) ([]*planner.Plan, error) {
 	obs := make([][]float64, len(need))
 	goals := make([][]float64, len(need))
 	for i, e := range need {
@@ -319,7 +333,7 @@ func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, ex
 			warm := make([]*planner.Warm, len(need))
 			for i, e := range need {
 				if prev := res.LastPlans[e]; prev != nil && executed[i] >= 0 {
-					warm[i] = &planner.Warm{Plan: prev, Executed: min(executed[i], len(prev.Actions))}
+					warm[i] = &planner.Warm{Plan: prev, Executed: min(executed[i], len(prev.Actions)), Ahead: ahead}
 				}
 			}
 			plans, err = wp.PlanBatchWarm(ctx, obs, goals, warm)
@@ -360,11 +374,14 @@ type running struct {
 	fromRest bool
 }
 
-// arrive switches to the plan in flight if it is delay steps old.
+// arrive switches to the plan in flight if it is delay steps old. It is
+// executed from the action for this step: action delay of a plan made
+// from the state it was asked at, action 0 of one made from the state
+// predicted for now (planner.Plan.Ahead = delay).
 func (r *running) arrive(step, delay int) {
 	if r.pending != nil && step-r.asked >= delay {
 		r.fromRest = r.plan == nil && delay > 0
-		r.plan, r.next, r.ran, r.pending = r.pending, delay, 0, nil
+		r.plan, r.next, r.ran, r.pending = r.pending, max(delay-r.pending.Ahead, 0), 0, nil
 	}
 }
 

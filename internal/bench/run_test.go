@@ -365,6 +365,7 @@ type taggedPlanner struct {
 	length   int
 	plans    int
 	executed []int
+	ahead    []int // Warm.Ahead of every previous plan handed over
 }
 
 func tag(k, j int) []float64 { return []float64{0.05 * float64(k+1), 0.02*float64(j) - 0.1} }
@@ -383,13 +384,18 @@ func (p *taggedPlanner) PlanBatch(_ context.Context, obs, _ [][]float64) ([]*pla
 	return plans, nil
 }
 
+// PlanBatchWarm plans, as the df planners do, from the state predicted
+// Warm.Ahead steps on when asked to (its plans predict every frame).
 func (p *taggedPlanner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*planner.Warm) ([]*planner.Plan, error) {
-	for _, w := range warm {
+	plans, err := p.PlanBatch(ctx, obs, goals)
+	for i, w := range warm {
 		if w != nil {
 			p.executed = append(p.executed, w.Executed)
+			p.ahead = append(p.ahead, w.Ahead)
+			plans[i].Ahead = w.Ahead
 		}
 	}
-	return p.PlanBatch(ctx, obs, goals)
+	return plans, err
 }
 
 // With a plan delay, a plan asked for at step s is executed from step
@@ -475,5 +481,40 @@ func TestRunDelaysPlans(t *testing.T) {
 	_, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Delay: 3}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}})
 	if err == nil || !strings.Contains(err.Error(), "a plan of 3 actions arrives 3 steps late") {
 		t.Errorf("delay as long as the plan: error %v, want one naming the plan's length and the delay", err)
+	}
+}
+
+// With Lookahead, a replan handed the plan being executed is made Delay
+// steps ahead and is executed from its first action when it arrives; the
+// first plans (none handed over, or one that came while at rest) are
+// executed from their action Delay on, as without.
+func TestRunLookahead(t *testing.T) {
+	m := umaze(t)
+	const delay, openLoop, length, steps = 4, 3, 12, 20
+	p := &taggedPlanner{length: length}
+	r, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Seed: 2, Steps: steps, Delay: delay, Lookahead: true},
+		Planner{Name: "tagged", Batch: p, OpenLoop: openLoop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Plans are asked for every 4 steps and arrive 4 steps later; plans 0
+	// and 1 run from action 4, plans 2 and 3 from action 0.
+	s := r.Specs[0].Start
+	for step := range steps {
+		a := []float64{0, 0}
+		if k := step/delay - 1; k >= 0 {
+			j := step - (k+1)*delay
+			if k < 2 {
+				j += delay
+			}
+			a = tag(k, j)
+		}
+		s = m.Step(s, sim.Action{a[0], a[1]})
+		if got := r.Paths[0][step+1]; got.X != s[0] || got.Y != s[1] {
+			t.Fatalf("step %d: robot at %v, want (%g, %g) after action %v", step, got, s[0], s[1], a)
+		}
+	}
+	if !slices.Equal(p.executed, []int{4, 0, 0}) || !slices.Equal(p.ahead, []int{delay, delay, delay}) {
+		t.Errorf("previous plans handed over with %v executed and %v ahead, want [4 0 0] and [4 4 4]", p.executed, p.ahead)
 	}
 }
