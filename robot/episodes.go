@@ -29,9 +29,10 @@ type EpisodeConf struct {
 	Maze  *sim.Maze
 	Specs []sim.EpisodeSpec
 	Steps int
-	// Policy and OpenLoop are the planning node's (NodeConf).
-	Policy   planner.Policy
-	OpenLoop int
+	// Policy, OpenLoop and Lookahead are the planning node's (NodeConf).
+	Policy    planner.Policy
+	OpenLoop  int
+	Lookahead int
 	// Log receives the nodes' warnings. It defaults to slog.Default().
 	Log *slog.Logger
 	// Progress, if set, is called after each episode.
@@ -99,7 +100,7 @@ func RunEpisodes(ctx context.Context, conf EpisodeConf) (*EpisodesResult, error)
 	}
 	defer sn.Close()
 	node, err := NewNode(NodeConf{Name: "planner", Namespace: ns, MasterAddress: conf.MasterAddress, Host: conf.Host,
-		Policy: conf.Policy, Map: conf.Maze, OpenLoop: conf.OpenLoop, Log: log})
+		Policy: conf.Policy, Map: conf.Maze, OpenLoop: conf.OpenLoop, Lookahead: conf.Lookahead, Log: log})
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
-	fl.BoolVar(&f.lookahead, "lookahead", false, "with --plan-delay: df planners plan from the state the current plan predicts for when the new plan arrives, and the new plan is executed from its first action (how dfplan node copes with its plans' latency)")
+	fl.BoolVar(&f.lookahead, "lookahead", false, "with --plan-delay or --ros: df planners plan from the state the current plan predicts for when the new plan arrives, and the new plan is executed from its first action then (dfplan node --lookahead; with --ros the node's automatic lookahead)")
 	fl.IntVar(&f.delay, "plan-delay", 0, "plans arrive `N` steps after they are asked for, as on a robot whose planner is slower than its control loop (the ROS node): the robot keeps executing its current plan meanwhile, then the new one from its action N on; N must be below the plan length (expert and random plan one step) (0 = the simulator waits for the planner, D4RL's protocol)")
 	fl.BoolVar(&f.ros, "ros", false, "run the episodes through the ROS planning node in real time, as a robot does: a simulator node and the planning node (dfplan node's) join the master of ROS_MASTER_URI in a private namespace, odometry and cmd_vel at 100 Hz, the planner as slow as it is on this machine (df, df-nomcg and fullseq)")
 	fl.StringVar(&f.engine, "engine", dynamics.EngineNative, "how df planners run the network: native (hand-written passes) or graph (the gorgonia graph; results in results/ made before the native passes were, and reproduce exactly only on it)")
@@ -158,8 +158,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--ros runs the planning node's planners (df, df-nomcg, fullseq), not %s", f.plannerName)
 	case f.ros && f.plannerName == "all":
 		return usagef("--ros runs one planner at a time; pick df, df-nomcg or fullseq with --planner")
-	case f.lookahead && f.delay == 0:
-		return usagef("--lookahead without --plan-delay: plans arrive at once, there is nothing to look ahead to")
+	case f.lookahead && f.delay == 0 && !f.ros:
+		return usagef("--lookahead without --plan-delay or --ros: plans arrive at once, there is nothing to look ahead to")
 	case f.ros && f.delay != 0:
 		return usagef("--plan-delay with --ros: plans arrive when the planner has them")
 	case f.ros && f.tracePath != "":

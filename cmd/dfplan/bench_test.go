@@ -416,7 +416,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"unknown engine", []string{"--planner", "expert", "--engine", "cuda"}, 2, `--engine "cuda": want native or graph`},
 		{"negative plan delay", []string{"--planner", "expert", "--plan-delay", "-2"}, 2, "--plan-delay -2: want 0 … 1000"},
 		{"plan delay above its bound", []string{"--planner", "expert", "--plan-delay", "5000"}, 2, "--plan-delay 5000: want 0 … 1000"},
-		{"lookahead without a plan delay", []string{"--lookahead"}, 2, "--lookahead without --plan-delay"},
+		{"lookahead without a plan delay", []string{"--lookahead"}, 2, "--lookahead without --plan-delay or --ros"},
 		{"unwritable trace", []string{"--planner", "expert", "--episodes", "1", "--steps", "2", "--trace", filepath.Join(dir, "missing", "t.jsonl")}, 1, "--trace"},
 		// Checked before the model loads, so before any planning.
 		{"unwritable json before the run", []string{"--model", garbage, "--json", filepath.Join(dir, "missing", "r.json")}, 1, "--json"},

@@ -46,6 +46,10 @@ func rosBench(ctx context.Context, master string, c bench.Config, p bench.Planne
 	if steps == 0 {
 		steps = c.Maze.EpisodeLength()
 	}
+	lookahead := -1 // off
+	if c.Lookahead {
+		lookahead = 0 // automatic, as dfplan node
+	}
 	specs := sim.EpisodeSpecs(c.Maze, c.Task, c.Seed, c.Episodes)
 	if c.Goal != nil {
 		for e := range specs {
@@ -61,7 +65,7 @@ func rosBench(ctx context.Context, master string, c bench.Config, p bench.Planne
 	out, err := robot.RunEpisodes(ctx, robot.EpisodeConf{
 		MasterAddress: master, Host: robot.HostFromEnv(),
 		Maze: c.Maze, Specs: specs, Steps: steps,
-		Policy: pol, OpenLoop: p.OpenLoop, Progress: progress, Log: log,
+		Policy: pol, OpenLoop: p.OpenLoop, Lookahead: lookahead, Progress: progress, Log: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("--ros: %s on %s: %w", p.Name, c.Maze.Name(), err)
@@ -73,7 +77,8 @@ func rosBench(ctx context.Context, master string, c bench.Config, p bench.Planne
 		Specs: specs, Paths: make([][]r2.Point, n), LastPlans: make([]*planner.Plan, n),
 		Latencies: out.PlanTimes, Wall: out.Wall,
 		ROS: &bench.ROSRun{SkippedSteps: out.Skipped,
-			TickJitterP50MS: out.Node.TickJitterP50.Seconds() * 1000, TickJitterP99MS: out.Node.TickJitterP99.Seconds() * 1000},
+			TickJitterP50MS: out.Node.TickJitterP50.Seconds() * 1000, TickJitterP99MS: out.Node.TickJitterP99.Seconds() * 1000,
+			Lookahead: &lookahead},
 	}
 	for range out.PlanTimes {
 		res.BatchSize = append(res.BatchSize, 1)

@@ -51,6 +51,9 @@ type JSON struct {
 	// PlanDelay is the steps every plan took to arrive (Config.Delay);
 	// absent when 0, D4RL's protocol.
 	PlanDelay int `json:"plan_delay_steps,omitempty"`
+	// LookaheadSteps is how far ahead the df planners planned for their
+	// late plans (Config.Lookahead: the delay); absent when they did not.
+	LookaheadSteps int `json:"lookahead_steps,omitempty"`
 	// Engine is how the network ran (dynamics.SetEngine), for planners
 	// with a model. Results without it were made on the graph.
 	Engine string `json:"engine,omitempty"`
@@ -130,6 +133,7 @@ func (r *Result) ToJSON(config any) JSON {
 		PlansUnguided:   finite(s.UnguidedRate),
 		WallS:           r.Wall.Seconds(),
 		PlanDelay:       r.Delay,
+		LookaheadSteps:  lookaheadSteps(r),
 		Engine:          r.Engine,
 		ROS:             r.ROS,
 		Config:          config,
@@ -255,4 +259,11 @@ func WriteTrace(w io.Writer, results []*Result) error {
 		}
 	}
 	return nil
+}
+
+func lookaheadSteps(r *Result) int {
+	if r.Lookahead {
+		return r.Delay
+	}
+	return 0
 }

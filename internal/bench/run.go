@@ -117,6 +117,8 @@ type Result struct {
 	// plans above are kept as plans are asked for, so they include each
 	// episode's last plan even if it was still in flight at its end.
 	Delay int
+	// Lookahead is Config.Lookahead.
+	Lookahead bool
 	// ROS, if set, says the episodes ran through the ROS planning node in
 	// real time (dfplan bench --ros), not in this loop.
 	ROS *ROSRun
@@ -162,7 +164,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 		Returns: make([]float64, n), Success: make([]bool, n), FirstReach: make([]int, n),
 		Specs: sim.EpisodeSpecs(c.Maze, c.Task, c.Seed, n),
 		Paths: make([][]r2.Point, n), LastPlans: make([]*planner.Plan, n),
-		Delay: c.Delay,
+		Delay: c.Delay, Lookahead: c.Lookahead,
 	}
 	var policies []planner.Policy
 	if p.Batch == nil {
@@ -429,6 +431,10 @@ type ROSRun struct {
 	// tick jitter percentiles, in ms.
 	TickJitterP50MS float64 `json:"tick_jitter_p50_ms"`
 	TickJitterP99MS float64 `json:"tick_jitter_p99_ms"`
+	// Lookahead is the planning node's (robot.NodeConf.Lookahead): 0
+	// automatic, -1 off, k ticks. Runs without it were made before the
+	// node had lookahead, so off.
+	Lookahead *int `json:"lookahead,omitempty"`
 }
 
 // Summarize computes mean ± standard error and latency percentiles.

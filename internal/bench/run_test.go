@@ -517,4 +517,7 @@ func TestRunLookahead(t *testing.T) {
 	if !slices.Equal(p.executed, []int{4, 0, 0}) || !slices.Equal(p.ahead, []int{delay, delay, delay}) {
 		t.Errorf("previous plans handed over with %v executed and %v ahead, want [4 0 0] and [4 4 4]", p.executed, p.ahead)
 	}
+	if j := r.ToJSON(nil); j.PlanDelay != delay || j.LookaheadSteps != delay {
+		t.Errorf("JSON records plan delay %d and lookahead %d, want %d and %d", j.PlanDelay, j.LookaheadSteps, delay, delay)
+	}
 }
