@@ -25,4 +25,6 @@ wait
 cell 0 medium multi 2 yes &
 cell 0 large single 2 yes
 wait
-cell 0 large multi 2 yes
+cell 0 large multi 2 yes &
+cell 0 umaze single 4 yes
+wait
