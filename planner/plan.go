@@ -16,6 +16,9 @@ type Plan struct {
 	// does not say): with Ahead > 0, the state predicted for Ahead steps
 	// after the observation it was asked for.
 	Start []float64
+	// Asked is the observation the plan was asked for (nil if the policy
+	// does not say); it differs from Start when Ahead > 0.
+	Asked []float64
 	// Ahead is 0 for a plan made from the observation it was asked for.
 	// k > 0: it was made from the state predicted k steps later
 	// (Warm.Ahead), so its first action is for that step.

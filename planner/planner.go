@@ -341,8 +341,11 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 		if warm == nil || warm[i] == nil {
 			continue
 		}
-		unguided[i] = p.unguided(warm[i], obs[i], goals[i])
-		if w := warm[i]; w.Ahead > 0 {
+		var pinned bool
+		unguided[i], pinned = p.unguided(warm[i], obs[i], goals[i])
+		// A robot just found pinned does not move as its plan says: plan
+		// from where it is.
+		if w := warm[i]; w.Ahead > 0 && !pinned {
 			if next, ok := Predict(w.Plan, w.Executed, w.Ahead, obs[i]); ok {
 				from[i], ahead[i] = next, w.Ahead
 			}
@@ -355,6 +358,9 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 		if err != nil {
 			return nil, err
 		}
+		// Nothing of the previous plan left after the frames executed
+		// before the new one takes over: plan from noise.
+		use = use && warm[i].Executed+ahead[i] < len(warm[i].Plan.Actions)
 		// An unguided plan frees a pinned robot from noise, not from the
 		// plan that pinned it.
 		if use && unguided[i] == 0 {
@@ -394,6 +400,7 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 			return nil, err
 		}
 		for j, pl := range p.decode(x, obs0) {
+			pl.Asked = slices.Clone(obs[idx[j]])
 			pl.Start = slices.Clone(from[idx[j]])
 			pl.Unguided = unguided[idx[j]]
 			pl.Ahead = ahead[idx[j]]
@@ -436,40 +443,50 @@ func (p *Planner) usable(warm []*Warm, i int) (bool, error) {
 }
 
 // unguided returns how many unguided replans the robot now at obs owes,
-// this one included, after the plan w (0: plan with guidance). A robot
-// within StopRadius of its goal is where it should be: it is never pinned.
-func (p *Planner) unguided(w *Warm, obs, goal []float64) int {
+// this one included, after the plan w (0: plan with guidance), and whether
+// it was found pinned just now. A robot within StopRadius of its goal is
+// where it should be: it is never pinned.
+func (p *Planner) unguided(w *Warm, obs, goal []float64) (n int, pinned bool) {
 	switch {
 	case p.conf.Unstick == 0 || w == nil || w.Plan == nil:
-		return 0
+		return 0, false
 	case math.Hypot(obs[0]-goal[0], obs[1]-goal[1]) < p.conf.StopRadius:
-		return 0
+		return 0, false
 	case w.Plan.Unguided > 1:
-		return w.Plan.Unguided - 1
+		return w.Plan.Unguided - 1, false
 	case Pinned(w, obs):
-		return p.conf.Unstick
+		return p.conf.Unstick, true
 	}
-	return 0
+	return 0, false
 }
 
-// Pinned reports whether the frames executed of w's plan moved the robot,
-// now at obs, less than PinnedMoved from where the plan started while the
-// plan said more than PinnedPlanned. It is false when w cannot tell (no
-// start, nothing executed, no predicted position).
+// Pinned reports whether the robot, now at obs, moved less than
+// PinnedMoved since w's plan was asked for while the plan said more than
+// PinnedPlanned: the plan's executed frames and, for a plan made ahead
+// (Plan.Ahead), the previous plan's frames it was predicted from. It is
+// false when w cannot tell (no start, nothing executed, no predicted
+// position).
 func Pinned(w *Warm, obs []float64) bool {
 	if w == nil || w.Plan == nil {
 		return false
 	}
 	pl := w.Plan
-	if len(pl.Start) < 2 || len(obs) < 2 || w.Executed < 1 || w.Executed > len(pl.Observations) {
+	from := pl.Asked
+	if from == nil {
+		from = pl.Start
+	}
+	if len(from) < 2 || len(obs) < 2 || w.Executed+pl.Ahead < 1 || w.Executed > len(pl.Observations) {
 		return false
 	}
-	to := pl.Observations[w.Executed-1]
+	to := pl.Start // made ahead, nothing of it executed yet
+	if w.Executed > 0 {
+		to = pl.Observations[w.Executed-1]
+	}
 	if len(to) < 2 {
 		return false
 	}
-	moved := math.Hypot(obs[0]-pl.Start[0], obs[1]-pl.Start[1])
-	planned := math.Hypot(to[0]-pl.Start[0], to[1]-pl.Start[1])
+	moved := math.Hypot(obs[0]-from[0], obs[1]-from[1])
+	planned := math.Hypot(to[0]-from[0], to[1]-from[1])
 	return moved < PinnedMoved && planned > PinnedPlanned
 }
 

@@ -716,9 +716,49 @@ func TestPlanFromThePredictedState(t *testing.T) {
 		t.Errorf("previous plan too short: plan made %d ahead from %v, want from the observation %v", short.Ahead, short.Start, obs)
 	}
 	// A pinned robot (1 cm moved of the 40 cm planned) is told by where it
-	// is, though the prediction moves it on.
-	pinned := plan([]float64{1.01, 2, 0, 0}, &Warm{Plan: prev, Executed: 4, Ahead: 2})
-	if pinned.Unguided != 2 || pinned.Ahead != 2 {
-		t.Errorf("pinned robot planning 2 ahead: Unguided %d, Ahead %d; want 2 and 2", pinned.Unguided, pinned.Ahead)
+	// is, and planned from there: it does not move as its plan says.
+	stuck := []float64{1.01, 2, 0, 0}
+	pinned := plan(stuck, &Warm{Plan: prev, Executed: 4, Ahead: 2})
+	if pinned.Unguided != 2 || pinned.Ahead != 0 || !slices.Equal(pinned.Start, stuck) {
+		t.Errorf("pinned robot asked to plan 2 ahead: Unguided %d, Ahead %d, from %v; want 2, 0, from %v", pinned.Unguided, pinned.Ahead, pinned.Start, stuck)
+	}
+	// With warm rows, the new plan continues the previous one's frame 5
+	// (2 executed, 3 ahead): the same plan as one asked for then.
+	c.WarmRows = 2
+	warm := plan(obs, &Warm{Plan: prev, Executed: 2, Ahead: 3})
+	if !slices.EqualFunc(warm.Observations, plan(want, &Warm{Plan: prev, Executed: 5}).Observations, slices.Equal) {
+		t.Error("warm rows: the plan from the predicted state differs from one asked for at that state")
+	}
+	// Nothing left of the previous plan when the new one takes over: from
+	// noise, as a plan asked for then.
+	end, _ := Predict(prev, 5, 3, obs)
+	if !slices.EqualFunc(plan(obs, &Warm{Plan: prev, Executed: 5, Ahead: 3}).Observations, plan(end, &Warm{Plan: prev, Executed: 8}).Observations, slices.Equal) {
+		t.Error("warm rows, previous plan used up by the time the new one takes over: want a plan from noise")
+	}
+}
+
+// A robot stuck against a wall is found pinned through plans made ahead:
+// its motion since the plan was asked for is compared with what the plans
+// said, not with the predicted start of the plan.
+func TestPinnedThroughPlansMadeAhead(t *testing.T) {
+	stuck := []float64{1.01, 2, 0, 0}
+	// Asked for at the stuck position, made from the state predicted 3
+	// frames on (30 cm further), then 0 or 2 frames executed.
+	ahead := &Plan{Asked: stuck, Start: []float64{1.31, 2, 1, 0}, Ahead: 3}
+	for f := range 8 {
+		ahead.Observations = append(ahead.Observations, []float64{1.31 + 0.1*float64(f+1), 2, 1, 0})
+		ahead.Actions = append(ahead.Actions, []float64{1, 0})
+	}
+	for _, executed := range []int{0, 2} {
+		if !Pinned(&Warm{Plan: ahead, Executed: executed}, stuck) {
+			t.Errorf("%d frames executed of a plan made 3 ahead, robot where the plan was asked for: not pinned", executed)
+		}
+	}
+	if moved := []float64{1.3, 2, 1, 0}; Pinned(&Warm{Plan: ahead, Executed: 0}, moved) {
+		t.Error("robot moved 29 cm as planned: pinned")
+	}
+	// Made at once and nothing executed: nothing to judge.
+	if Pinned(&Warm{Plan: pinnedPlan(0.1), Executed: 0}, stuck) {
+		t.Error("nothing executed of a plan made at once: pinned")
 	}
 }

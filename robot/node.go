@@ -671,7 +671,7 @@ func (n *Node) planArrived(c *control, r planResult, now time.Time) {
 		return
 	}
 	if r.err == nil {
-		r.err = checkPlan(r.plan)
+		r.err = checkPlan(r.plan, r.req.warm)
 	}
 	if r.err != nil {
 		c.wd.PlanFailed(fmt.Errorf("plan: %w", r.err))
@@ -721,10 +721,18 @@ func (n *Node) lookahead(c *control) int {
 	return a[len(a)/2]
 }
 
-// checkPlan rejects plans the node cannot execute.
-func checkPlan(p *planner.Plan) error {
+// checkPlan rejects plans the node cannot execute, among them plans made
+// further ahead than asked (warm: the request's previous plan, or nil).
+func checkPlan(p *planner.Plan, warm *planner.Warm) error {
 	if p == nil || len(p.Actions) == 0 {
 		return errors.New("empty plan")
+	}
+	asked := 0
+	if warm != nil {
+		asked = warm.Ahead
+	}
+	if p.Ahead < 0 || p.Ahead > asked {
+		return fmt.Errorf("plan made %d ticks ahead, asked for at most %d", p.Ahead, asked)
 	}
 	for i, a := range p.Actions {
 		if len(a) < 2 {
@@ -778,7 +786,7 @@ func (n *Node) publishPlan(r planResult) {
 			continue
 		}
 		path.Poses = append(path.Poses, geometry_msgs.PoseStamped{
-			Header: std_msgs.Header{FrameId: frame, Stamp: r.req.stamp.Add(time.Duration(i+1) * n.period)},
+			Header: std_msgs.Header{FrameId: frame, Stamp: r.req.stamp.Add(time.Duration(r.plan.Ahead+i+1) * n.period)},
 			Pose: geometry_msgs.Pose{
 				Position:    geometry_msgs.Point{X: o[0], Y: o[1]},
 				Orientation: geometry_msgs.Quaternion{W: 1},

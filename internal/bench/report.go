@@ -211,9 +211,13 @@ type TraceLine struct {
 	InWall  int    `json:"in_wall"`
 	// Unguided is planner.Plan.Unguided: > 0 for a plan sampled without
 	// guidance because the robot was pinned.
-	Unguided int   `json:"unguided"`
-	Obs      []vec `json:"observations"`
-	Actions  []vec `json:"actions"`
+	Unguided int `json:"unguided"`
+	// Ahead is planner.Plan.Ahead: > 0 for a plan made from the state
+	// predicted that many steps after State (lookahead); its frames start
+	// there.
+	Ahead   int   `json:"ahead,omitempty"`
+	Obs     []vec `json:"observations"`
+	Actions []vec `json:"actions"`
 }
 
 // vec is a vector written with at most four decimals.
@@ -250,7 +254,7 @@ func WriteTrace(w io.Writer, results []*Result) error {
 			g := r.Specs[rp.Episode].Goal
 			line := TraceLine{
 				Planner: r.Planner, Episode: rp.Episode, Step: rp.Step,
-				State: rp.State[:], Goal: vec{g.X, g.Y}, InWall: rp.InWall, Unguided: rp.Plan.Unguided,
+				State: rp.State[:], Goal: vec{g.X, g.Y}, InWall: rp.InWall, Unguided: rp.Plan.Unguided, Ahead: rp.Plan.Ahead,
 				Obs: vecs(rp.Plan.Observations), Actions: vecs(rp.Plan.Actions),
 			}
 			if err := enc.Encode(line); err != nil {

@@ -117,7 +117,8 @@ type Result struct {
 	// plans above are kept as plans are asked for, so they include each
 	// episode's last plan even if it was still in flight at its end.
 	Delay int
-	// Lookahead is Config.Lookahead.
+	// Lookahead is Config.Lookahead, for planners that can look ahead
+	// (WarmBatchPolicy).
 	Lookahead bool
 	// ROS, if set, says the episodes ran through the ROS planning node in
 	// real time (dfplan bench --ros), not in this loop.
@@ -164,7 +165,11 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 		Returns: make([]float64, n), Success: make([]bool, n), FirstReach: make([]int, n),
 		Specs: sim.EpisodeSpecs(c.Maze, c.Task, c.Seed, n),
 		Paths: make([][]r2.Point, n), LastPlans: make([]*planner.Plan, n),
-		Delay: c.Delay, Lookahead: c.Lookahead,
+		Delay: c.Delay,
+	}
+	// Only planners that take the previous plan can look ahead.
+	if _, warm := p.Batch.(WarmBatchPolicy); warm && c.Delay > 0 {
+		res.Lookahead = c.Lookahead
 	}
 	var policies []planner.Policy
 	if p.Batch == nil {
@@ -195,6 +200,10 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 	// Each plan is executed for span steps before the next one takes
 	// over: the open loop, or the delay if the next plan takes longer.
 	span := max(p.OpenLoop, c.Delay)
+	ahead := 0 // planner.Warm.Ahead
+	if res.Lookahead {
+		ahead = c.Delay
+	}
 	start := time.Now()
 	for step := 0; step < steps; step++ {
 		if err := ctx.Err(); err != nil {
@@ -222,10 +231,6 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				hi := len(need)
 				if c.MaxBatch > 0 {
 					hi = min(lo+c.MaxBatch, hi)
-				}
-				ahead := 0
-				if c.Lookahead {
-					ahead = c.Delay
 				}
 				part, err := planFor(ctx, p, policies, need[lo:hi], executed[lo:hi], ahead, states, res)
 				if err != nil {

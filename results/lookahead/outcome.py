@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""The lookahead runs as tables: python3 results/lookahead/outcome.py
+
+1. The rule (README.md): seeds 2 and 3, umaze, plans 4 steps late, with
+   and without lookahead, paired per cell and pooled.
+2. Seed 0, every maze: the table's cell (on time), plans N steps late
+   without lookahead (results/ros/M-T-df-dN.json) and with it, and, where
+   run, the ROS node in real time without (results/ros/M-T-df-ros.json)
+   and with its automatic lookahead.
+Files that are not there yet are skipped.
+"""
+import os
+import sys
+
+R = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(R, ".."))
+from paired import diffs, load, mean_se  # noqa: E402
+
+DELAY = {"umaze": 4, "medium": 2, "large": 2}  # results/ros: one plan's p50 in 10 ms ticks
+
+
+def cell(d):
+    s = d["normalized_score"]
+    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · {100 * d['success_rate']:.0f} %"
+
+
+def fmt(d):
+    m, se = mean_se(d)
+    return f"{m:+.1f} ± {se:.1f}"
+
+
+def rule():
+    rows, pooled = [], []
+    for seed in (2, 3):
+        for task in ("single", "multi"):
+            a, b = f"{R}/seed{seed}-umaze-{task}-df-d4.json", f"{R}/seed{seed}-umaze-{task}-df-d4-lookahead.json"
+            if not (os.path.exists(a) and os.path.exists(b)):
+                continue
+            d = diffs(a, b)
+            pooled += d
+            rows.append(f"| {seed} | {task} | {cell(load(a))} | {cell(load(b))} | {fmt(d)} |")
+    if not rows:
+        return
+    print("**lookahead, the rule's runs**, umaze, df at its shipped settings, plans 4 steps late (`--plan-delay 4`), 50 episodes per cell: without and with `--lookahead`, paired over the same episodes\n")
+    print("| seed | task | without | with lookahead | difference |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(r)
+    m, se = mean_se(pooled)
+    verdict = "passes: lookahead becomes the default" if m > 2 * se else "does not pass"
+    print(f"| pooled | | | | {m:+.1f} ± {se:.1f} over {len(pooled)} pairs: {verdict} |")
+    print()
+
+
+def seed0():
+    rows = []
+    root = os.path.dirname(R)
+    for maze in ("umaze", "medium", "large"):
+        n = DELAY[maze]
+        for task in ("single", "multi"):
+            table = f"{root}/{maze}-{task}-df.json"
+            late = f"{root}/ros/{maze}-{task}-df-d{n}.json"
+            ahead = f"{R}/seed0-{maze}-{task}-df-d{n}-lookahead.json"
+            if not os.path.exists(ahead):
+                continue
+            row = [maze, task, str(n), cell(load(table)), cell(load(late)), cell(load(ahead)), fmt(diffs(late, ahead))]
+            ros, ros_ahead = f"{root}/ros/{maze}-{task}-df-ros.json", f"{R}/seed0-{maze}-{task}-df-ros-lookahead.json"
+            if os.path.exists(ros_ahead):
+                row += [cell(load(ros)), cell(load(ros_ahead)), fmt(diffs(ros, ros_ahead))]
+            else:
+                row += ["–", "–", "–"]
+            rows.append("| " + " | ".join(row) + " |")
+    if not rows:
+        return
+    print("**lookahead on the table's seed**, df, 50 episodes per cell, seed 0: the table's cell (on time); plans N steps late (`--plan-delay N`, N = one robot's p50 plan time in 10 ms ticks) without lookahead (`results/ros/`) and with it, paired; through the ROS node in real time without lookahead (`results/ros/`) and with the node's automatic lookahead, paired\n")
+    print("| maze | task | N | on time | N late | N late, lookahead | difference | through ROS | through ROS, lookahead | difference |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(r)
+    print()
+
+
+if __name__ == "__main__":
+    rule()
+    seed0()

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Seed 0 through the ROS node in real time, with the node's automatic
+# lookahead: one run at a time, on an otherwise idle machine.
+# Usage: results/lookahead/run-ros.sh DFPLAN [MAZE ...]   (from the repository root; default all three)
+set -eu
+B=${1:?usage: run-ros.sh DFPLAN [MAZE ...]}
+shift
+D=results/lookahead
+PORT=11612
+rosmaster --core -p $PORT > /tmp/rosmaster-lookahead.log 2>&1 &
+MASTER=$!
+trap 'kill $MASTER' EXIT
+export ROS_MASTER_URI=http://127.0.0.1:$PORT ROS_IP=127.0.0.1
+MAZES=${*:-umaze medium large}
+for M in $MAZES; do
+	for T in single multi; do
+		[ -f $D/seed0-$M-$T-df-ros-lookahead.json ] && continue
+		"$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --lookahead --json $D/seed0-$M-$T-df-ros-lookahead.json
+	done
+done
