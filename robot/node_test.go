@@ -578,3 +578,91 @@ func TestStepLookahead(t *testing.T) {
 		})
 	}
 }
+
+// Held, late and refused plans made ahead, and the automatic lookahead's
+// median.
+func TestStepLookaheadEdges(t *testing.T) {
+	// drive runs a node with open loop 3 until its request after those it
+	// answers after the given numbers of ticks (with two or more, it hands
+	// over a previous plan), and returns that request.
+	drive := func(t *testing.T, conf NodeConf, waits ...int) (*Node, *control, func() []float64, planRequest) {
+		t.Helper()
+		conf.OpenLoop = 3
+		n, c, _ := stepNode(t, conf)
+		tick := 0
+		step := func() []float64 {
+			tick++
+			sendOdom(n, ms(10*tick), 3, 3)
+			if tick == 1 {
+				sendGoalMsg(n, 1, 1, "odom")
+			}
+			return n.step(c, ms(10*tick))
+		}
+		var reqs []planRequest
+		for k := 0; len(reqs) <= len(waits); k++ {
+			if k > 100 {
+				t.Fatalf("%d requests in 100 ticks, want %d", len(reqs), len(waits)+1)
+			}
+			step()
+			select {
+			case r := <-n.reqs:
+				reqs = append(reqs, r)
+				if len(reqs) <= len(waits) {
+					for range waits[len(reqs)-1] - 1 {
+						step()
+					}
+					answer(n, r, idxPlan(len(reqs), 50))
+				}
+			default:
+			}
+		}
+		return n, c, step, reqs[len(waits)]
+	}
+	t.Run("automatic lookahead is the median of the arrival times", func(t *testing.T) {
+		// Arrivals of 4, 2 and 1 ticks: neither the latest, the least
+		// nor the most.
+		_, _, _, r := drive(t, NodeConf{}, 4, 2, 1)
+		if r.warm == nil || r.warm.Ahead != 2 {
+			t.Fatalf("fourth request carries %+v, want 2 ahead", r.warm)
+		}
+	})
+	t.Run("a new goal drops the plan held for later", func(t *testing.T) {
+		n, c, step, r := drive(t, NodeConf{Lookahead: 5}, 1, 1)
+		p := idxPlan(3, 50)
+		p.Ahead = 5
+		answer(n, r, p)
+		step() // arrives, held
+		if c.next != p {
+			t.Fatal("plan made 5 ahead not held")
+		}
+		sendGoalMsg(n, 1.5, 1, "odom")
+		step()
+		if c.next != nil || c.plan != nil {
+			t.Fatalf("after a new goal: held plan %v, current plan %v; want both dropped", c.next != nil, c.plan != nil)
+		}
+	})
+	t.Run("a plan made ahead that arrives late skips the ticks past", func(t *testing.T) {
+		n, c, step, r := drive(t, NodeConf{Lookahead: 1}, 1, 1)
+		p := idxPlan(3, 50)
+		p.Ahead = 1
+		step()
+		step() // 2 ticks since the request, 1 later than made for
+		answer(n, r, p)
+		if a := step(); !slices.Equal(a, idxPlan(3, 50).Actions[2]) || c.plan != p {
+			t.Fatalf("plan made 1 ahead, arriving 3 ticks after its request: action %v, want its action 2", a)
+		}
+	})
+	t.Run("a plan made further ahead than asked is refused", func(t *testing.T) {
+		n, c, step, r := drive(t, NodeConf{Lookahead: 1}, 1, 1)
+		p := idxPlan(3, 50)
+		p.Ahead = 2
+		answer(n, r, p)
+		step()
+		if c.plan == p || c.next == p || !c.wd.Active(FaultPlanner) {
+			t.Fatal("plan made 2 ahead when asked for 1: accepted, or no planner fault")
+		}
+	})
+	if _, err := (NodeConf{Policy: WaypointPolicy{}, Map: umaze(t), Lookahead: -2}).withDefaults(); err == nil || !strings.Contains(err.Error(), "Lookahead -2") {
+		t.Errorf("Lookahead -2: error %v, want one naming it", err)
+	}
+}

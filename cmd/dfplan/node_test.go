@@ -37,6 +37,7 @@ func TestNodeUsageErrors(t *testing.T) {
 		{"zero rate", []string{"node", "--rate-hz", "0"}, "rate"},
 		{"NaN rate", []string{"node", "--rate-hz", "NaN"}, "rate"},
 		{"open loop", []string{"node", "--open-loop", "0"}, "open loop"},
+		{"lookahead", []string{"node", "--lookahead", "-2"}, "lookahead -2"},
 		{"negative stop weight", []string{"node", "--stop-weight", "-1"}, "stop weight -1"},
 		{"settings without the df policy", []string{"node", "--policy", "waypoint", "--plan", "p.yaml"}, "plan p.yaml: planner settings are for the df policy"},
 		{"odom timeout", []string{"node", "--odom-timeout", "-1s"}, "odometry timeout"},

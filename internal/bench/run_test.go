@@ -366,6 +366,7 @@ type taggedPlanner struct {
 	plans    int
 	executed []int
 	ahead    []int // Warm.Ahead of every previous plan handed over
+	noAhead  bool  // plan from the observation even when asked to look ahead
 }
 
 func tag(k, j int) []float64 { return []float64{0.05 * float64(k+1), 0.02*float64(j) - 0.1} }
@@ -392,7 +393,9 @@ func (p *taggedPlanner) PlanBatchWarm(ctx context.Context, obs, goals [][]float6
 		if w != nil {
 			p.executed = append(p.executed, w.Executed)
 			p.ahead = append(p.ahead, w.Ahead)
-			plans[i].Ahead = w.Ahead
+			if !p.noAhead {
+				plans[i].Ahead = w.Ahead
+			}
 		}
 	}
 	return plans, err
@@ -519,5 +522,32 @@ func TestRunLookahead(t *testing.T) {
 	}
 	if j := r.ToJSON(nil); j.PlanDelay != delay || j.LookaheadSteps != delay {
 		t.Errorf("JSON records plan delay %d and lookahead %d, want %d and %d", j.PlanDelay, j.LookaheadSteps, delay, delay)
+	}
+	// A planner that cannot predict that far plans from the observation
+	// (Plan.Ahead 0): its plan runs from action 4, as without lookahead.
+	p = &taggedPlanner{length: length, noAhead: true}
+	r, err = Run(context.Background(), Config{Maze: m, Episodes: 1, Seed: 2, Steps: steps, Delay: delay, Lookahead: true},
+		Planner{Name: "tagged", Batch: p, OpenLoop: openLoop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = r.Specs[0].Start
+	for step := range steps {
+		a := []float64{0, 0}
+		if k := step/delay - 1; k >= 0 {
+			a = tag(k, step-k*delay)
+		}
+		s = m.Step(s, sim.Action{a[0], a[1]})
+		if got := r.Paths[0][step+1]; got.X != s[0] || got.Y != s[1] {
+			t.Fatalf("plans made from the observation, step %d: robot at %v, want (%g, %g) after action %v", step, got, s[0], s[1], a)
+		}
+	}
+	// Baselines cannot look ahead, and the JSON does not say they did.
+	r, err = Run(context.Background(), Config{Maze: m, Episodes: 1, Steps: 8, Delay: 2, Lookahead: true}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := r.ToJSON(nil); j.LookaheadSteps != 0 {
+		t.Errorf("a planner without previous plans: JSON records lookahead %d, want none", j.LookaheadSteps)
 	}
 }

@@ -47,7 +47,12 @@ def rule():
     for r in rows:
         print(r)
     m, se = mean_se(pooled)
-    verdict = "passes: lookahead becomes the default" if m > 2 * se else "does not pass"
+    if len(rows) < 4:
+        verdict = f"incomplete ({len(rows)} of 4 cells)"
+    elif m > 2 * se:
+        verdict = "passes: lookahead becomes the default"
+    else:
+        verdict = "does not pass"
     print(f"| pooled | | | | {m:+.1f} ± {se:.1f} over {len(pooled)} pairs: {verdict} |")
     print()
 
