@@ -83,9 +83,11 @@ type NodeConf struct {
 	// lookahead k the planner (a planner.WarmPolicy) plans from the state
 	// the current plan predicts k ticks on (planner.Warm.Ahead), and the
 	// new plan is executed from its first action at that tick. 0 (default)
-	// is automatic: k is the median of the last plans' arrival times, in
-	// ticks. -1 turns it off: plans are made from the latest odometry and
-	// executed from the action for the tick they arrive.
+	// is off: plans are made from the latest odometry and executed from
+	// the action for the tick they arrive. -1 is automatic: k is the
+	// median of the last plans' arrival times, in ticks. Off by default:
+	// it helped umaze's single-task goal, a dead end, and cost its
+	// multi-task goals (results/lookahead/README.md).
 	Lookahead int
 
 	// OdomTopic is the odometry input (nav_msgs/Odometry). It defaults to "odom".
@@ -137,7 +139,7 @@ func (c NodeConf) withDefaults() (NodeConf, error) {
 		return c, fmt.Errorf("PlanDeadline %v: want > 0", c.PlanDeadline)
 	}
 	if c.Lookahead < -1 {
-		return c, fmt.Errorf("Lookahead %d: want -1 (off), 0 (automatic) or a number of ticks", c.Lookahead)
+		return c, fmt.Errorf("Lookahead %d: want 0 (off), -1 (automatic) or a number of ticks", c.Lookahead)
 	}
 	if c.OdomTopic == "" {
 		c.OdomTopic = "odom"
@@ -711,9 +713,9 @@ const arrivalWindow = 9
 // automatic, 0 before any plan has arrived or when off.
 func (n *Node) lookahead(c *control) int {
 	switch {
-	case n.conf.Lookahead > 0:
+	case n.conf.Lookahead >= 0:
 		return n.conf.Lookahead
-	case n.conf.Lookahead < 0 || len(c.arrivals) == 0:
+	case len(c.arrivals) == 0:
 		return 0
 	}
 	a := slices.Clone(c.arrivals)

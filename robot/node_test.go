@@ -515,8 +515,8 @@ func TestStepLookahead(t *testing.T) {
 	}{
 		{"fixed", 2, 2},
 		{"fixed, beyond the open loop", 5, 5},
-		{"automatic", 0, 1}, // every plan below arrives one tick after its request
-		{"off", -1, 0},
+		{"automatic", -1, 1}, // every plan below arrives one tick after its request
+		{"off", 0, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			n, ctl, _ := stepNode(t, NodeConf{OpenLoop: 3, Lookahead: c.lookahead})
@@ -621,7 +621,7 @@ func TestStepLookaheadEdges(t *testing.T) {
 	t.Run("automatic lookahead is the median of the arrival times", func(t *testing.T) {
 		// Arrivals of 4, 2 and 1 ticks: neither the latest, the least
 		// nor the most.
-		_, _, _, r := drive(t, NodeConf{}, 4, 2, 1)
+		_, _, _, r := drive(t, NodeConf{Lookahead: -1}, 4, 2, 1)
 		if r.warm == nil || r.warm.Ahead != 2 {
 			t.Fatalf("fourth request carries %+v, want 2 ahead", r.warm)
 		}

@@ -148,7 +148,7 @@ type Params struct {
 	Seed         int           // ~seed (simnode)
 	Plan         string        // ~plan (node, df policy)
 	StopWeight   *float64      // ~stop_weight (node, df policy); nil when unset, as 0 turns the term off
-	Lookahead    int           // ~lookahead, ticks (node): -1 off, 0 (unset) automatic
+	Lookahead    int           // ~lookahead, ticks (node): 0 (unset) off, -1 automatic
 }
 
 // ReadParams reads the private parameters of node name in namespace ns

@@ -98,7 +98,7 @@ status 0.`,
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
-	fl.IntVar(&f.lookahead, "lookahead", 0, "replan from the state the current plan predicts this many ticks on, and execute the new plan from its first action then; 0 = automatic (the median of the last plans' arrival times), -1 = off (plan from the latest odometry, execute from the action for the tick the plan arrives) (~lookahead)")
+	fl.IntVar(&f.lookahead, "lookahead", 0, "replan from the state the current plan predicts this many ticks on, and execute the new plan from its first action then; -1 = automatic (the median of the last plans' arrival times); 0 = off: plan from the latest odometry and execute from the action for the tick the plan arrives (helped umaze's single-task goal and cost its multi-task goals: results/lookahead/README.md) (~lookahead)")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }
@@ -120,7 +120,7 @@ func (f *nodeFlags) validate() error {
 	case f.openLoop < 1:
 		return fmt.Errorf("open loop %d: want >= 1", f.openLoop)
 	case f.lookahead < -1:
-		return fmt.Errorf("lookahead %d: want -1 (off), 0 (automatic) or a number of ticks", f.lookahead)
+		return fmt.Errorf("lookahead %d: want 0 (off), -1 (automatic) or a number of ticks", f.lookahead)
 	case f.odomTimeout <= 0:
 		return fmt.Errorf("odometry timeout %v: want > 0", f.odomTimeout)
 	case f.planDeadline <= 0:

@@ -46,9 +46,9 @@ func rosBench(ctx context.Context, master string, c bench.Config, p bench.Planne
 	if steps == 0 {
 		steps = c.Maze.EpisodeLength()
 	}
-	lookahead := -1 // off
+	lookahead := 0 // off, as dfplan node by default
 	if c.Lookahead {
-		lookahead = 0 // automatic, as dfplan node
+		lookahead = -1 // automatic
 	}
 	specs := sim.EpisodeSpecs(c.Maze, c.Task, c.Seed, c.Episodes)
 	if c.Goal != nil {

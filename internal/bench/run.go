@@ -436,9 +436,9 @@ type ROSRun struct {
 	// tick jitter percentiles, in ms.
 	TickJitterP50MS float64 `json:"tick_jitter_p50_ms"`
 	TickJitterP99MS float64 `json:"tick_jitter_p99_ms"`
-	// Lookahead is the planning node's (robot.NodeConf.Lookahead): 0
-	// automatic, -1 off, k ticks. Runs without it were made before the
-	// node had lookahead, so off.
+	// Lookahead is the planning node's (robot.NodeConf.Lookahead): 0 off,
+	// -1 automatic, k ticks. Runs without it were made before the node
+	// had lookahead, so off.
 	Lookahead *int `json:"lookahead,omitempty"`
 }
 
