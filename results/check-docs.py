@@ -32,6 +32,7 @@ scripts = [
     "results/large-horizon/outcome.py",
     "results/large-horizon/paths.py",
     "results/large-horizon/seeds.py",
+    "results/lookahead/outcome.py",
 ]
 # Titles of tables that the documents quote in prose, not as tables.
 PROSE = [

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Seed 0 through the ROS node in real time, with the node's automatic
-# lookahead: one run at a time, on an otherwise idle machine.
+# lookahead and without: one run at a time, on an otherwise idle machine.
 # Usage: results/lookahead/run-ros.sh DFPLAN [MAZE ...]   (from the repository root; default all three)
 set -eu
 B=${1:?usage: run-ros.sh DFPLAN [MAZE ...]}
@@ -11,10 +11,15 @@ rosmaster --core -p $PORT > /tmp/rosmaster-lookahead.log 2>&1 &
 MASTER=$!
 trap 'kill $MASTER' EXIT
 export ROS_MASTER_URI=http://127.0.0.1:$PORT ROS_IP=127.0.0.1
+# How long one umaze plan takes on this machine (one robot, p50).
+[ -f $D/latency-umaze.json ] || "$B" bench --maze umaze --episodes 2 --batch 1 --steps 100 --json $D/latency-umaze.json
 MAZES=${*:-umaze medium large}
+# Each cell without lookahead too, on the same machine: a plan's time,
+# and so how late it arrives, depends on the machine (results/ros/ was
+# made on one twice as fast).
 for M in $MAZES; do
 	for T in single multi; do
-		[ -f $D/seed0-$M-$T-df-ros-lookahead.json ] && continue
-		"$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --lookahead --json $D/seed0-$M-$T-df-ros-lookahead.json
+		[ -f $D/seed0-$M-$T-df-ros-lookahead.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --lookahead --json $D/seed0-$M-$T-df-ros-lookahead.json
+		[ -f $D/seed0-$M-$T-df-ros.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --json $D/seed0-$M-$T-df-ros.json
 	done
 done
