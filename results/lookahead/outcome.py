@@ -87,6 +87,27 @@ def seed0():
     print()
 
 
+def by_goal():
+    """umaze multi-task, seeds 2 and 3: the paired return difference
+    (steps at the goal per episode) by goal cell."""
+    rows = {}
+    for seed in (2, 3):
+        a, b = f"{R}/seed{seed}-umaze-multi-df-d4.json", f"{R}/seed{seed}-umaze-multi-df-d4-lookahead.json"
+        if not (os.path.exists(a) and os.path.exists(b)):
+            return
+        a, b = load(a), load(b)
+        for g, ra, rb in zip(a["goal_xy"], a["returns"], b["returns"]):
+            rows.setdefault(tuple(round(v) for v in g), {}).setdefault(seed, []).append(rb - ra)
+    print("**lookahead by goal cell**, umaze multi-task, plans 4 steps late: with − without lookahead in return (steps at the goal per episode), mean over the episodes with that goal (their number in brackets); (1, 1) and (3, 1) are dead ends\n")
+    print("| goal cell | seed 2 | seed 3 |")
+    print("|---|---|---|")
+    for g in sorted(rows):
+        cells = [f"{sum(d) / len(d):+.1f} ({len(d)})" if (d := rows[g].get(seed)) else "–" for seed in (2, 3)]
+        print(f"| ({g[0]}, {g[1]}) | " + " | ".join(cells) + " |")
+    print()
+
+
 if __name__ == "__main__":
     rule()
     seed0()
+    by_goal()
