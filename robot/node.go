@@ -562,7 +562,7 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 	n.logTransitions(c)
 	if !ok {
 		// Anything planned before the fault is stale by the time it clears.
-		c.plan = nil
+		c.plan, c.next = nil, nil
 		n.statsMu.Lock()
 		n.safetyTicks++
 		n.statsMu.Unlock()
