@@ -215,13 +215,10 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 			r.arrive(step, c.Delay)
 			if r.due(step, p.OpenLoop) {
 				need = append(need, e)
-				switch {
-				case r.fromRest:
+				if r.fromRest {
 					executed = append(executed, -1) // no previous plan to judge
-				case r.plan != nil:
+				} else {
 					executed = append(executed, r.next)
-				default: // the first plan: none to hand over
-					executed = append(executed, 0)
 				}
 			}
 		}
