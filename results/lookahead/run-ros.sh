@@ -1,9 +1,11 @@
 #!/bin/sh
-# Seed 0 through the ROS node in real time, with the node's automatic
+# One seed through the ROS node in real time, with the node's automatic
 # lookahead and without: one run at a time, on an otherwise idle machine.
-# Usage: results/lookahead/run-ros.sh DFPLAN [MAZE ...]   (from the repository root; default all three)
+# Usage: [SEED=N] results/lookahead/run-ros.sh DFPLAN [MAZE ...]
+# (from the repository root; seed 0 and all three mazes by default)
 set -eu
-B=${1:?usage: run-ros.sh DFPLAN [MAZE ...]}
+B=${1:?usage: [SEED=N] run-ros.sh DFPLAN [MAZE ...]}
+S=${SEED:-0}
 shift
 D=results/lookahead
 PORT=11612
@@ -19,7 +21,7 @@ MAZES=${*:-umaze medium large}
 # made on one twice as fast).
 for M in $MAZES; do
 	for T in single multi; do
-		[ -f $D/seed0-$M-$T-df-ros-lookahead.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --lookahead --json $D/seed0-$M-$T-df-ros-lookahead.json
-		[ -f $D/seed0-$M-$T-df-ros.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --json $D/seed0-$M-$T-df-ros.json
+		[ -f $D/seed$S-$M-$T-df-ros-lookahead.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed $S --ros --lookahead --json $D/seed$S-$M-$T-df-ros-lookahead.json
+		[ -f $D/seed$S-$M-$T-df-ros.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed $S --ros --json $D/seed$S-$M-$T-df-ros.json
 	done
 done
