@@ -7,6 +7,10 @@
    without lookahead (results/ros/M-T-df-dN.json) and with it, and, where
    run, the ROS node in real time without and with its automatic
    lookahead, both on the machine of these runs.
+3. umaze multi-task, seeds 2 and 3: the rule's differences by goal cell.
+4. Rule 2 (README.md): seeds 2 and 3, every maze and task, through the
+   ROS node with and without its automatic lookahead, paired per cell,
+   per maze and pooled.
 Files that are not there yet are skipped.
 """
 import os
@@ -107,7 +111,42 @@ def by_goal():
     print()
 
 
+def rule_ros():
+    rows, by_maze, pooled, cells = [], {}, [], 0
+    for seed in (2, 3):
+        for maze in ("umaze", "medium", "large"):
+            for task in ("single", "multi"):
+                a, b = f"{R}/seed{seed}-{maze}-{task}-df-ros.json", f"{R}/seed{seed}-{maze}-{task}-df-ros-lookahead.json"
+                if not (os.path.exists(a) and os.path.exists(b)):
+                    continue
+                d = diffs(a, b)
+                pooled += d
+                by_maze.setdefault(maze, []).extend(d)
+                cells += 1
+                rows.append(f"| {seed} | {maze} | {task} | {cell(load(a))} | {cell(load(b))} | {fmt(d)} |")
+    if not rows:
+        return
+    print("**lookahead through ROS, rule 2's runs**, df at its shipped settings through the ROS node in real time, 50 episodes per cell: without and with the node's automatic lookahead (`--lookahead -1`), paired over the same episodes\n")
+    print("| seed | maze | task | without | with lookahead | difference |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(r)
+    for maze, d in by_maze.items():
+        m, se = mean_se(d)
+        print(f"| 2, 3 | {maze} | both | | | {m:+.1f} ± {se:.1f} over {len(d)} pairs |")
+    m, se = mean_se(pooled)
+    if cells < 12:
+        verdict = f"incomplete ({cells} of 12 cells)"
+    elif m > 2 * se:
+        verdict = "passes: the node looks ahead by default"
+    else:
+        verdict = "does not pass"
+    print(f"| pooled | | | | | {m:+.1f} ± {se:.1f} over {len(pooled)} pairs: {verdict} |")
+    print()
+
+
 if __name__ == "__main__":
     rule()
     seed0()
     by_goal()
+    rule_ros()
