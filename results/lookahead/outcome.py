@@ -7,7 +7,8 @@
    without lookahead (results/ros/M-T-df-dN.json) and with it, and, where
    run, the ROS node in real time without and with its automatic
    lookahead, both on the machine of these runs.
-3. umaze multi-task, seeds 2 and 3: the rule's differences by goal cell.
+3. umaze multi-task, seeds 2 and 3: the rule's differences by goal cell,
+   and the goals reached without lookahead and never with it.
 4. Rule 2 (README.md): seeds 2 and 3, every maze and task, through the
    ROS node with and without its automatic lookahead, paired per cell,
    per maze and pooled.
@@ -111,6 +112,37 @@ def by_goal():
     print()
 
 
+def missed():
+    """umaze multi-task, seeds 2 and 3: the episodes whose goal was
+    reached without lookahead and never with it."""
+    rows = []
+    for seed in (2, 3):
+        a, b = f"{R}/seed{seed}-umaze-multi-df-d4.json", f"{R}/seed{seed}-umaze-multi-df-d4-lookahead.json"
+        if not (os.path.exists(a) and os.path.exists(b)):
+            return
+        a, b = load(a), load(b)
+        for i, (fa, fb) in enumerate(zip(a["first_reach_step"], b["first_reach_step"])):
+            if fa >= 0 and fb < 0:
+                xy = lambda v: f"({v[0]:.1f}, {v[1]:.1f})"  # noqa: E731
+                rows.append(f"| {seed} | {i} | {xy(a['start_xy'][i])} | ({a['goal_xy'][i][0]}, {a['goal_xy'][i][1]}) | {fa} | {xy(a['final_xy'][i])} | {xy(b['final_xy'][i])} |")
+    print("**goals lost to lookahead**, umaze multi-task, plans 4 steps late: the episodes that reached their goal without lookahead and never with it; row 2 of umaze is a wall except (2, 3), so rows 1 and 3 meet only through it\n")
+    print("| seed | episode | start | goal | first step at the goal, without | ended at, without | ended at, with lookahead |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(r)
+    print()
+    print("**reaching and holding**, umaze, plans 4 steps late, seeds 2 and 3: episodes that reached their goal, and the hold rate (the share of the steps from the first arrival on spent at the goal, pooled over the episodes that reached it), without and with lookahead\n")
+    print("| seed | task | reached, without | reached, with | hold, without | hold, with |")
+    print("|---|---|---|---|---|---|")
+    for seed in (2, 3):
+        for task in ("single", "multi"):
+            a = load(f"{R}/seed{seed}-umaze-{task}-df-d4.json")
+            b = load(f"{R}/seed{seed}-umaze-{task}-df-d4-lookahead.json")
+            n = [sum(f >= 0 for f in d["first_reach_step"]) for d in (a, b)]
+            print(f"| {seed} | {task} | {n[0]} | {n[1]} | {a['hold_rate']:.2f} | {b['hold_rate']:.2f} |")
+    print()
+
+
 def rule_ros():
     rows, by_maze, pooled, cells = [], {}, [], 0
     for seed in (2, 3):
@@ -149,4 +181,5 @@ if __name__ == "__main__":
     rule()
     seed0()
     by_goal()
+    missed()
     rule_ros()
