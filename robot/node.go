@@ -82,12 +82,12 @@ type NodeConf struct {
 	// executing its current plan while the next one is made; with
 	// lookahead k the planner (a planner.WarmPolicy) plans from the state
 	// the current plan predicts k ticks on (planner.Warm.Ahead), and the
-	// new plan is executed from its first action at that tick. 0 (default)
-	// is off: plans are made from the latest odometry and executed from
-	// the action for the tick they arrive. -1 is automatic: k is the
-	// median of the last plans' arrival times, in ticks. Off by default:
-	// it helped umaze's single-task goal, a dead end, and cost its
-	// multi-task goals (results/lookahead/README.md).
+	// new plan is executed from its first action at that tick. 0 (the
+	// zero value) is off: plans are made from the latest odometry and
+	// executed from the action for the tick they arrive. -1 is automatic:
+	// k is the median of the last plans' arrival times, in ticks, and
+	// dfplan node's default, by a rule written before its runs through
+	// the node (results/lookahead/README.md, rule 2).
 	Lookahead int
 
 	// OdomTopic is the odometry input (nav_msgs/Odometry). It defaults to "odom".

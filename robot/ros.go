@@ -148,7 +148,7 @@ type Params struct {
 	Seed         int           // ~seed (simnode)
 	Plan         string        // ~plan (node, df policy)
 	StopWeight   *float64      // ~stop_weight (node, df policy); nil when unset, as 0 turns the term off
-	Lookahead    int           // ~lookahead, ticks (node): 0 (unset) off, -1 automatic
+	Lookahead    *int          // ~lookahead, ticks (node): -1 automatic, 0 off; nil when unset
 }
 
 // ReadParams reads the private parameters of node name in namespace ns
@@ -221,7 +221,10 @@ func ReadParams(address, ns, name string) (Params, error) {
 	p.Start = str("start")
 	p.Seed = whole("seed")
 	p.Plan = str("plan")
-	p.Lookahead = whole("lookahead")
+	if _, ok := key("lookahead"); ok {
+		k := whole("lookahead")
+		p.Lookahead = &k
+	}
 	if _, ok := key("stop_weight"); ok {
 		w := num("stop_weight")
 		p.StopWeight = &w

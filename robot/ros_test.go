@@ -620,6 +620,25 @@ func TestReadParamsRejectsBadNumbers(t *testing.T) {
 	}
 }
 
+// ~lookahead is read only when set, so that 0, off, is told from unset,
+// which leaves dfplan node's default (automatic).
+func TestReadParamsLookahead(t *testing.T) {
+	master := rostest.Master(t)
+	c := newClient(t, master)
+	if p, err := ReadParams(master, "/", "dfplan"); err != nil || p.Lookahead != nil {
+		t.Fatalf("unset ~lookahead: %v, error %v; want nil", p.Lookahead, err)
+	}
+	for _, k := range []int{0, -1, 4} {
+		if err := c.node.ParamSetInt("/dfplan/lookahead", k); err != nil {
+			t.Fatal(err)
+		}
+		p, err := ReadParams(master, "/", "dfplan")
+		if err != nil || p.Lookahead == nil || *p.Lookahead != k {
+			t.Errorf("~lookahead %d: read %v, error %v", k, p.Lookahead, err)
+		}
+	}
+}
+
 // pushPolicy drives straight at the goal at full thrust, walls or not,
 // with plans that say the robot goes 3 m/s that way: like the model's
 // plans that pin medium's robots, they say "move" where the robot is

@@ -91,7 +91,7 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
 	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
-	fl.BoolVar(&f.lookahead, "lookahead", false, "with --plan-delay or --ros: df planners plan from the state the current plan predicts for when the new plan arrives, and the new plan is executed from its first action then (dfplan node --lookahead; with --ros the node's automatic lookahead, --lookahead -1); off by default, as it helped umaze's single-task goal and cost its multi-task goals (results/lookahead/README.md)")
+	fl.BoolVar(&f.lookahead, "lookahead", false, "with --plan-delay or --ros: df planners plan from the state the current plan predicts for when the new plan arrives, and the new plan is executed from its first action then (dfplan node --lookahead). With --ros it is the node's automatic lookahead (--lookahead -1) and on by default, as in dfplan node (--lookahead=false turns it off); with --plan-delay it is off by default, as it helped umaze's single-task goal and cost its multi-task goals there (results/lookahead/README.md)")
 	fl.IntVar(&f.delay, "plan-delay", 0, "plans arrive `N` steps after they are asked for, as on a robot whose planner is slower than its control loop (the ROS node): the robot keeps executing its current plan meanwhile, then the new one from its action N on; N must be below the plan length (expert and random plan one step) (0 = the simulator waits for the planner, D4RL's protocol)")
 	fl.BoolVar(&f.ros, "ros", false, "run the episodes through the ROS planning node in real time, as a robot does: a simulator node and the planning node (dfplan node's) join the master of ROS_MASTER_URI in a private namespace, odometry and cmd_vel at 100 Hz, the planner as slow as it is on this machine (df, df-nomcg and fullseq)")
 	fl.StringVar(&f.engine, "engine", dynamics.EngineNative, "how df planners run the network: native (hand-written passes) or graph (the gorgonia graph; results in results/ made before the native passes were, and reproduce exactly only on it)")
@@ -142,6 +142,9 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		names = benchPlanners
 	} else if !slices.Contains(benchPlanners, f.plannerName) {
 		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(benchPlanners, ", "))
+	}
+	if f.ros && !cmd.Flags().Changed("lookahead") {
+		f.lookahead = true // as dfplan node by default
 	}
 	switch {
 	case f.episodes < 1 || f.episodes > 100000:

@@ -46,7 +46,7 @@ func rosBench(ctx context.Context, master string, c bench.Config, p bench.Planne
 	if steps == 0 {
 		steps = c.Maze.EpisodeLength()
 	}
-	lookahead := 0 // off, as dfplan node by default
+	lookahead := 0 // off: --lookahead=false
 	if c.Lookahead {
 		lookahead = -1 // automatic
 	}

@@ -31,8 +31,8 @@ func TestBenchROS(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "through the ROS node in real time") {
-		t.Errorf("table header does not say the run went through ROS:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "through the ROS node in real time with its automatic lookahead") {
+		t.Errorf("table header does not say the run went through ROS with lookahead:\n%s", r.stdout)
 	}
 	if r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "expert", "--episodes", "2", "--steps", "1", "--seed", "3", "--json", ref); r.code != 0 {
 		t.Fatalf("reference run: exit %d: %s", r.code, r.stderr)
@@ -50,6 +50,9 @@ func TestBenchROS(t *testing.T) {
 	if _, ok := ros["skipped_steps"]; !ok {
 		t.Errorf("ros object lacks skipped_steps: %v", ros)
 	}
+	if k := ros["lookahead"]; k != -1.0 {
+		t.Errorf("ros.lookahead = %v without --lookahead, want -1: the node's automatic lookahead, its default", k)
+	}
 	if p50 := got["plan_latency_ms"].(map[string]any)["p50"].(float64); p50 <= 0 {
 		t.Errorf("plan latency p50 %g ms, want the node's plan times", p50)
 	}
@@ -65,6 +68,21 @@ func TestBenchROS(t *testing.T) {
 	}
 	if moved < 0.5 {
 		t.Errorf("the robots moved %.2f m in all from their starts over %d steps each: the node did not drive them", moved, steps)
+	}
+}
+
+// --lookahead=false turns the node's default lookahead off.
+func TestBenchROSLookaheadOff(t *testing.T) {
+	rostest.Require(t)
+	rostest.Master(t)
+	js := filepath.Join(t.TempDir(), "ros.json")
+	r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "df", "--episodes", "1", "--steps", "20",
+		"--sampling-steps", "2", "--mcg-samples", "1", "--ros", "--lookahead=false", "--json", js)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if k := readJSONObject(t, js)["ros"].(map[string]any)["lookahead"]; k != 0.0 {
+		t.Errorf("ros.lookahead = %v with --lookahead=false, want 0", k)
 	}
 }
 

@@ -167,9 +167,18 @@ func WriteTable(w io.Writer, results []*Result) error {
 	delay := ""
 	if r0.Delay > 0 {
 		delay = fmt.Sprintf(", plans arrive %d steps after they are asked for", r0.Delay)
+		if r0.Lookahead {
+			delay += " and are made for that step (lookahead)"
+		}
 	}
 	if r0.ROS != nil {
 		delay = ", through the ROS node in real time"
+		switch k := r0.ROS.Lookahead; {
+		case k != nil && *k < 0:
+			delay += " with its automatic lookahead"
+		case k != nil && *k > 0:
+			delay += fmt.Sprintf(" with lookahead %d ticks", *k)
+		}
 	}
 	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d%s\n",
 		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed, delay)

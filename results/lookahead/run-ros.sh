@@ -22,6 +22,6 @@ MAZES=${*:-umaze medium large}
 for M in $MAZES; do
 	for T in single multi; do
 		[ -f $D/seed$S-$M-$T-df-ros-lookahead.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed $S --ros --lookahead --json $D/seed$S-$M-$T-df-ros-lookahead.json
-		[ -f $D/seed$S-$M-$T-df-ros.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed $S --ros --json $D/seed$S-$M-$T-df-ros.json
+		[ -f $D/seed$S-$M-$T-df-ros.json ] || "$B" bench --maze $M --task $T --planner df --episodes 50 --seed $S --ros --lookahead=false --json $D/seed$S-$M-$T-df-ros.json
 	done
 done

@@ -12,7 +12,7 @@ export ROS_MASTER_URI=http://127.0.0.1:$PORT ROS_IP=127.0.0.1
 for S in 2 3; do
 	for T in single multi; do
 		for P in df df-nomcg; do
-			"$B" bench --maze umaze --task $T --planner $P --episodes 50 --seed $S --ros --json $D/umaze-$T-$P-ros-s$S.json
+			"$B" bench --maze umaze --task $T --planner $P --episodes 50 --seed $S --ros --lookahead=false --json $D/umaze-$T-$P-ros-s$S.json
 		done
 	done
 done

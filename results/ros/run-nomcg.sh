@@ -11,5 +11,5 @@ trap 'kill $MASTER' EXIT
 export ROS_MASTER_URI=http://127.0.0.1:$PORT ROS_IP=127.0.0.1
 "$B" bench --maze umaze --planner df-nomcg --episodes 2 --batch 1 --steps 100 --json $D/latency-umaze-df-nomcg.json
 for T in single multi; do
-	"$B" bench --maze umaze --task $T --planner df-nomcg --episodes 50 --seed 0 --ros --json $D/umaze-$T-df-nomcg-ros.json
+	"$B" bench --maze umaze --task $T --planner df-nomcg --episodes 50 --seed 0 --ros --lookahead=false --json $D/umaze-$T-df-nomcg-ros.json
 done

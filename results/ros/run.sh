@@ -16,6 +16,6 @@ for M in umaze medium large; do
 	N=$(python3 -c "import json,math; print(math.ceil(json.load(open('$D/latency-$M.json'))['plan_latency_ms']['p50'] / 10))")
 	for T in single multi; do
 		"$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --batch 25 --plan-delay $N --json $D/$M-$T-df-d$N.json
-		"$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --json $D/$M-$T-df-ros.json
+		"$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --lookahead=false --json $D/$M-$T-df-ros.json
 	done
 done
