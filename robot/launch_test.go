@@ -34,11 +34,12 @@ func TestLaunchFileResolves(t *testing.T) {
 	if !strings.Contains(out, "/rviz") {
 		t.Errorf("roslaunch --nodes with rviz:=true: %q, want /rviz", out)
 	}
-	// ~stop_weight and ~open_loop are set only when asked for: unset, the
-	// node takes the planner settings' (a shipped open loop of 3 or 5
-	// must not be overridden by the launch file); 0 turns the term off.
+	// ~stop_weight, ~open_loop and ~lookahead are set only when asked
+	// for: unset, the node takes the planner settings' (a shipped open
+	// loop of 3 or 5 must not be overridden by the launch file) and its
+	// own default lookahead; 0 turns the term or the lookahead off.
 	out = rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file)
-	for _, p := range []string{"stop_weight", "open_loop"} {
+	for _, p := range []string{"stop_weight", "open_loop", "lookahead"} {
 		if strings.Contains(out, p) {
 			t.Errorf("roslaunch --dump-params: %q, want no %s by default", out, p)
 		}
@@ -48,5 +49,8 @@ func TestLaunchFileResolves(t *testing.T) {
 	}
 	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file, "stop_weight:=0"); !strings.Contains(out, "/dfplan/stop_weight: 0") {
 		t.Errorf("roslaunch --dump-params stop_weight:=0: %q, want /dfplan/stop_weight: 0", out)
+	}
+	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file, "lookahead:=0"); !strings.Contains(out, "/dfplan/lookahead: 0") {
+		t.Errorf("roslaunch --dump-params lookahead:=0: %q, want /dfplan/lookahead: 0", out)
 	}
 }

@@ -506,7 +506,7 @@ func idxPlan(k, n int) *planner.Plan {
 // With lookahead, a replan carries how far ahead it is to be made; a plan
 // made ahead that arrives before its tick waits while the current plan
 // runs on, and is then executed from its first action. Automatic
-// lookahead is the median of the plans' arrival times; -1 is off.
+// lookahead (-1) is the median of the plans' arrival times; 0 is off.
 func TestStepLookahead(t *testing.T) {
 	for _, c := range []struct {
 		name      string

@@ -168,7 +168,7 @@ func WriteTable(w io.Writer, results []*Result) error {
 	if r0.Delay > 0 {
 		delay = fmt.Sprintf(", plans arrive %d steps after they are asked for", r0.Delay)
 		if r0.Lookahead {
-			delay += " and are made for that step (lookahead)"
+			delay += "; df planners make them for that step (lookahead)"
 		}
 	}
 	if r0.ROS != nil {

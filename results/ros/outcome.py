@@ -48,7 +48,7 @@ def main():
         return
     print("**through ROS in real time**, df, 50 episodes per cell, seed 0: the table's cell (on time), the "
           "simulator's imitation with plans N steps late (`--plan-delay N`, N = one robot's p50 plan time in "
-          "10 ms ticks), and the planning node over ROS (`--ros`) on the same episodes; paired differences "
+          "10 ms ticks), and the planning node over ROS (`--ros --lookahead=false`) on the same episodes; paired differences "
           "of ROS against the table and against the imitation (✓: within 2 s.e., as expected), the node's "
           "plan time and the physics steps the simulator dropped\n")
     print("| maze | p50, N | task | on time | imitation, N late | through ROS | ROS − on time | ROS − imitation | node plan p50 / p99 | skipped |")
