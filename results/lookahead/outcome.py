@@ -34,31 +34,48 @@ def fmt(d):
     return f"{m:+.1f} ± {se:.1f}"
 
 
-def rule():
-    rows, pooled = [], []
-    for seed in (2, 3):
-        for task in ("single", "multi"):
-            a, b = f"{R}/seed{seed}-umaze-{task}-df-d4.json", f"{R}/seed{seed}-umaze-{task}-df-d4-lookahead.json"
-            if not (os.path.exists(a) and os.path.exists(b)):
-                continue
-            d = diffs(a, b)
-            pooled += d
-            rows.append(f"| {seed} | {task} | {cell(load(a))} | {cell(load(b))} | {fmt(d)} |")
-    if not rows:
-        return
-    print("**lookahead, the rule's runs**, umaze, df at its shipped settings, plans 4 steps late (`--plan-delay 4`), 50 episodes per cell: without and with `--lookahead`, paired over the same episodes\n")
-    print("| seed | task | without | with lookahead | difference |")
-    print("|---|---|---|---|---|")
+def table(title, cols, rows):
+    """A markdown table under its bold title."""
+    print(title + "\n")
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
     for r in rows:
         print(r)
+
+
+def verdict(pooled, cells, want, passes):
+    """The pooled difference and what the rule says of it."""
     m, se = mean_se(pooled)
-    if len(rows) < 4:
-        verdict = f"incomplete ({len(rows)} of 4 cells)"
+    if cells < want:
+        v = f"incomplete ({cells} of {want} cells)"
     elif m > 2 * se:
-        verdict = "passes: lookahead becomes the default"
+        v = passes
     else:
-        verdict = "does not pass"
-    print(f"| pooled | | | | {m:+.1f} ± {se:.1f} over {len(pooled)} pairs: {verdict} |")
+        v = "does not pass"
+    return f"{m:+.1f} ± {se:.1f} over {len(pooled)} pairs: {v} |"
+
+
+def paired(cells):
+    """For each (labels, file without, file with lookahead) whose files
+    both exist: the labels, the table row and the paired differences."""
+    for labels, a, b in cells:
+        if os.path.exists(a) and os.path.exists(b):
+            d = diffs(a, b)
+            yield labels, "| " + " | ".join(map(str, labels)) + f" | {cell(load(a))} | {cell(load(b))} | {fmt(d)} |", d
+
+
+def rule():
+    rows, pooled = [], []
+    cells = [((seed, task), f"{R}/seed{seed}-umaze-{task}-df-d4.json", f"{R}/seed{seed}-umaze-{task}-df-d4-lookahead.json")
+             for seed in (2, 3) for task in ("single", "multi")]
+    for _, row, d in paired(cells):
+        pooled += d
+        rows.append(row)
+    if not rows:
+        return
+    table("**lookahead, the rule's runs**, umaze, df at its shipped settings, plans 4 steps late (`--plan-delay 4`), 50 episodes per cell: without and with `--lookahead`, paired over the same episodes",
+          ("seed", "task", "without", "with lookahead", "difference"), rows)
+    print("| pooled | | | | " + verdict(pooled, len(rows), 4, "passes: lookahead becomes the default"))
     print()
 
 
@@ -144,36 +161,21 @@ def missed():
 
 
 def rule_ros():
-    rows, by_maze, pooled, cells = [], {}, [], 0
-    for seed in (2, 3):
-        for maze in ("umaze", "medium", "large"):
-            for task in ("single", "multi"):
-                a, b = f"{R}/seed{seed}-{maze}-{task}-df-ros.json", f"{R}/seed{seed}-{maze}-{task}-df-ros-lookahead.json"
-                if not (os.path.exists(a) and os.path.exists(b)):
-                    continue
-                d = diffs(a, b)
-                pooled += d
-                by_maze.setdefault(maze, []).extend(d)
-                cells += 1
-                rows.append(f"| {seed} | {maze} | {task} | {cell(load(a))} | {cell(load(b))} | {fmt(d)} |")
+    rows, by_maze, pooled = [], {}, []
+    cells = [((seed, maze, task), f"{R}/seed{seed}-{maze}-{task}-df-ros.json", f"{R}/seed{seed}-{maze}-{task}-df-ros-lookahead.json")
+             for seed in (2, 3) for maze in ("umaze", "medium", "large") for task in ("single", "multi")]
+    for (_, maze, _), row, d in paired(cells):
+        pooled += d
+        by_maze.setdefault(maze, []).extend(d)
+        rows.append(row)
     if not rows:
         return
-    print("**lookahead through ROS, rule 2's runs**, df at its shipped settings through the ROS node in real time, 50 episodes per cell: without and with the node's automatic lookahead (`--lookahead -1`), paired over the same episodes\n")
-    print("| seed | maze | task | without | with lookahead | difference |")
-    print("|---|---|---|---|---|---|")
-    for r in rows:
-        print(r)
+    table("**lookahead through ROS, rule 2's runs**, df at its shipped settings through the ROS node in real time, 50 episodes per cell: without and with the node's automatic lookahead (`--lookahead -1`), paired over the same episodes",
+          ("seed", "maze", "task", "without", "with lookahead", "difference"), rows)
     for maze, d in by_maze.items():
         m, se = mean_se(d)
         print(f"| 2, 3 | {maze} | both | | | {m:+.1f} ± {se:.1f} over {len(d)} pairs |")
-    m, se = mean_se(pooled)
-    if cells < 12:
-        verdict = f"incomplete ({cells} of 12 cells)"
-    elif m > 2 * se:
-        verdict = "passes: the node looks ahead by default"
-    else:
-        verdict = "does not pass"
-    print(f"| pooled | | | | | {m:+.1f} ± {se:.1f} over {len(pooled)} pairs: {verdict} |")
+    print("| pooled | | | | | " + verdict(pooled, len(rows), 12, "passes: the node looks ahead by default"))
     print()
 
 
