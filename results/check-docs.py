@@ -33,6 +33,8 @@ scripts = [
     "results/large-horizon/paths.py",
     "results/large-horizon/seeds.py",
     "results/lookahead/outcome.py",
+    "results/heldout/outcome.py",
+    "results/eta/outcome.py",
 ]
 # Titles of tables that the documents quote in prose, not as tables.
 PROSE = [
