@@ -36,6 +36,12 @@ def fmt(d):
     return f"{m:+.1f} ± {se:.1f}"
 
 
+def cell(d):
+    """A result's normalized score as "mean ± s.e. · success rate"."""
+    s = d["normalized_score"]
+    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · {100 * d['success_rate']:.0f} %"
+
+
 def scores(d):
     """Per-episode normalized scores: D4RL's normalization is affine in the
     return, with slope (score s.e.)/(return s.e.)."""

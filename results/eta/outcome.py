@@ -9,8 +9,7 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import changed, load  # noqa: E402
-from paired import fmt  # noqa: E402
+from paired import changed, fmt, load  # noqa: E402
 
 print("**DDIM η on large**, df at the shipped settings but η, seed 1, 20 episodes per cell: normalized score, paired difference from η = 0 (`results/large-compute/large-T-base.json`), success rate and plan drift\n")
 print("| η | single-task | multi-task |")

@@ -9,12 +9,7 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import load, mean_se, scores, settings  # noqa: E402
-
-
-def cell(d):
-    s = d["normalized_score"]
-    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · {100 * d['success_rate']:.0f} %"
+from paired import cell, load, mean_se, scores, settings  # noqa: E402
 
 
 print("**held-out seeds**, df at the shipped settings, 50 episodes per cell: the table's seed 0, the held-out seeds 4 and 5, and all three pooled (normalized score ± s.e. · success rate)\n")

@@ -19,19 +19,9 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import diffs, load, mean_se  # noqa: E402
+from paired import cell, diffs, fmt, load, mean_se  # noqa: E402
 
 DELAY = {"umaze": 4, "medium": 2, "large": 2}  # results/ros: one plan's p50 in 10 ms ticks
-
-
-def cell(d):
-    s = d["normalized_score"]
-    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · {100 * d['success_rate']:.0f} %"
-
-
-def fmt(d):
-    m, se = mean_se(d)
-    return f"{m:+.1f} ± {se:.1f}"
 
 
 def table(title, cols, rows):

@@ -15,7 +15,7 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import changed, fmt, load, mean_se  # noqa: E402
+from paired import cell, changed, fmt, load, mean_se  # noqa: E402
 
 TICK_MS = 10  # the node's control period at its default 100 Hz
 MAZES = ("umaze", "medium", "large")
@@ -25,11 +25,6 @@ TASKS = ("single", "multi")
 def ticks(path):
     p50 = load(path)["plan_latency_ms"]["p50"]
     return p50, math.ceil(p50 / TICK_MS)
-
-
-def cell(d):
-    s = d["normalized_score"]
-    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · {100 * d['success_rate']:.0f} %"
 
 
 def latency():

@@ -13,14 +13,9 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import changed, fmt, load, mean_se  # noqa: E402
+from paired import cell, changed, fmt, load, mean_se  # noqa: E402
 
 TICK_MS = 10
-
-
-def cell(d):
-    s = d["normalized_score"]
-    return f"{s['mean']:.1f} ± {s['stderr']:.1f} · {100 * d['success_rate']:.0f} %"
 
 
 def main():
