@@ -11,7 +11,6 @@ R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
 from paired import cell, load, mean_se, scores, settings  # noqa: E402
 
-
 print("**held-out seeds**, df at the shipped settings, 50 episodes per cell: the table's seed 0, the held-out seeds 4 and 5, and all three pooled (normalized score ± s.e. · success rate)\n")
 print("| maze | task | seed 0 (table) | seed 4 | seed 5 | seeds 0, 4, 5 |")
 print("|---|---|---|---|---|---|")
