@@ -21,6 +21,8 @@ RUNS = [
     ("token_decay 1, 30 tokens", "td10-h30"),
     ("twice the width, 15 tokens", "wide-h15"),
     ("twice the width, 30 tokens", "wide-h30"),
+    ("frame stack 20, 15 tokens", "fs20-h15"),
+    ("frame stack 30, 15 tokens", "fs30-h15"),
 ]
 # The pyramid's uncertainty scale u with the shipped model (shipped: 1).
 U_RUNS = [("u = 2", "u2"), ("u = 0.5", "u0.5")]

@@ -1,12 +1,13 @@
 #!/bin/sh
-# Exploration on seed 1 (20 episodes per cell): the fine-tuned large models
-# at the shipped 15-token horizon and at 30 tokens, two cells at a time.
-# Usage: results/large-horizon/run-explore.sh DFPLAN-BINARY NAME MODEL   (from the repository root)
+# Exploration on seed 1 (20 episodes per cell): a large model at the
+# shipped 15-token horizon and at 30 tokens (or at the horizons given),
+# two cells at a time.
+# Usage: results/large-horizon/run-explore.sh DFPLAN-BINARY NAME MODEL [HORIZONS]   (from the repository root)
 set -eu
-B=$1 NAME=$2 MODEL=$3
+B=$1 NAME=$2 MODEL=$3 HORIZONS=${4:-15 30}
 D=results/large-horizon/seed1
 mkdir -p $D
-for H in 15 30; do
+for H in $HORIZONS; do
 	for T in single multi; do
 		"$B" bench --maze large --task $T --planner df --episodes 20 --seed 1 --batch 20 \
 			--model "$MODEL" --plan models/shipped/large.plan.yaml --horizon-tokens $H \
