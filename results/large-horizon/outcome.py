@@ -21,11 +21,18 @@ RUNS = [
     ("token_decay 1, 30 tokens", "td10-h30"),
     ("twice the width, 15 tokens", "wide-h15"),
     ("twice the width, 30 tokens", "wide-h30"),
-    ("frame stack 20, 15 tokens", "fs20-h15"),
-    ("frame stack 30, 15 tokens", "fs30-h15"),
 ]
 # The pyramid's uncertainty scale u with the shipped model (shipped: 1).
 U_RUNS = [("u = 2", "u2"), ("u = 0.5", "u0.5")]
+# Exploration 5: tokens of 20 and 30 frames; then, with the goal objective
+# weighing every frame alike (discount 1, shipped 0.99), the 30-frame model
+# and the shipped model at 30 tokens.
+F_RUNS = [
+    ("frame stack 20, 15 tokens", "fs20-h15"),
+    ("frame stack 30, 15 tokens", "fs30-h15"),
+    ("frame stack 30, 15 tokens, discount 1", "fs30-h15-d1"),
+    ("shipped model, 30 tokens, discount 1", "shipped-h30-d1"),
+]
 
 
 def cell(base_path, path):
@@ -44,7 +51,7 @@ def main():
         b = load(base[t])
         row += f" {b['normalized_score']['mean']:.1f} · drift {b['plan_drift_m']:.2f} m |"
     print(row)
-    for label, name in RUNS + U_RUNS:
+    for label, name in RUNS + U_RUNS + F_RUNS:
         paths = {t: f"{D}/large-{t}-{name}.json" for t in ("single", "multi")}
         if not all(os.path.exists(p) for p in paths.values()):
             continue
