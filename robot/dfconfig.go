@@ -8,7 +8,7 @@ import "github.com/dfplan/dfplan/planner"
 // laptop-class CPU. `dfplan node` uses it for --policy df, and `dfplan
 // bench` takes its planner defaults from it, so the benchmark scores the
 // planner a robot runs; both overlay the settings shipped with a maze's
-// model (models/shipped/MAZE.plan.yaml: umaze's and large's) or given with --plan.
+// model (models/shipped/MAZE.plan.yaml, one per maze) or given with --plan.
 // Against the earlier benchmark defaults (10 steps, guidance 10, MCG 4) it
 // scored higher on large and medium, level on umaze multi-task and lower
 // on umaze single-task, at 0.4× the plan time (docs/results.md, "How the defaults

@@ -61,8 +61,8 @@ Diffuser-like ablation), mppi (sampling MPC on the true simulator), expert
 df, df-nomcg and fullseq use the model shipped for the maze unless --model
 is given, and the planner settings of dfplan node's df policy: %d sampling
 steps, guidance %g, MCG %d, %d tokens (the flag defaults below), overlaid
-with the settings shipped with the maze's model (umaze and large have
-some: models/shipped/MAZE.plan.yaml) or with --plan FILE. Planner flags given on
+with the settings shipped with the maze's model
+(models/shipped/MAZE.plan.yaml) or with --plan FILE. Planner flags given on
 the command line override both. A table goes to stdout; logs and progress
 to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.GuidanceScale,
 			robot.DFPlannerConfig.MCGSamples, robot.DFPlannerConfig.HorizonTokens),
