@@ -14,7 +14,7 @@ from paired import cell, load, mean_se, scores, settings  # noqa: E402
 print("**held-out seeds**, df at the shipped settings, 50 episodes per cell: the table's seed 0, the held-out seeds 4 and 5, and all three pooled (normalized score ± s.e. · success rate)\n")
 print("| maze | task | seed 0 (table) | seed 4 | seed 5 | seeds 0, 4, 5 |")
 print("|---|---|---|---|---|---|")
-for maze in ("medium", "large"):
+for maze in ("umaze", "medium", "large"):
     for task in ("single", "multi"):
         table = load(os.path.join(R, "..", f"{maze}-{task}-df.json"))
         runs, row = [table], [maze, task, cell(table)]

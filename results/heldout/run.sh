@@ -1,11 +1,11 @@
 #!/bin/sh
 # df at the shipped settings on held-out seeds 4 and 5 (README.md):
-# large first, then medium; one run at a time.
+# large first, then medium, then umaze (added later); one run at a time.
 # Usage: results/heldout/run.sh DFPLAN   (from the repository root)
 set -eu
 B=${1:?usage: run.sh DFPLAN}
 D=results/heldout
-for M in large medium; do
+for M in large medium umaze; do
 	for T in multi single; do
 		for S in 4 5; do
 			F=$D/seed$S-$M-$T-df.json
