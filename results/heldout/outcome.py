@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """df at the shipped settings on held-out seeds 4 and 5, beside the table's
-seed 0 and pooled with it (README.md). Cells not run yet are marked.
+seed 0 and pooled with it (README.md). Cells not run yet are marked. Then
+MCG's lead on the same seeds: df − df-nomcg, episode by episode.
 
 Usage: python3 results/heldout/outcome.py   (from the repository root)
 """
@@ -9,7 +10,7 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import cell, load, mean_se, scores, settings  # noqa: E402
+from paired import cell, changed, fmt, load, mean_se, scores, settings  # noqa: E402
 
 print("**held-out seeds**, df at the shipped settings, 50 episodes per cell: the table's seed 0, the held-out seeds 4 and 5, and all three pooled (normalized score ± s.e. · success rate)\n")
 print("| maze | task | seed 0 (table) | seed 4 | seed 5 | seeds 0, 4, 5 |")
@@ -32,3 +33,26 @@ for maze in ("umaze", "medium", "large"):
         m, se = mean_se(pooled)
         row.append(f"{m:.1f} ± {se:.1f} over {len(pooled)} episodes" if len(runs) > 1 else "–")
         print("| " + " | ".join(row) + " |")
+
+print("\n**MCG on the held-out seeds**: df − df-nomcg on the same episodes (normalized score, mean ± s.e.), shipped settings but for the MCG samples\n")
+print("| maze | task | seed 4 | seed 5 | seeds 4, 5 |")
+print("|---|---|---|---|---|")
+everything = []
+for maze in ("medium", "large"):
+    for task in ("single", "multi"):
+        row, both = [maze, task], []
+        for seed in (4, 5):
+            df, nomcg = (f"{R}/seed{seed}-{maze}-{task}-{p}.json" for p in ("df", "df-nomcg"))
+            if not os.path.exists(nomcg):
+                row.append("not run")
+                continue
+            d = changed(nomcg, df, ["mcg_samples"])
+            row.append(fmt(d))
+            both += d
+        row.append(f"{fmt(both)} over {len(both)} pairs" if both else "–")
+        everything += both
+        print("| " + " | ".join(row) + " |")
+if everything:
+    m, se = mean_se(everything)
+    print(f"\nAll pairs: {fmt(everything)} over {len(everything)}; "
+          f"{'exceeds' if m > 2 * se else 'does not exceed'} twice its standard error.")
