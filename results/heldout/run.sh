@@ -1,14 +1,15 @@
 #!/bin/sh
 # df at the shipped settings on held-out seeds 4 and 5 (README.md):
 # large first, then medium, then umaze (added later); one run at a time.
-# With "nomcg": df-nomcg on seeds 4 and 5, large then medium (added later).
+# With "nomcg": df-nomcg on seeds 4 and 5, large then medium (added later),
+# then umaze (added after those).
 # Usage: results/heldout/run.sh DFPLAN [nomcg]   (from the repository root)
 set -eu
 B=${1:?usage: run.sh DFPLAN [nomcg]}
 D=results/heldout
 P=df MAZES="large medium umaze"
 if [ "${2:-}" = nomcg ]; then
-	P=df-nomcg MAZES="large medium"
+	P=df-nomcg MAZES="large medium umaze"
 fi
 for M in $MAZES; do
 	for T in multi single; do
