@@ -7,11 +7,11 @@
 set -eu
 B=${1:?usage: run.sh DFPLAN [nomcg]}
 D=results/heldout
-P=df MAZES="large medium umaze"
+P=df
 if [ "${2:-}" = nomcg ]; then
-	P=df-nomcg MAZES="large medium umaze"
+	P=df-nomcg
 fi
-for M in $MAZES; do
+for M in large medium umaze; do
 	for T in multi single; do
 		for S in 4 5; do
 			F=$D/seed$S-$M-$T-$P.json
