@@ -7,10 +7,11 @@
 set -eu
 B=${1:?usage: run.sh DFPLAN [nomcg]}
 D=results/heldout
-P=df
-if [ "${2:-}" = nomcg ]; then
-	P=df-nomcg
-fi
+case "${2:-}" in
+"") P=df ;;
+nomcg) P=df-nomcg ;;
+*) echo "run.sh: second argument \"$2\": want nomcg or nothing" >&2; exit 2 ;;
+esac
 for M in large medium umaze; do
 	for T in multi single; do
 		for S in 4 5; do

@@ -4,7 +4,8 @@
 # two cells at a time.
 # Usage: results/large-horizon/run-explore.sh DFPLAN-BINARY NAME MODEL [HORIZONS]   (from the repository root)
 set -eu
-B=$1 NAME=$2 MODEL=$3 HORIZONS=${4:-15 30}
+U="usage: run-explore.sh DFPLAN NAME MODEL [HORIZONS]"
+B=${1:?$U} NAME=${2:?$U} MODEL=${3:?$U} HORIZONS=${4:-15 30}
 D=results/large-horizon/seed1
 mkdir -p $D
 for H in $HORIZONS; do
