@@ -2,6 +2,7 @@ package guidance
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/dfplan/dfplan/dynamics"
@@ -114,6 +115,12 @@ type Result struct {
 	// Z holds the latents after each token of the plan itself
 	// (B×H×ZDim), to start later passes from.
 	Z []float32
+	// Shift, when N > 1 and there are future tokens to redraw, holds for
+	// each plan how far averaging over futures moved the gradient on the
+	// tokens being denoised (not Future, level > 0) from the one plain
+	// guidance would take, sample 0's alone: ‖ḡ − g⁽⁰⁾‖ / ‖g⁽⁰⁾‖ (NaN
+	// where g⁽⁰⁾ is 0 there). nil otherwise.
+	Shift []float64
 }
 
 // Estimate predicts the clean plan and, when s.Scale ≠ 0, the Monte Carlo
@@ -221,5 +228,38 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 			res.Value[b] += values[seq] / float64(n)
 		}
 	}
+	if n > 1 {
+		res.Shift = shift(s, gradX, res.Grad, n)
+	}
 	return res, nil
+}
+
+// shift is Result.Shift: per plan, ‖ḡ − g⁽⁰⁾‖ / ‖g⁽⁰⁾‖ over the tokens
+// being denoised, where ḡ is the averaged gradient and g⁽⁰⁾ = N × sample
+// 0's share of it (gradX holds each sample's gradient already divided by
+// N).
+func shift(s *Step, gradX, avg []float32, n int) []float64 {
+	tokLen := s.H * s.TokenDim
+	out := make([]float64, s.B)
+	for b := range out {
+		g0 := gradX[b*n*tokLen : (b*n+1)*tokLen]
+		g := avg[b*tokLen : (b+1)*tokLen]
+		var diff, norm float64
+		for t := 0; t < s.H; t++ {
+			if s.Future[t] || s.K[b*s.H+t] == 0 {
+				continue
+			}
+			for i := t * s.TokenDim; i < (t+1)*s.TokenDim; i++ {
+				plain := float64(n) * float64(g0[i])
+				d := float64(g[i]) - plain
+				diff += d * d
+				norm += plain * plain
+			}
+		}
+		out[b] = math.NaN()
+		if norm > 0 {
+			out[b] = math.Sqrt(diff / norm)
+		}
+	}
+	return out
 }

@@ -159,6 +159,23 @@ func TestMCGAveragesOnlyOverFutures(t *testing.T) {
 	if diff == 0 {
 		t.Fatal("averaging over 4 redrawn futures left the near-token gradient unchanged")
 	}
+	if one.Shift != nil || noFuture.Shift != nil {
+		t.Fatalf("shift reported with nothing averaged: N=1 %v, no future %v", one.Shift, noFuture.Shift)
+	}
+	// Shift is how far the average moved the shared tokens' gradient from
+	// plain guidance's, which is what N = 1 computes.
+	for b := 0; b < s.B; b++ {
+		var dd, nn float64
+		for i := b * s.H * d; i < b*s.H*d+2*d; i++ {
+			e := float64(four.Grad[i] - one.Grad[i])
+			dd += e * e
+			nn += float64(one.Grad[i]) * float64(one.Grad[i])
+		}
+		want := math.Sqrt(dd / nn)
+		if got := four.Shift[b]; !(math.Abs(got-want) <= 1e-4*want) || want == 0 {
+			t.Fatalf("plan %d: shift %g, want ‖ḡ − g_plain‖/‖g_plain‖ = %g over the shared tokens", b, got, want)
+		}
+	}
 }
 
 func TestMCGRejectsZeroSamples(t *testing.T) {

@@ -28,6 +28,13 @@ type Plan struct {
 	// without guidance; k − 1 more replans owe the same, if they are given
 	// this plan and the robot is not at its goal.
 	Unguided int
+	// MCGShift says how much Monte Carlo Guidance changed this plan: the
+	// mean, over the sampling rows that averaged over futures, of
+	// ‖ḡ − g⁽⁰⁾‖ / ‖g⁽⁰⁾‖ on the tokens being denoised, ḡ the gradient
+	// averaged over N sampled futures and g⁽⁰⁾ the plan's own, which plain
+	// guidance takes (guidance.Result.Shift). 0 where nothing was
+	// averaged: N = 1, no guidance, or a policy that does not guide.
+	MCGShift float64
 }
 
 // Policy is anything that turns an observation and a goal into a plan: the

@@ -395,11 +395,12 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 			}
 			free[j] = unguided[i] > 0
 		}
-		x, err := p.sample(ctx, obs0, p.modelGoals(obs0, g), p.warmStart(prev, obs0), free)
+		x, shift, err := p.sample(ctx, obs0, p.modelGoals(obs0, g), p.warmStart(prev, obs0), free)
 		if err != nil {
 			return nil, err
 		}
 		for j, pl := range p.decode(x, obs0) {
+			pl.MCGShift = shift[j]
 			pl.Asked = slices.Clone(obs[idx[j]])
 			pl.Start = slices.Clone(from[idx[j]])
 			pl.Unguided = unguided[idx[j]]
@@ -542,7 +543,11 @@ func (p *Planner) warmStart(prev []*Warm, obs0 []float32) []float32 {
 // row WarmRows with every token noised from the estimate to its level there.
 //
 // Plans i with free[i] set take no guidance.
-func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64, warm []float32, free []bool) ([]float32, error) {
+//
+// It also returns, per plan, the mean over sampling rows of how far Monte
+// Carlo Guidance moved the gradient from plain guidance's
+// (guidance.Result.Shift; 0 where nothing was averaged): Plan.MCGShift.
+func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64, warm []float32, free []bool) ([]float32, []float64, error) {
 	b, h := len(goals), p.conf.HorizonTokens
 	d, zd := p.mconf.TokenDim(), p.mconf.ZDim
 	sched := p.model.Schedule()
@@ -570,12 +575,14 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 	grad := make([]float32, b*h*d) // latest guidance gradient
 	z := make([]float32, b*h*zd)   // latest latent after every token
 	dirty := make([]bool, h)       // token changed since its last pass
+	shift := make([]float64, b)    // sum of guidance.Result.Shift over rows …
+	shifted := make([]int, b)      // … and their number
 	for t := range dirty {
 		dirty[t] = true
 	}
 	for m := first; m+1 < len(p.matrix); m++ {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("plan: sampling row %d of %d: %w", m, len(p.matrix)-1, err)
+			return nil, nil, fmt.Errorf("plan: sampling row %d of %d: %w", m, len(p.matrix)-1, err)
 		}
 		cur, next := p.matrix[m], p.matrix[m+1]
 		t0 := slices.Index(dirty, true)
@@ -617,9 +624,15 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 			}
 			est, err := p.mcg.Estimate(step)
 			if err != nil {
-				return nil, fmt.Errorf("plan: sampling row %d: %w", m, err)
+				return nil, nil, fmt.Errorf("plan: sampling row %d: %w", m, err)
 			}
 			putTokens(x0, est.X0, b, h, t0, d)
+			for i, v := range est.Shift {
+				if !free[i] && !math.IsNaN(v) {
+					shift[i] += v
+					shifted[i]++
+				}
+			}
 			putTokens(z, est.Z, b, h, t0, zd)
 			if est.Grad != nil {
 				putTokens(grad, est.Grad, b, h, t0, d)
@@ -665,7 +678,12 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 			}
 		}
 	}
-	return x, nil
+	for i, n := range shifted {
+		if n > 0 {
+			shift[i] /= float64(n)
+		}
+	}
+	return x, shift, nil
 }
 
 // sliceTokens copies tokens t0…H−1 of each of b sequences (H tokens of

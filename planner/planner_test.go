@@ -283,6 +283,22 @@ func TestPlanWithNetwork(t *testing.T) {
 			}
 		}
 	}
+	// The network carries the future back to the near tokens, so averaging
+	// over 3 futures moves their gradient; plain guidance averages nothing.
+	if !(pl.MCGShift > 0) || math.IsInf(pl.MCGShift, 0) {
+		t.Errorf("MCG 3: MCGShift %g, want finite > 0", pl.MCGShift)
+	}
+	plain, err := New(m, Config{HorizonTokens: 4, SamplingSteps: 3, GuidanceScale: 1, MCGSamples: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err = plain.Plan(context.Background(), []float64{1, 1, 0, 0}, []float64{2, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.MCGShift != 0 {
+		t.Errorf("MCG 1: MCGShift %g, want 0", pl.MCGShift)
+	}
 }
 
 // A warm-started plan begins WarmRows rows into the scheduling matrix; a

@@ -1,0 +1,243 @@
+// Command mcgeffect measures what Monte Carlo Guidance changes in a plan.
+// From states a traced benchmark run visited, it replans with the planner
+// settings shipped for the maze three times: as shipped (N sampled
+// futures), from the same noise with plain guidance (N = 1), and with
+// plain guidance from other noise. The first pair differs only by MCG;
+// the second only by the sampling noise, the yardstick.
+//
+//	dfplan bench --maze medium --task single --planner df --episodes 10 --seed 0 --batch 10 --trace medium-single.jsonl
+//	go run ./tools/mcgeffect --maze medium --trace medium-single.jsonl
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/internal/bench"
+	"github.com/dfplan/dfplan/models"
+	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/robot"
+)
+
+func main() {
+	maze := flag.String("maze", "", "built-in maze whose shipped model and planner settings plan (umaze, medium, large)")
+	trace := flag.String("trace", "", "JSON Lines file from 'dfplan bench --trace': the states to replan from")
+	max := flag.Int("max", 300, "replan from at most this many states, spread evenly over the trace's guided plans")
+	batch := flag.Int("batch", 50, "states planned together")
+	seed := flag.Uint64("seed", 1, "noise seed of the first batch (batch i uses seed+i; the other noise seed+i+1000)")
+	flag.Parse()
+	if err := run(*maze, *trace, *max, *batch, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "mcgeffect:", err)
+		os.Exit(1)
+	}
+}
+
+// state is one replan's starting point.
+type state struct{ obs, goal []float64 }
+
+func run(maze, tracePath string, max, batch int, seed uint64) error {
+	if max < 1 || batch < 1 {
+		return fmt.Errorf("--max %d, --batch %d: want both ≥ 1", max, batch)
+	}
+	if tracePath == "" {
+		return errors.New("--trace: missing")
+	}
+	m, _, err := models.For(maze)
+	if err != nil {
+		return fmt.Errorf("--maze: %w", err)
+	}
+	conf := robot.DFPlannerConfig
+	if data := models.PlanFor(maze); data != nil {
+		if err := yaml.Unmarshal(data, &conf); err != nil {
+			return fmt.Errorf("planner settings shipped for %s: %w", maze, err)
+		}
+	}
+	p, err := planner.New(m, conf)
+	if err != nil {
+		return fmt.Errorf("planner settings shipped for %s: %w", maze, err)
+	}
+	conf = p.Config() // with the defaults filled in
+	if conf.MCGSamples < 2 {
+		return fmt.Errorf("planner settings shipped for %s: MCG %d samples, nothing to compare", maze, conf.MCGSamples)
+	}
+	f, err := os.Open(tracePath)
+	if err != nil {
+		return fmt.Errorf("--trace: %w", err)
+	}
+	defer f.Close()
+	states, err := readStates(f, m.Config().ObsDim)
+	if err != nil {
+		return fmt.Errorf("--trace %s: %w", tracePath, err)
+	}
+	if len(states) == 0 {
+		return fmt.Errorf("--trace %s: no guided plans to replan from", tracePath)
+	}
+	if len(states) > max {
+		picked := make([]state, max)
+		for i := range picked {
+			picked[i] = states[i*len(states)/max]
+		}
+		states = picked
+	}
+	plain := conf
+	plain.MCGSamples = 1
+	var ms measures
+	for lo := 0; lo < len(states); lo += batch {
+		part := states[lo:min(lo+batch, len(states))]
+		s := seed + uint64(lo/batch)
+		withMCG, err := planAll(m, conf, s, part)
+		if err != nil {
+			return err
+		}
+		same, err := planAll(m, plain, s, part)
+		if err != nil {
+			return err
+		}
+		other, err := planAll(m, plain, s+1000, part)
+		if err != nil {
+			return err
+		}
+		for i, st := range part {
+			ms.add(st, withMCG[i], same[i], other[i], conf.OpenLoop)
+		}
+	}
+	fmt.Printf("%s, %d states from %s; shipped settings: %d sampling steps, guidance %g, MCG %d, %d tokens, open loop %d\n\n",
+		maze, len(states), tracePath, conf.SamplingSteps, conf.GuidanceScale, conf.MCGSamples, conf.HorizonTokens, conf.OpenLoop)
+	ms.print(os.Stdout)
+	return nil
+}
+
+// readStates returns the states and goals of the trace's guided plans.
+func readStates(r io.Reader, obsDim int) ([]state, error) {
+	var out []state
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for n := 1; sc.Scan(); n++ {
+		var l bench.TraceLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		if len(l.State) != obsDim || len(l.Goal) != 2 {
+			return nil, fmt.Errorf("line %d: state of %d values and goal of %d, want %d and 2", n, len(l.State), len(l.Goal), obsDim)
+		}
+		if l.Unguided > 0 || l.Ahead > 0 {
+			continue // no guidance to average, or not planned from State
+		}
+		out = append(out, state{obs: l.State, goal: l.Goal})
+	}
+	return out, sc.Err()
+}
+
+// planAll plans from every state with a fresh planner seeded with seed, so
+// that two configurations draw the same initial noise.
+func planAll(m *dynamics.Model, conf planner.Config, seed uint64, states []state) ([]*planner.Plan, error) {
+	conf.Seed = seed
+	p, err := planner.New(m, conf)
+	if err != nil {
+		return nil, fmt.Errorf("planner: %w", err)
+	}
+	obs, goals := make([][]float64, len(states)), make([][]float64, len(states))
+	for i, s := range states {
+		obs[i], goals[i] = s.obs, s.goal
+	}
+	return p.PlanBatch(context.Background(), obs, goals)
+}
+
+// measures collects, per state, how far MCG moved the plan and how far
+// the noise did.
+type measures struct {
+	shift            []float64
+	actMCG, actNoise []float64 // RMS difference of the executed actions
+	posMCG, posNoise []float64 // predicted position at the end of the open loop
+	endMCG, endNoise []float64 // predicted position at the plan's end
+	closer           []float64 // plain's end distance to the goal minus MCG's
+	closerNoise      []float64 // the same, plain against plain with other noise
+	anyShift0        int
+}
+
+func (ms *measures) add(s state, withMCG, same, other *planner.Plan, openLoop int) {
+	ms.shift = append(ms.shift, withMCG.MCGShift)
+	if withMCG.MCGShift == 0 {
+		ms.anyShift0++
+	}
+	ms.actMCG = append(ms.actMCG, rmsDiff(withMCG.Actions[:openLoop], same.Actions[:openLoop]))
+	ms.actNoise = append(ms.actNoise, rmsDiff(other.Actions[:openLoop], same.Actions[:openLoop]))
+	ms.posMCG = append(ms.posMCG, dist(withMCG.Observations[openLoop-1], same.Observations[openLoop-1]))
+	ms.posNoise = append(ms.posNoise, dist(other.Observations[openLoop-1], same.Observations[openLoop-1]))
+	last := len(same.Observations) - 1
+	ms.endMCG = append(ms.endMCG, dist(withMCG.Observations[last], same.Observations[last]))
+	ms.endNoise = append(ms.endNoise, dist(other.Observations[last], same.Observations[last]))
+	toGoal := func(p *planner.Plan) float64 { return dist(p.Observations[last], s.goal) }
+	ms.closer = append(ms.closer, toGoal(same)-toGoal(withMCG))
+	ms.closerNoise = append(ms.closerNoise, toGoal(same)-toGoal(other))
+}
+
+func (ms *measures) print(w io.Writer) {
+	fmt.Fprintln(w, "| measure | MCG vs plain, same noise | plain vs plain, other noise | ratio of medians |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	row := func(name string, a, b []float64) {
+		fmt.Fprintf(w, "| %s | %s | %s | %.2f |\n", name, dist3(a), dist3(b), median(a)/median(b))
+	}
+	row("executed actions, RMS difference", ms.actMCG, ms.actNoise)
+	row("position at the open loop's end, m", ms.posMCG, ms.posNoise)
+	row("position at the plan's end, m", ms.endMCG, ms.endNoise)
+	fmt.Fprintln(w)
+	mean, se := meanSE(ms.closer)
+	nm, nse := meanSE(ms.closerNoise)
+	fmt.Fprintf(w, "plan end nearer the goal with MCG than plain, same noise: %+.3f ± %.3f m (other noise: %+.3f ± %.3f m)\n", mean, se, nm, nse)
+	fmt.Fprintf(w, "gradient shift ‖ḡ − g⁽⁰⁾‖/‖g⁽⁰⁾‖ on the tokens being denoised, mean over rows: median %.3f, quartiles %.3f–%.3f (0 on %d plans)\n",
+		median(ms.shift), quantile(ms.shift, 0.25), quantile(ms.shift, 0.75), ms.anyShift0)
+}
+
+func rmsDiff(a, b [][]float64) float64 {
+	var s float64
+	for i := range a {
+		for j := range a[i] {
+			d := a[i][j] - b[i][j]
+			s += d * d
+		}
+	}
+	return math.Sqrt(s / float64(len(a)))
+}
+
+func dist(a, b []float64) float64 { return math.Hypot(a[0]-b[0], a[1]-b[1]) }
+
+// dist3 formats a sample's median and quartiles.
+func dist3(v []float64) string {
+	return fmt.Sprintf("%.3f (%.3f–%.3f)", median(v), quantile(v, 0.25), quantile(v, 0.75))
+}
+
+func median(v []float64) float64 { return quantile(v, 0.5) }
+
+func quantile(v []float64, q float64) float64 {
+	s := slices.Clone(v)
+	sort.Float64s(s)
+	return s[int(q*float64(len(s)-1)+0.5)]
+}
+
+func meanSE(v []float64) (mean, se float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	var ss float64
+	for _, x := range v {
+		ss += (x - mean) * (x - mean)
+	}
+	if len(v) > 1 {
+		se = math.Sqrt(ss / float64(len(v)-1) / float64(len(v)))
+	}
+	return mean, se
+}
