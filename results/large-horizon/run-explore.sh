@@ -4,6 +4,7 @@
 # two cells at a time.
 # Usage: results/large-horizon/run-explore.sh DFPLAN-BINARY NAME MODEL [HORIZONS]   (from the repository root)
 set -eu
+pids=
 U="usage: run-explore.sh DFPLAN NAME MODEL [HORIZONS]"
 B=${1:?$U} NAME=${2:?$U} MODEL=${3:?$U} HORIZONS=${4:-15 30}
 D=results/large-horizon/seed1
@@ -13,6 +14,9 @@ for H in $HORIZONS; do
 		"$B" bench --maze large --task $T --planner df --episodes 20 --seed 1 --batch 20 \
 			--model "$MODEL" --plan models/shipped/large.plan.yaml --horizon-tokens $H \
 			--json $D/large-$T-$NAME-h$H.json > /dev/null &
+		pids="$pids $!"
 	done
-	wait
+	# A failed cell stops the script.
+	for p in $pids; do wait $p; done
+	pids=
 done
