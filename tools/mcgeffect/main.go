@@ -34,11 +34,11 @@ import (
 func main() {
 	maze := flag.String("maze", "", "built-in maze whose shipped model and planner settings plan (umaze, medium, large)")
 	trace := flag.String("trace", "", "JSON Lines file from 'dfplan bench --trace': the states to replan from")
-	max := flag.Int("max", 300, "replan from at most this many states, spread evenly over the trace's guided plans")
+	limit := flag.Int("max", 300, "replan from at most this many states, spread evenly over the trace's guided plans")
 	batch := flag.Int("batch", 50, "states planned together")
 	seed := flag.Uint64("seed", 1, "noise seed of the first batch (batch i uses seed+i; the other noise seed+i+1000)")
 	flag.Parse()
-	if err := run(*maze, *trace, *max, *batch, *seed); err != nil {
+	if err := run(*maze, *trace, *limit, *batch, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "mcgeffect:", err)
 		os.Exit(1)
 	}
@@ -47,9 +47,9 @@ func main() {
 // state is one replan's starting point.
 type state struct{ obs, goal []float64 }
 
-func run(maze, tracePath string, max, batch int, seed uint64) error {
-	if max < 1 || batch < 1 {
-		return fmt.Errorf("--max %d, --batch %d: want both ≥ 1", max, batch)
+func run(maze, tracePath string, limit, batch int, seed uint64) error {
+	if limit < 1 || batch < 1 {
+		return fmt.Errorf("--max %d, --batch %d: want both ≥ 1", limit, batch)
 	}
 	if tracePath == "" {
 		return errors.New("--trace: missing")
@@ -84,10 +84,10 @@ func run(maze, tracePath string, max, batch int, seed uint64) error {
 	if len(states) == 0 {
 		return fmt.Errorf("--trace %s: no guided plans to replan from", tracePath)
 	}
-	if len(states) > max {
-		picked := make([]state, max)
+	if len(states) > limit {
+		picked := make([]state, limit)
 		for i := range picked {
-			picked[i] = states[i*len(states)/max]
+			picked[i] = states[i*len(states)/limit]
 		}
 		states = picked
 	}
