@@ -1,9 +1,10 @@
 // Command mcgeffect measures what Monte Carlo Guidance changes in a plan.
 // From states a traced benchmark run visited, it replans with the planner
-// settings shipped for the maze three times: as shipped (N sampled
-// futures), from the same noise with plain guidance (N = 1), and with
-// plain guidance from other noise. The first pair differs only by MCG;
-// the second only by the sampling noise, the yardstick.
+// settings shipped for the maze four times: as shipped (N sampled
+// futures), from the same noise with plain guidance (N = 1) and without
+// guidance, and with plain guidance from other noise. Against the plain
+// plan, the first differs only by MCG, the second by guidance itself and
+// the last by the sampling noise alone.
 //
 //	dfplan bench --maze medium --task single --planner df --episodes 10 --seed 0 --batch 10 --trace medium-single.jsonl
 //	go run ./tools/mcgeffect --maze medium --trace medium-single.jsonl
@@ -93,6 +94,8 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 	}
 	plain := conf
 	plain.MCGSamples = 1
+	unguided := plain
+	unguided.GuidanceScale = 0
 	var ms measures
 	for lo := 0; lo < len(states); lo += batch {
 		part := states[lo:min(lo+batch, len(states))]
@@ -105,12 +108,16 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 		if err != nil {
 			return err
 		}
+		free, err := planAll(m, unguided, s, part)
+		if err != nil {
+			return err
+		}
 		other, err := planAll(m, plain, s+1000, part)
 		if err != nil {
 			return err
 		}
 		for i, st := range part {
-			ms.add(st, withMCG[i], same[i], other[i], conf.OpenLoop)
+			ms.add(st, same[i], withMCG[i], free[i], other[i], conf.OpenLoop)
 		}
 	}
 	fmt.Printf("%s, %d states from %s; shipped settings: %d sampling steps, guidance %g, MCG %d, %d tokens, open loop %d\n\n",
@@ -155,48 +162,51 @@ func planAll(m *dynamics.Model, conf planner.Config, seed uint64, states []state
 	return p.PlanBatch(context.Background(), obs, goals)
 }
 
-// measures collects, per state, how far MCG moved the plan and how far
-// the noise did.
+// measures collects, per state, how far each variant moved the plain
+// plan: MCG, guidance itself (removing it), and other noise.
 type measures struct {
-	shift            []float64
-	actMCG, actNoise []float64 // RMS difference of the executed actions
-	posMCG, posNoise []float64 // predicted position at the end of the open loop
-	endMCG, endNoise []float64 // predicted position at the plan's end
-	closer           []float64 // plain's end distance to the goal minus MCG's
-	closerNoise      []float64 // the same, plain against plain with other noise
-	anyShift0        int
+	shift     []float64
+	anyShift0 int
+	// [variant] of: RMS difference of the executed actions, distance
+	// between the positions at the open loop's end and at the plan's end.
+	act, pos, end [3][]float64
+	closer        []float64 // plain's end distance to the goal minus MCG's
+	closerNoise   []float64 // the same, plain against plain with other noise
 }
 
-func (ms *measures) add(s state, withMCG, same, other *planner.Plan, openLoop int) {
+// The variants compared with the plain plan.
+var variants = [3]string{"MCG vs plain, same noise", "unguided vs plain, same noise", "plain, other noise vs plain"}
+
+func (ms *measures) add(s state, plain, withMCG, unguided, other *planner.Plan, openLoop int) {
 	ms.shift = append(ms.shift, withMCG.MCGShift)
 	if withMCG.MCGShift == 0 {
 		ms.anyShift0++
 	}
-	ms.actMCG = append(ms.actMCG, rmsDiff(withMCG.Actions[:openLoop], same.Actions[:openLoop]))
-	ms.actNoise = append(ms.actNoise, rmsDiff(other.Actions[:openLoop], same.Actions[:openLoop]))
-	ms.posMCG = append(ms.posMCG, dist(withMCG.Observations[openLoop-1], same.Observations[openLoop-1]))
-	ms.posNoise = append(ms.posNoise, dist(other.Observations[openLoop-1], same.Observations[openLoop-1]))
-	last := len(same.Observations) - 1
-	ms.endMCG = append(ms.endMCG, dist(withMCG.Observations[last], same.Observations[last]))
-	ms.endNoise = append(ms.endNoise, dist(other.Observations[last], same.Observations[last]))
+	last := len(plain.Observations) - 1
+	for v, p := range [3]*planner.Plan{withMCG, unguided, other} {
+		ms.act[v] = append(ms.act[v], rmsDiff(p.Actions[:openLoop], plain.Actions[:openLoop]))
+		ms.pos[v] = append(ms.pos[v], dist(p.Observations[openLoop-1], plain.Observations[openLoop-1]))
+		ms.end[v] = append(ms.end[v], dist(p.Observations[last], plain.Observations[last]))
+	}
 	toGoal := func(p *planner.Plan) float64 { return dist(p.Observations[last], s.goal) }
-	ms.closer = append(ms.closer, toGoal(same)-toGoal(withMCG))
-	ms.closerNoise = append(ms.closerNoise, toGoal(same)-toGoal(other))
+	ms.closer = append(ms.closer, toGoal(plain)-toGoal(withMCG))
+	ms.closerNoise = append(ms.closerNoise, toGoal(plain)-toGoal(other))
 }
 
 func (ms *measures) print(w io.Writer) {
-	fmt.Fprintln(w, "| measure | MCG vs plain, same noise | plain vs plain, other noise | ratio of medians |")
-	fmt.Fprintln(w, "|---|---|---|---|")
-	row := func(name string, a, b []float64) {
-		fmt.Fprintf(w, "| %s | %s | %s | %.2f |\n", name, dist3(a), dist3(b), median(a)/median(b))
+	fmt.Fprintf(w, "| measure, median (quartiles) | %s | %s | %s | MCG / other noise | MCG / unguided |\n", variants[0], variants[1], variants[2])
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	row := func(name string, v [3][]float64) {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f | %.2f |\n", name, dist3(v[0]), dist3(v[1]), dist3(v[2]),
+			median(v[0])/median(v[2]), median(v[0])/median(v[1]))
 	}
-	row("executed actions, RMS difference", ms.actMCG, ms.actNoise)
-	row("position at the open loop's end, m", ms.posMCG, ms.posNoise)
-	row("position at the plan's end, m", ms.endMCG, ms.endNoise)
+	row("executed actions, RMS difference", ms.act)
+	row("position at the open loop's end, m", ms.pos)
+	row("position at the plan's end, m", ms.end)
 	fmt.Fprintln(w)
 	mean, se := meanSE(ms.closer)
 	nm, nse := meanSE(ms.closerNoise)
-	fmt.Fprintf(w, "plan end nearer the goal with MCG than plain, same noise: %+.3f ± %.3f m (other noise: %+.3f ± %.3f m)\n", mean, se, nm, nse)
+	fmt.Fprintf(w, "plan end nearer the goal with MCG than plain, same noise: %+.3f ± %.3f m (plain with other noise: %+.3f ± %.3f m)\n", mean, se, nm, nse)
 	fmt.Fprintf(w, "gradient shift ‖ḡ − g⁽⁰⁾‖/‖g⁽⁰⁾‖ on the tokens being denoised, mean over rows: median %.3f, quartiles %.3f–%.3f (0 on %d plans)\n",
 		median(ms.shift), quantile(ms.shift, 0.25), quantile(ms.shift, 0.75), ms.anyShift0)
 }
