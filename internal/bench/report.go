@@ -47,7 +47,12 @@ type JSON struct {
 	// guidance to free a pinned robot (planner.Config.Unstick); null for
 	// planners that cannot tell a pinned robot.
 	PlansUnguided *float64 `json:"plans_unguided"`
-	WallS         float64  `json:"wall_s"`
+	// MCGShift is the mean, over the executed plans that averaged their
+	// guidance over sampled futures, of how far that moved the gradient
+	// from plain guidance's (planner.Plan.MCGShift); absent for planners
+	// that do not (N = 1, no guidance, the baselines).
+	MCGShift *float64 `json:"mcg_shift,omitempty"`
+	WallS    float64  `json:"wall_s"`
 	// PlanDelay is the steps every plan took to arrive (Config.Delay);
 	// absent when 0, D4RL's protocol.
 	PlanDelay int `json:"plan_delay_steps,omitempty"`
@@ -131,6 +136,7 @@ func (r *Result) ToJSON(config any) JSON {
 		PlanDriftM:      finite(s.DriftMean),
 		PlanInWall:      finite(s.InWallRate),
 		PlansUnguided:   finite(s.UnguidedRate),
+		MCGShift:        finite(s.MCGShiftMean),
 		WallS:           r.Wall.Seconds(),
 		PlanDelay:       r.Delay,
 		LookaheadSteps:  lookaheadSteps(r),
@@ -224,9 +230,11 @@ type TraceLine struct {
 	// Ahead is planner.Plan.Ahead: > 0 for a plan made from the state
 	// predicted that many steps after State (lookahead); its frames start
 	// there.
-	Ahead   int   `json:"ahead,omitempty"`
-	Obs     []vec `json:"observations"`
-	Actions []vec `json:"actions"`
+	Ahead int `json:"ahead,omitempty"`
+	// MCGShift is planner.Plan.MCGShift, absent when 0 (nothing averaged).
+	MCGShift float64 `json:"mcg_shift,omitempty"`
+	Obs      []vec   `json:"observations"`
+	Actions  []vec   `json:"actions"`
 }
 
 // vec is a vector written with at most four decimals.
@@ -264,7 +272,8 @@ func WriteTrace(w io.Writer, results []*Result) error {
 			line := TraceLine{
 				Planner: r.Planner, Episode: rp.Episode, Step: rp.Step,
 				State: rp.State[:], Goal: vec{g.X, g.Y}, InWall: rp.InWall, Unguided: rp.Plan.Unguided, Ahead: rp.Plan.Ahead,
-				Obs: vecs(rp.Plan.Observations), Actions: vecs(rp.Plan.Actions),
+				MCGShift: math.Round(rp.Plan.MCGShift*1e4) / 1e4,
+				Obs:      vecs(rp.Plan.Observations), Actions: vecs(rp.Plan.Actions),
 			}
 			if err := enc.Encode(line); err != nil {
 				return fmt.Errorf("trace: %s episode %d step %d: %w", r.Planner, rp.Episode, rp.Step, err)

@@ -113,6 +113,10 @@ type Result struct {
 	// a pinned robot) and those sampled without guidance to free one
 	// (planner.Config.Unstick).
 	StartedPlans, UnguidedPlans int
+	// MCGShift holds planner.Plan.MCGShift of every executed plan that
+	// averaged its guidance over sampled futures (Monte Carlo Guidance
+	// with N > 1): how far that moved its gradient from plain guidance's.
+	MCGShift []float64
 	// Delay is Config.Delay. With Delay > 0, the counts and traces of
 	// plans above are kept as plans are asked for, so they include each
 	// episode's last plan even if it was still in flight at its end.
@@ -258,6 +262,9 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				}
 				if plans[i].Unguided > 0 {
 					res.UnguidedPlans++
+				}
+				if plans[i].MCGShift > 0 {
+					res.MCGShift = append(res.MCGShift, plans[i].MCGShift)
 				}
 				if c.Trace {
 					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i], InWall: inWall})
@@ -417,6 +424,9 @@ type Summary struct {
 	// guidance to free a pinned robot, among those that say where they
 	// were made from (NaN if none do: mppi, expert, random).
 	UnguidedRate float64
+	// MCGShiftMean is the mean of Result.MCGShift (NaN if none: no plan
+	// averaged over futures).
+	MCGShiftMean float64
 	// HoldRate is the share of the steps from the first reach on
 	// (inclusive) that the robot spent within the goal radius, pooled over
 	// the episodes that reached it (NaN if none did): how well a planner
@@ -460,6 +470,7 @@ func (r *Result) Summarize() Summary {
 	}
 	s.LatencyP50, s.LatencyP99 = percentile(r.Latencies, 0.50), percentile(r.Latencies, 0.99)
 	s.DriftMean, _ = meanStderr(r.Drift)
+	s.MCGShiftMean, _ = meanStderr(r.MCGShift)
 	s.InWallRate = math.NaN()
 	if r.PlanFrames > 0 {
 		s.InWallRate = float64(r.PlanFramesInWall) / float64(r.PlanFrames)

@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -353,6 +355,51 @@ func TestRunCountsUnguidedPlans(t *testing.T) {
 	}
 	if got := res.ToJSON(nil).PlansUnguided; got != nil {
 		t.Errorf("JSON plans_unguided %v for plans without a start, want null", *got)
+	}
+}
+
+// shiftedPlans gives the plans of the first observation of every call an
+// MCG shift of 0.2 and the others none, as plain guidance would.
+type shiftedPlans struct{ batchCounter }
+
+func (f *shiftedPlans) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error) {
+	plans, err := f.batchCounter.PlanBatch(ctx, obs, goals)
+	if err == nil {
+		plans[0].MCGShift = 0.2
+	}
+	return plans, err
+}
+
+// The JSON's mcg_shift averages over the plans that averaged over futures
+// only, and is absent when none did.
+func TestRunReportsMCGShift(t *testing.T) {
+	res, err := Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6, Trace: true}, Planner{Name: "s", Batch: &shiftedPlans{}, OpenLoop: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.MCGShift) != 3 {
+		t.Fatalf("%d plans with a shift, want 3 (episode 0's three replans)", len(res.MCGShift))
+	}
+	if got := res.ToJSON(nil).MCGShift; got == nil || math.Abs(*got-0.2) > 1e-12 {
+		t.Errorf("JSON mcg_shift %v, want 0.2", got)
+	}
+	var trace bytes.Buffer
+	if err := WriteTrace(&trace, []*Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(trace.String(), `"mcg_shift":0.2,`); n != 3 {
+		t.Errorf("trace: %d plans with mcg_shift 0.2, want 3:\n%s", n, trace.String())
+	}
+	res, err = Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6}, Planner{Name: "b", Batch: &batchCounter{}, OpenLoop: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(res.ToJSON(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "mcg_shift") {
+		t.Errorf("plans without a shift: JSON has mcg_shift: %s", data)
 	}
 }
 
