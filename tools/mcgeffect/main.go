@@ -95,7 +95,7 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 	plain := conf
 	plain.MCGSamples = 1
 	unguided := plain
-	unguided.GuidanceScale = 0
+	unguided.GuidanceScale, unguided.StopWeight = 0, 0 // the stop term acts through guidance
 	var ms measures
 	for lo := 0; lo < len(states); lo += batch {
 		part := states[lo:min(lo+batch, len(states))]
