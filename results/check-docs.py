@@ -22,6 +22,7 @@ scripts = [
     "results/table.py",
     "results/stuck.py",
     "results/mcg/pool.py",
+    "results/mcg/effect-summary.py",
     "results/hold/outcome.py",
     "results/unstick/outcome.py",
     "results/native/outcome.py",

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""One table from tools/mcgeffect's outputs (results/mcg/effect/M-T.md,
+written by results/mcg/effect.sh): what Monte Carlo Guidance changes in a
+plan, per maze and task.
+
+Usage: python3 results/mcg/effect-summary.py   (from the repository root)
+"""
+import os
+import re
+import sys
+
+D = os.path.join(os.path.dirname(os.path.abspath(__file__)), "effect")
+
+
+def median(cell):
+    """The median of a 'median (q1–q3)' cell."""
+    return float(cell.split()[0])
+
+
+print("**What MCG changes in a plan**: replans from 300 states df visited per cell (seed 0, 10 episodes); "
+      "medians of the executed actions' RMS difference from df-nomcg's plan: with MCG and without guidance "
+      "from the same noise, df-nomcg from other noise")
+print()
+print("| maze | task | MCG samples | gradient shift | MCG | no guidance | other noise | MCG ÷ other noise | plan end nearer the goal with MCG |")
+print("|---|---|---|---|---|---|---|---|---|")
+for maze in ("umaze", "medium", "large"):
+    for task in ("single", "multi"):
+        path = os.path.join(D, f"{maze}-{task}.md")
+        try:
+            text = open(path).read()
+        except OSError as e:
+            sys.exit(f"effect-summary.py: {e}")
+        n = re.search(r"MCG (\d+),", text)
+        row = next((l for l in text.splitlines() if l.startswith("| executed actions")), None)
+        closer = re.search(r"same noise: ([-+][\d.]+ ± [\d.]+) m", text)
+        shift = re.search(r"mean over rows: median ([\d.]+)", text)
+        if not (n and row and closer and shift):
+            sys.exit(f"effect-summary.py: {path}: not tools/mcgeffect's output")
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        mcg, free, other = (median(c) for c in cells[1:4])
+        print(f"| {maze} | {task} | {n.group(1)} | {float(shift.group(1)):.2f} | {mcg:.3f} | {free:.3f} | {other:.3f} "
+              f"| {mcg / other:.2f} | {closer.group(1)} m |")
