@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"sort"
@@ -123,7 +124,59 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 	fmt.Printf("%s, %d states from %s; shipped settings: %d sampling steps, guidance %g, MCG %d, %d tokens, open loop %d\n\n",
 		maze, len(states), tracePath, conf.SamplingSteps, conf.GuidanceScale, conf.MCGSamples, conf.HorizonTokens, conf.OpenLoop)
 	ms.print(os.Stdout)
+	T := m.Schedule().T()
+	for _, k := range []int{T, T / 2} {
+		sp, err := spread(m, states, conf.HorizonTokens, k, 8, seed)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("x̂0 of %d tokens all at noise level %d of %d, std over 8 draws of the noise (normalized units, the input's is 1): %.3f\n",
+			conf.HorizonTokens, k, T, sp)
+	}
 	return nil
+}
+
+// spread is how much the network's clean prediction depends on the noise
+// drawn: from each state, h tokens at level k are drawn r times around 0
+// (x_k = √(1−ᾱ_k)·ε; MCG redraws around the previous x̂0, which at the
+// top level weighs √ᾱ_T, next to nothing), and the std over the draws of
+// every predicted feature is averaged in quadrature over features, tokens
+// and states. MCG redraws only tokens at the top level: in the pyramid,
+// a token whose level stays put for a row is one that has not started.
+func spread(m *dynamics.Model, states []state, h, k, r int, seed uint64) (float64, error) {
+	c, norm, sched := m.Config(), m.Normalization(), m.Schedule()
+	d := c.TokenDim()
+	rng := rand.New(rand.NewPCG(seed, 2))
+	var sum float64
+	var n int
+	for _, st := range states {
+		in := &dynamics.Input{B: r, H: h, Obs0: make([]float32, r*c.ObsDim), X: make([]float32, r*h*d), K: make([]int, r*h)}
+		for i := 0; i < r; i++ {
+			norm.NormalizeObs(in.Obs0[i*c.ObsDim:(i+1)*c.ObsDim], st.obs)
+		}
+		for i := range in.X {
+			in.X[i] = float32(sched.QSample(0, rng.NormFloat64(), k))
+		}
+		for i := range in.K {
+			in.K[i] = k
+		}
+		out, err := m.Predict(in)
+		if err != nil {
+			return 0, fmt.Errorf("spread: %w", err)
+		}
+		for j := 0; j < h*d; j++ {
+			var mean, sq float64
+			for i := 0; i < r; i++ {
+				v := float64(out.X0[i*h*d+j])
+				mean += v
+				sq += v * v
+			}
+			mean /= float64(r)
+			sum += (sq/float64(r) - mean*mean) * float64(r) / float64(r-1)
+			n++
+		}
+	}
+	return math.Sqrt(sum / float64(n)), nil
 }
 
 // readStates returns the states and goals of the trace's guided plans.
