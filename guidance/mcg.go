@@ -119,7 +119,8 @@ type Result struct {
 	// each plan how far averaging over futures moved the gradient on the
 	// tokens being denoised (not Future, level > 0) from the one plain
 	// guidance would take, sample 0's alone: ‖ḡ − g⁽⁰⁾‖ / ‖g⁽⁰⁾‖ (NaN
-	// where g⁽⁰⁾ is 0 there). nil otherwise.
+	// where g⁽⁰⁾ is 0 there). nil otherwise. A token stepping to level 0
+	// counts too, though the sampler applies no guidance on that step.
 	Shift []float64
 }
 

@@ -5,8 +5,11 @@
 # Usage: results/large-horizon/run-explore.sh DFPLAN-BINARY NAME MODEL [HORIZONS]   (from the repository root)
 set -eu
 pids=
+# A failed cell stops the script, and the cells still running with it.
+trap 'if [ -n "$pids" ]; then kill $pids 2>/dev/null; fi' EXIT
 U="usage: run-explore.sh DFPLAN NAME MODEL [HORIZONS]"
 B=${1:?$U} NAME=${2:?$U} MODEL=${3:?$U} HORIZONS=${4:-15 30}
+[ $# -le 4 ] || { echo "$U" >&2; exit 2; }
 D=results/large-horizon/seed1
 mkdir -p $D
 for H in $HORIZONS; do
@@ -16,7 +19,6 @@ for H in $HORIZONS; do
 			--json $D/large-$T-$NAME-h$H.json > /dev/null &
 		pids="$pids $!"
 	done
-	# A failed cell stops the script.
 	for p in $pids; do wait $p; done
 	pids=
 done

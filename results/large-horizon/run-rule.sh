@@ -6,6 +6,8 @@
 # Usage: results/large-horizon/run-rule.sh DFPLAN-BINARY NAME MODEL   (from the repository root)
 set -eu
 pids=
+# A failed cell stops the script, and the cells still running with it.
+trap 'if [ -n "$pids" ]; then kill $pids 2>/dev/null; fi' EXIT
 U="usage: run-rule.sh DFPLAN NAME MODEL"
 B=${1:?$U} NAME=${2:?$U} MODEL=${3:?$U}
 [ $# -eq 3 ] || { echo "$U" >&2; exit 2; }
@@ -18,7 +20,6 @@ for S in 2 3; do
 			--json $D/large-$T-$NAME.json > /dev/null &
 		pids="$pids $!"
 	done
-	# A failed cell stops the script.
 	for p in $pids; do wait $p; done
 	pids=
 done

@@ -8,7 +8,10 @@ if [ $# -ne 1 ]; then
 	echo "usage: $0 DFPLAN   (a built dfplan binary)" >&2
 	exit 2
 fi
-dfplan=$1
+case $1 in
+/*) dfplan=$1 ;;
+*) dfplan=$(pwd)/$1 ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

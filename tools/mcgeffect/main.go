@@ -40,6 +40,10 @@ func main() {
 	batch := flag.Int("batch", 50, "states planned together")
 	seed := flag.Uint64("seed", 1, "noise seed of the first batch (batch i uses seed+i; the other noise seed+i+1000)")
 	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "mcgeffect: unexpected argument %q (flags only; see -h)\n", flag.Arg(0))
+		os.Exit(2)
+	}
 	if err := run(*maze, *trace, *limit, *batch, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "mcgeffect:", err)
 		os.Exit(1)
@@ -71,6 +75,11 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 		return fmt.Errorf("planner settings shipped for %s: %w", maze, err)
 	}
 	conf = p.Config() // with the defaults filled in
+	if conf.Eta != 0 {
+		// With η > 0 the DDIM steps draw noise from the generator MCG
+		// also draws futures from, and the plans would part by more than MCG.
+		return fmt.Errorf("planner settings shipped for %s: eta %g; the comparison needs η = 0", maze, conf.Eta)
+	}
 	if conf.MCGSamples < 2 {
 		return fmt.Errorf("planner settings shipped for %s: MCG %d samples, nothing to compare", maze, conf.MCGSamples)
 	}
@@ -179,9 +188,11 @@ func spread(m *dynamics.Model, states []state, h, k, r int, seed uint64) (float6
 	return math.Sqrt(sum / float64(n)), nil
 }
 
-// readStates returns the states and goals of the trace's guided plans.
+// readStates returns the states and goals of the trace's guided plans. A
+// trace must come from one planner (not 'bench --planner all').
 func readStates(r io.Reader, obsDim int) ([]state, error) {
 	var out []state
+	name := ""
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
 	for n := 1; sc.Scan(); n++ {
@@ -191,6 +202,11 @@ func readStates(r io.Reader, obsDim int) ([]state, error) {
 		}
 		if len(l.State) != obsDim || len(l.Goal) != 2 {
 			return nil, fmt.Errorf("line %d: state of %d values and goal of %d, want %d and 2", n, len(l.State), len(l.Goal), obsDim)
+		}
+		if n == 1 {
+			name = l.Planner
+		} else if l.Planner != name {
+			return nil, fmt.Errorf("line %d: planner %q after %q; give a trace of one planner", n, l.Planner, name)
 		}
 		if l.Unguided > 0 || l.Ahead > 0 {
 			continue // no guidance to average, or not planned from State

@@ -23,7 +23,8 @@ func TestReadStatesKeepsGuidedPlansFromTheirState(t *testing.T) {
 	if len(got) != 2 || got[0].obs[1] != 1 || got[1].obs[0] != 2 {
 		t.Fatalf("states %v, want those of lines 1 and 4", got)
 	}
-	for _, bad := range []string{`{"state":[1,1],"goal":[3,1]}`, `{"state":[1,1,0,0],"goal":[3]}`, `not json`} {
+	for _, bad := range []string{`{"state":[1,1],"goal":[3,1]}`, `{"state":[1,1,0,0],"goal":[3]}`, `not json`,
+		`{"planner":"mppi","state":[1,1,0,0],"goal":[3,1]}`} {
 		if _, err := readStates(strings.NewReader(trace+"\n"+bad), 4); err == nil || !strings.Contains(err.Error(), "line 5") {
 			t.Errorf("%s: error %v, want one naming line 5", bad, err)
 		}
