@@ -72,6 +72,14 @@ type Config struct {
 	// its goal is never taken for pinned. With GuidanceScale 0 it does
 	// nothing. Default 0 (off).
 	Unstick int `json:"unstick" yaml:"unstick"`
+	// StepWaiting, when set, also moves every token still waiting at the
+	// top noise level (one the schedule has not started) on each row, as
+	// the reference planner does: one DDIM step from the top level to the
+	// next, with its guidance shift, after which the token counts as at
+	// the top level again. Waiting tokens then carry the model's and the
+	// goal's pull into their own turn. Off (the default), a token whose
+	// level does not change keeps its value, as the design says.
+	StepWaiting bool `json:"step_waiting,omitempty" yaml:"step_waiting"`
 	// Seed seeds the sampling noise. Default 0.
 	Seed uint64 `json:"seed" yaml:"seed"`
 }
@@ -652,11 +660,15 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 		//    to clean as there; s is folded into ∇J).
 		guided := p.conf.GuidanceScale != 0
 		for t := 0; t < h; t++ {
-			if next[t] == cur[t] {
-				continue
+			to := next[t]
+			if to == cur[t] {
+				if !p.conf.StepWaiting || cur[t] != S {
+					continue
+				}
+				to = S - 1 // a waiting token: one step, then back at the top
 			}
 			dirty[t] = true
-			kc, kn := level(cur[t]), level(next[t])
+			kc, kn := level(cur[t]), level(to)
 			ab, abn := sched.AlphaBar(kc), sched.AlphaBar(kn)
 			sigma := p.conf.Eta * math.Sqrt((1-ab/abn)*(1-abn)/(1-ab))
 			gconst := math.Sqrt(1-ab) * (math.Sqrt(1-ab) - math.Sqrt(math.Max(1-abn-sigma*sigma, 0)))

@@ -301,6 +301,34 @@ func TestPlanWithNetwork(t *testing.T) {
 	}
 }
 
+// StepWaiting moves the tokens a schedule has not started yet: the pyramid
+// has such tokens, and its plans change; the full-sequence schedule starts
+// every token at once, and its plans do not.
+func TestStepWaitingMovesOnlyWaitingTokens(t *testing.T) {
+	plan := func(c Config) [][]float64 {
+		t.Helper()
+		c.HorizonTokens, c.SamplingSteps, c.GuidanceScale, c.Seed = 4, 3, 2, 5
+		p, err := New(toy(t), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, err := p.Plan(context.Background(), []float64{1, 2, 0, 0}, []float64{4, 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pl.Observations
+	}
+	if slices.EqualFunc(plan(Config{}), plan(Config{StepWaiting: true}), slices.Equal) {
+		t.Error("pyramid: stepping the waiting tokens left the plan as it was")
+	}
+	full := Config{Schedule: FullSequence}
+	stepped := full
+	stepped.StepWaiting = true
+	if !slices.EqualFunc(plan(full), plan(stepped), slices.Equal) {
+		t.Error("full sequence: no token waits, yet the plan changed")
+	}
+}
+
 // A warm-started plan begins WarmRows rows into the scheduling matrix; a
 // batch that mixes warm and cold plans pays for both.
 func TestWarmStartSkipsRows(t *testing.T) {

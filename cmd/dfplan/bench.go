@@ -119,6 +119,7 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
 	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
 	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
+	fl.BoolVar(&c.StepWaiting, "step-waiting", d.StepWaiting, "df planners: every row, also step the tokens still waiting at the top noise level, with guidance, as the reference planner does (off: they keep their value)")
 }
 
 // withPlanFlags returns base with the planner flags given on fl's command
