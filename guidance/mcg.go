@@ -68,6 +68,11 @@ type MonteCarlo struct {
 	Objective Objective
 	// Samples is N, the number of sampled futures (1 = plain guidance).
 	Samples int
+	// Decompose, a diagnostic, also pulls back the objective's gradient on
+	// the future tokens alone, to report how much of the gradient on the
+	// tokens being denoised arrives through the future (Result.Through).
+	// It costs a second backward pass.
+	Decompose bool
 }
 
 // Step is one sampling step's state, batched over B plans of H tokens of
@@ -122,6 +127,13 @@ type Result struct {
 	// where g⁽⁰⁾ is 0 there). nil otherwise. A token stepping to level 0
 	// counts too, though the sampler applies no guidance on that step.
 	Shift []float64
+	// Through, with MonteCarlo.Decompose and future tokens, holds for each
+	// plan ‖g_f⁽⁰⁾‖ / ‖g⁽⁰⁾‖ on the tokens being denoised, g_f⁽⁰⁾ the
+	// part of the plan's own gradient that arrives through the future
+	// tokens' predictions. The rest comes from the denoised tokens' own
+	// predictions, which every sample shares, so MCG can only change the
+	// first part. NaN where g⁽⁰⁾ is 0 there; nil otherwise.
+	Through []float64
 }
 
 // Estimate predicts the clean plan and, when s.Scale ≠ 0, the Monte Carlo
@@ -232,7 +244,43 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 	if n > 1 {
 		res.Shift = shift(s, gradX, res.Grad, n)
 	}
+	if mc.Decompose && hasFuture {
+		// J is a sum over tokens, so its gradient is the sum of what each
+		// token's prediction pulls back: keep the future tokens' terms only.
+		for seq := 0; seq < bn; seq++ {
+			for t := 0; t < s.H; t++ {
+				if !s.Future[t] {
+					clear(upstream[(seq*s.H+t)*s.TokenDim : (seq*s.H+t+1)*s.TokenDim])
+				}
+			}
+		}
+		viaFuture, err := pullback(upstream)
+		if err != nil {
+			return nil, fmt.Errorf("monte carlo guidance: gradient through the future: %w", err)
+		}
+		res.Through = make([]float64, s.B)
+		for b := range res.Through {
+			own := gradX[b*n*tokLen : (b*n+1)*tokLen]
+			fut := viaFuture[b*n*tokLen : (b*n+1)*tokLen]
+			res.Through[b] = ratio(denoisedNorm(s, b, fut), denoisedNorm(s, b, own))
+		}
+	}
 	return res, nil
+}
+
+// denoisedNorm is ‖g‖ over plan b's tokens being denoised (not Future,
+// level > 0); g holds that plan's H tokens.
+func denoisedNorm(s *Step, b int, g []float32) float64 {
+	var sq float64
+	for t := 0; t < s.H; t++ {
+		if s.Future[t] || s.K[b*s.H+t] == 0 {
+			continue
+		}
+		for _, v := range g[t*s.TokenDim : (t+1)*s.TokenDim] {
+			sq += float64(v) * float64(v)
+		}
+	}
+	return math.Sqrt(sq)
 }
 
 // shift is Result.Shift: per plan, ‖ḡ − g⁽⁰⁾‖ / ‖g⁽⁰⁾‖ over the tokens
@@ -242,25 +290,22 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 func shift(s *Step, gradX, avg []float32, n int) []float64 {
 	tokLen := s.H * s.TokenDim
 	out := make([]float64, s.B)
+	plain, diff := make([]float32, tokLen), make([]float32, tokLen)
 	for b := range out {
 		g0 := gradX[b*n*tokLen : (b*n+1)*tokLen]
-		g := avg[b*tokLen : (b+1)*tokLen]
-		var diff, norm float64
-		for t := 0; t < s.H; t++ {
-			if s.Future[t] || s.K[b*s.H+t] == 0 {
-				continue
-			}
-			for i := t * s.TokenDim; i < (t+1)*s.TokenDim; i++ {
-				plain := float64(n) * float64(g0[i])
-				d := float64(g[i]) - plain
-				diff += d * d
-				norm += plain * plain
-			}
+		for i, v := range avg[b*tokLen : (b+1)*tokLen] {
+			plain[i] = float32(n) * g0[i]
+			diff[i] = v - plain[i]
 		}
-		out[b] = math.NaN()
-		if norm > 0 {
-			out[b] = math.Sqrt(diff / norm)
-		}
+		out[b] = ratio(denoisedNorm(s, b, diff), denoisedNorm(s, b, plain))
 	}
 	return out
+}
+
+// ratio is a/b, NaN when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return a / b
 }

@@ -184,3 +184,56 @@ func TestMCGRejectsZeroSamples(t *testing.T) {
 		t.Fatal("want error for 0 samples")
 	}
 }
+
+// nearOnly is an objective whose gradient keeps only the first `near`
+// tokens' terms.
+type nearOnly struct {
+	Objective
+	near, tokenDim int
+}
+
+func (o nearOnly) ValueGrad(x0 []float32, b, h, offset int, goals [][]float64, scale float64, grad []float32) []float64 {
+	v := o.Objective.ValueGrad(x0, b, h, offset, goals, scale, grad)
+	for i := 0; i < b; i++ {
+		clear(grad[(i*h+o.near)*o.tokenDim : (i+1)*h*o.tokenDim])
+	}
+	return v
+}
+
+// Through splits the plan's own gradient on the tokens being denoised by
+// where it comes from: J is a sum over tokens, so the part through the
+// future is the whole minus what the near tokens' own terms pull back.
+func TestDecomposeSplitsTheGradientByWhereItComesFrom(t *testing.T) {
+	m := tinyModel(t)
+	obj := objectiveFor(m)
+	step := func() *Step {
+		s := tinyStep(m, 2, 4, 6)
+		s.Future[2], s.Future[3] = true, true
+		return s
+	}
+	whole, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 1, Decompose: true}).Estimate(step())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := step()
+	d := s.TokenDim
+	own, err := (&MonteCarlo{Model: m, Objective: nearOnly{obj, 2, d}, Samples: 1}).Estimate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b := 0; b < s.B; b++ {
+		var fut, all float64
+		for i := b * s.H * d; i < b*s.H*d+2*d; i++ {
+			f := float64(whole.Grad[i] - own.Grad[i])
+			fut += f * f
+			all += float64(whole.Grad[i]) * float64(whole.Grad[i])
+		}
+		want := math.Sqrt(fut / all)
+		if got := whole.Through[b]; !(math.Abs(got-want) <= 1e-3*want) || want == 0 {
+			t.Errorf("plan %d: through the future %g, want %g", b, got, want)
+		}
+	}
+	if res, _ := (&MonteCarlo{Model: m, Objective: obj, Samples: 1}).Estimate(step()); res.Through != nil {
+		t.Error("Through reported without Decompose")
+	}
+}

@@ -35,6 +35,11 @@ type Plan struct {
 	// guidance takes (guidance.Result.Shift). 0 where nothing was
 	// averaged: N = 1, no guidance, or a policy that does not guide.
 	MCGShift float64
+	// ThroughFuture, with Config.Decompose, is the mean over sampling rows
+	// of the share of the plan's own guidance gradient on the tokens being
+	// denoised that arrives through the future tokens
+	// (guidance.Result.Through): the only part MCG can change. 0 otherwise.
+	ThroughFuture float64
 }
 
 // Policy is anything that turns an observation and a goal into a plan: the

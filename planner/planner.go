@@ -82,6 +82,10 @@ type Config struct {
 	StepWaiting bool `json:"step_waiting,omitempty" yaml:"step_waiting"`
 	// Seed seeds the sampling noise. Default 0.
 	Seed uint64 `json:"seed" yaml:"seed"`
+	// Decompose, a diagnostic for code (not a plan setting), fills
+	// Plan.ThroughFuture at the cost of a second backward pass per row
+	// (guidance.MonteCarlo.Decompose).
+	Decompose bool `json:"-" yaml:"-"`
 }
 
 // A robot is pinned when its last open loop moved it less than
@@ -238,7 +242,7 @@ func New(model Model, conf Config) (*Planner, error) {
 		mconf:  mc,
 		norm:   norm,
 		matrix: k,
-		mcg:    &guidance.MonteCarlo{Model: model, Objective: obj, Samples: conf.MCGSamples},
+		mcg:    &guidance.MonteCarlo{Model: model, Objective: obj, Samples: conf.MCGSamples, Decompose: conf.Decompose},
 		rng:    rand.New(rand.NewPCG(conf.Seed, 0x5eed)),
 		// At most 4 distinct start offsets (and so graph shapes) per pass kind.
 		carryEvery: max(1, (conf.HorizonTokens+3)/4),
@@ -403,12 +407,12 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 			}
 			free[j] = unguided[i] > 0
 		}
-		x, shift, err := p.sample(ctx, obs0, p.modelGoals(obs0, g), p.warmStart(prev, obs0), free)
+		x, diag, err := p.sample(ctx, obs0, p.modelGoals(obs0, g), p.warmStart(prev, obs0), free)
 		if err != nil {
 			return nil, err
 		}
 		for j, pl := range p.decode(x, obs0) {
-			pl.MCGShift = shift[j]
+			pl.MCGShift, pl.ThroughFuture = diag.shift[j], diag.through[j]
 			pl.Asked = slices.Clone(obs[idx[j]])
 			pl.Start = slices.Clone(from[idx[j]])
 			pl.Unguided = unguided[idx[j]]
@@ -552,10 +556,8 @@ func (p *Planner) warmStart(prev []*Warm, obs0 []float32) []float32 {
 //
 // Plans i with free[i] set take no guidance.
 //
-// It also returns, per plan, the mean over sampling rows of how far Monte
-// Carlo Guidance moved the gradient from plain guidance's
-// (guidance.Result.Shift; 0 where nothing was averaged): Plan.MCGShift.
-func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64, warm []float32, free []bool) ([]float32, []float64, error) {
+// It also returns the plans' guidance diagnostics.
+func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64, warm []float32, free []bool) ([]float32, *diagnostics, error) {
 	b, h := len(goals), p.conf.HorizonTokens
 	d, zd := p.mconf.TokenDim(), p.mconf.ZDim
 	sched := p.model.Schedule()
@@ -583,8 +585,7 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 	grad := make([]float32, b*h*d) // latest guidance gradient
 	z := make([]float32, b*h*zd)   // latest latent after every token
 	dirty := make([]bool, h)       // token changed since its last pass
-	shift := make([]float64, b)    // sum of guidance.Result.Shift over rows …
-	shifted := make([]int, b)      // … and their number
+	diag := newDiagnostics(b)
 	for t := range dirty {
 		dirty[t] = true
 	}
@@ -635,12 +636,7 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 				return nil, nil, fmt.Errorf("plan: sampling row %d: %w", m, err)
 			}
 			putTokens(x0, est.X0, b, h, t0, d)
-			for i, v := range est.Shift {
-				if !free[i] && !math.IsNaN(v) {
-					shift[i] += v
-					shifted[i]++
-				}
-			}
+			diag.add(est, free)
 			putTokens(z, est.Z, b, h, t0, zd)
 			if est.Grad != nil {
 				putTokens(grad, est.Grad, b, h, t0, d)
@@ -690,12 +686,44 @@ func (p *Planner) sample(ctx context.Context, obs0 []float32, goals [][]float64,
 			}
 		}
 	}
-	for i, n := range shifted {
-		if n > 0 {
-			shift[i] /= float64(n)
+	return x, diag.means(), nil
+}
+
+// diagnostics are per-plan means over sampling rows of what guidance
+// reports (Plan.MCGShift, Plan.ThroughFuture); 0 where it reported none.
+type diagnostics struct {
+	shift, through []float64
+	nShift, nThru  []int
+}
+
+func newDiagnostics(b int) *diagnostics {
+	return &diagnostics{shift: make([]float64, b), through: make([]float64, b), nShift: make([]int, b), nThru: make([]int, b)}
+}
+
+// add takes one row's estimate; plans taking no guidance are skipped.
+func (d *diagnostics) add(est *guidance.Result, free []bool) {
+	acc := func(sum []float64, n []int, vs []float64) {
+		for i, v := range vs {
+			if !free[i] && !math.IsNaN(v) {
+				sum[i] += v
+				n[i]++
+			}
 		}
 	}
-	return x, shift, nil
+	acc(d.shift, d.nShift, est.Shift)
+	acc(d.through, d.nThru, est.Through)
+}
+
+func (d *diagnostics) means() *diagnostics {
+	for i := range d.shift {
+		if d.nShift[i] > 0 {
+			d.shift[i] /= float64(d.nShift[i])
+		}
+		if d.nThru[i] > 0 {
+			d.through[i] /= float64(d.nThru[i])
+		}
+	}
+	return d
 }
 
 // sliceTokens copies tokens t0…H−1 of each of b sequences (H tokens of

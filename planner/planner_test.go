@@ -296,8 +296,21 @@ func TestPlanWithNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pl.MCGShift != 0 {
-		t.Errorf("MCG 1: MCGShift %g, want 0", pl.MCGShift)
+	if pl.MCGShift != 0 || pl.ThroughFuture != 0 {
+		t.Errorf("MCG 1: MCGShift %g, ThroughFuture %g; want 0 and 0 (not asked)", pl.MCGShift, pl.ThroughFuture)
+	}
+	// Asked for, the share of the gradient that arrives through the future
+	// is reported, whatever N.
+	diag, err := New(m, Config{HorizonTokens: 4, SamplingSteps: 3, GuidanceScale: 1, MCGSamples: 1, Decompose: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err = diag.Plan(context.Background(), []float64{1, 1, 0, 0}, []float64{2, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(pl.ThroughFuture > 0) || math.IsInf(pl.ThroughFuture, 0) {
+		t.Errorf("Decompose: ThroughFuture %g, want finite > 0", pl.ThroughFuture)
 	}
 }
 

@@ -106,6 +106,8 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 	plain.MCGSamples = 1
 	unguided := plain
 	unguided.GuidanceScale, unguided.StopWeight = 0, 0 // the stop term acts through guidance
+	decomposed := plain                                // the same plans, also split by where their gradient comes from
+	decomposed.Decompose = true
 	var ms measures
 	for lo := 0; lo < len(states); lo += batch {
 		part := states[lo:min(lo+batch, len(states))]
@@ -114,7 +116,7 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 		if err != nil {
 			return err
 		}
-		same, err := planAll(m, plain, s, part)
+		same, err := planAll(m, decomposed, s, part)
 		if err != nil {
 			return err
 		}
@@ -235,6 +237,7 @@ func planAll(m *dynamics.Model, conf planner.Config, seed uint64, states []state
 // plan: MCG, guidance itself (removing it), and other noise.
 type measures struct {
 	shift     []float64
+	through   []float64 // plain guidance's share through the future
 	anyShift0 int
 	// [variant] of: RMS difference of the executed actions, distance
 	// between the positions at the open loop's end and at the plan's end.
@@ -248,6 +251,7 @@ var variants = [3]string{"MCG vs plain, same noise", "unguided vs plain, same no
 
 func (ms *measures) add(s state, plain, withMCG, unguided, other *planner.Plan, openLoop int) {
 	ms.shift = append(ms.shift, withMCG.MCGShift)
+	ms.through = append(ms.through, plain.ThroughFuture)
 	if withMCG.MCGShift == 0 {
 		ms.anyShift0++
 	}
@@ -278,6 +282,8 @@ func (ms *measures) print(w io.Writer) {
 	fmt.Fprintf(w, "plan end nearer the goal with MCG than plain, same noise: %+.3f ± %.3f m (plain with other noise: %+.3f ± %.3f m)\n", mean, se, nm, nse)
 	fmt.Fprintf(w, "gradient shift ‖ḡ − g⁽⁰⁾‖/‖g⁽⁰⁾‖ on the tokens being denoised, mean over rows: median %.3f, quartiles %.3f–%.3f (0 on %d plans)\n",
 		median(ms.shift), quantile(ms.shift, 0.25), quantile(ms.shift, 0.75), ms.anyShift0)
+	fmt.Fprintf(w, "plain guidance's gradient on those tokens arriving through the future, ‖g_f‖/‖g‖, mean over rows: median %.3f, quartiles %.3f–%.3f\n",
+		median(ms.through), quantile(ms.through, 0.25), quantile(ms.through, 0.75))
 }
 
 func rmsDiff(a, b [][]float64) float64 {
