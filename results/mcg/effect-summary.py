@@ -21,9 +21,9 @@ print("**What MCG changes in a plan**: replans from 300 states df visited per ce
       "medians of the executed actions' RMS difference from df-nomcg's plan: with MCG and without guidance "
       "from the same noise, df-nomcg from other noise")
 print()
-print("| maze | task | MCG samples | gradient shift | MCG | no guidance | other noise | MCG ÷ other noise "
-      "| plan end nearer the goal with MCG | x̂0 spread at full noise |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| maze | task | MCG samples | gradient through the future | gradient shift | MCG | no guidance | other noise "
+      "| MCG ÷ other noise | plan end nearer the goal with MCG | x̂0 spread at full noise |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for maze in ("umaze", "medium", "large"):
     for task in ("single", "multi"):
         path = os.path.join(D, f"{maze}-{task}.md")
@@ -35,10 +35,11 @@ for maze in ("umaze", "medium", "large"):
         row = next((l for l in text.splitlines() if l.startswith("| executed actions")), None)
         closer = re.search(r"same noise: ([-+][\d.]+ ± [\d.]+) m", text)
         shift = re.search(r"mean over rows: median ([\d.]+)", text)
+        through = re.search(r"through the future, [^:]*: median ([\d.]+)", text)
         T = re.search(r"noise level (\d+) of \1, std over \d+ draws[^:]*: ([\d.]+)", text)
-        if not (n and row and closer and shift and T):
+        if not (n and row and closer and shift and through and T):
             sys.exit(f"effect-summary.py: {path}: not tools/mcgeffect's output")
         cells = [c.strip() for c in row.strip("|").split("|")]
         mcg, free, other = (median(c) for c in cells[1:4])
-        print(f"| {maze} | {task} | {n.group(1)} | {float(shift.group(1)):.2f} | {mcg:.3f} | {free:.3f} | {other:.3f} "
+        print(f"| {maze} | {task} | {n.group(1)} | {float(through.group(1)):.2f} | {float(shift.group(1)):.2f} | {mcg:.3f} | {free:.3f} | {other:.3f} "
               f"| {mcg / other:.2f} | {closer.group(1)} m | {T.group(2)} |")
