@@ -130,9 +130,10 @@ type Result struct {
 	// Through, with MonteCarlo.Decompose and future tokens, holds for each
 	// plan ‖g_f⁽⁰⁾‖ / ‖g⁽⁰⁾‖ on the tokens being denoised, g_f⁽⁰⁾ the
 	// part of the plan's own gradient that arrives through the future
-	// tokens' predictions. The rest comes from the denoised tokens' own
-	// predictions, which every sample shares, so MCG can only change the
-	// first part. NaN where g⁽⁰⁾ is 0 there; nil otherwise.
+	// tokens' predictions. The other part, g⁽⁰⁾ − g_f⁽⁰⁾, comes from the
+	// denoised tokens' own predictions, which every sample shares, so MCG
+	// can only change g_f. (Norms of the parts do not add up to the
+	// whole's.) NaN where g⁽⁰⁾ is 0 there; nil otherwise.
 	Through []float64
 }
 

@@ -3,6 +3,7 @@ package guidance
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/dfplan/dfplan/dynamics"
@@ -235,5 +236,17 @@ func TestDecomposeSplitsTheGradientByWhereItComesFrom(t *testing.T) {
 	}
 	if res, _ := (&MonteCarlo{Model: m, Objective: obj, Samples: 1}).Estimate(step()); res.Through != nil {
 		t.Error("Through reported without Decompose")
+	}
+	// With MCG the diagnostic leaves the guidance itself alone.
+	plain, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 3}).Estimate(step())
+	if err != nil {
+		t.Fatal(err)
+	}
+	diag, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 3, Decompose: true}).Estimate(step())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(plain.Grad, diag.Grad) || !slices.Equal(plain.Shift, diag.Shift) || len(diag.Through) != s.B {
+		t.Error("MCG 3: Decompose changed the gradient or the shift, or reported no split")
 	}
 }

@@ -36,9 +36,10 @@ type Plan struct {
 	// averaged: N = 1, no guidance, or a policy that does not guide.
 	MCGShift float64
 	// ThroughFuture, with Config.Decompose, is the mean over sampling rows
-	// of the share of the plan's own guidance gradient on the tokens being
-	// denoised that arrives through the future tokens
-	// (guidance.Result.Through): the only part MCG can change. 0 otherwise.
+	// of ‖g_f‖ / ‖g‖ on the tokens being denoised: the size, relative to
+	// the plan's own guidance gradient g there, of the part g_f that
+	// arrives through the future tokens (guidance.Result.Through), the
+	// only part MCG can change. 0 otherwise.
 	ThroughFuture float64
 }
 

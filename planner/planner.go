@@ -77,8 +77,13 @@ type Config struct {
 	// the reference planner does: one DDIM step from the top level to the
 	// next, with its guidance shift, after which the token counts as at
 	// the top level again. Waiting tokens then carry the model's and the
-	// goal's pull into their own turn. Off (the default), a token whose
-	// level does not change keeps its value, as the design says.
+	// goal's pull into their own turn. With MCG their gradient is the
+	// average over the samples, which redraw them (as the reference
+	// averages over its samples of every token); MCGShift and
+	// ThroughFuture leave them out. With one sampling step the step is to
+	// clean: a waiting token becomes its prediction, still counted as
+	// noise. Off (the default), a token whose level does not change keeps
+	// its value, as the design says.
 	StepWaiting bool `json:"step_waiting,omitempty" yaml:"step_waiting"`
 	// Seed seeds the sampling noise. Default 0.
 	Seed uint64 `json:"seed" yaml:"seed"`

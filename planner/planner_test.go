@@ -314,13 +314,17 @@ func TestPlanWithNetwork(t *testing.T) {
 	}
 }
 
-// StepWaiting moves the tokens a schedule has not started yet: the pyramid
-// has such tokens, and its plans change; the full-sequence schedule starts
-// every token at once, and its plans do not.
+// StepWaiting moves only the tokens a schedule has not started yet. Without
+// guidance a token's prediction depends on no later token (the toy model's
+// on no other token at all), so the first token, which never waits and is
+// clean from row S on, must come out the same with and without it, while
+// the tokens that waited change. The full-sequence schedule starts every
+// token at once, so nothing changes there.
 func TestStepWaitingMovesOnlyWaitingTokens(t *testing.T) {
+	const fs = 2 // the toy model's frame stack
 	plan := func(c Config) [][]float64 {
 		t.Helper()
-		c.HorizonTokens, c.SamplingSteps, c.GuidanceScale, c.Seed = 4, 3, 2, 5
+		c.HorizonTokens, c.SamplingSteps, c.Seed = 4, 3, 5
 		p, err := New(toy(t), c)
 		if err != nil {
 			t.Fatal(err)
@@ -331,8 +335,15 @@ func TestStepWaitingMovesOnlyWaitingTokens(t *testing.T) {
 		}
 		return pl.Observations
 	}
-	if slices.EqualFunc(plan(Config{}), plan(Config{StepWaiting: true}), slices.Equal) {
-		t.Error("pyramid: stepping the waiting tokens left the plan as it was")
+	for _, sched := range []string{Pyramid, Autoregressive} {
+		off := plan(Config{Schedule: sched})
+		on := plan(Config{Schedule: sched, StepWaiting: true})
+		if !slices.EqualFunc(off[:fs], on[:fs], slices.Equal) {
+			t.Errorf("%s: the first token, which never waits, changed", sched)
+		}
+		if slices.EqualFunc(off[fs:], on[fs:], slices.Equal) {
+			t.Errorf("%s: the tokens that waited did not change", sched)
+		}
 	}
 	full := Config{Schedule: FullSequence}
 	stepped := full

@@ -4,7 +4,12 @@
 // futures), from the same noise with plain guidance (N = 1) and without
 // guidance, and with plain guidance from other noise. Against the plain
 // plan, the first differs only by MCG, the second by guidance itself and
-// the last by the sampling noise alone.
+// the last by the sampling noise alone. It also reports how far MCG moved
+// the guidance gradient (planner.Plan.MCGShift), how large the part of
+// plain guidance's gradient that arrives through the future is
+// (planner.Plan.ThroughFuture), and how much the network's clean
+// prediction depends on the noise drawn at the top level, where MCG
+// redraws, and at half noise.
 //
 //	dfplan bench --maze medium --task single --planner df --episodes 10 --seed 0 --batch 10 --trace medium-single.jsonl
 //	go run ./tools/mcgeffect --maze medium --trace medium-single.jsonl
@@ -237,7 +242,7 @@ func planAll(m *dynamics.Model, conf planner.Config, seed uint64, states []state
 // plan: MCG, guidance itself (removing it), and other noise.
 type measures struct {
 	shift     []float64
-	through   []float64 // plain guidance's share through the future
+	through   []float64 // plain guidance's ‖g_f‖/‖g‖: the part through the future
 	anyShift0 int
 	// [variant] of: RMS difference of the executed actions, distance
 	// between the positions at the open loop's end and at the plan's end.
