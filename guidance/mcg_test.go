@@ -166,13 +166,8 @@ func TestMCGAveragesOnlyOverFutures(t *testing.T) {
 	// Shift is how far the average moved the shared tokens' gradient from
 	// plain guidance's, which is what N = 1 computes.
 	for b := 0; b < s.B; b++ {
-		var dd, nn float64
-		for i := b * s.H * d; i < b*s.H*d+2*d; i++ {
-			e := float64(four.Grad[i] - one.Grad[i])
-			dd += e * e
-			nn += float64(one.Grad[i]) * float64(one.Grad[i])
-		}
-		want := math.Sqrt(dd / nn)
+		lo, hi := b*s.H*d, b*s.H*d+2*d
+		want := dist(four.Grad[lo:hi], one.Grad[lo:hi]) / dist(one.Grad[lo:hi], nil)
 		if got := four.Shift[b]; !(math.Abs(got-want) <= 1e-4*want) || want == 0 {
 			t.Fatalf("plan %d: shift %g, want ‖ḡ − g_plain‖/‖g_plain‖ = %g over the shared tokens", b, got, want)
 		}
@@ -223,13 +218,8 @@ func TestDecomposeSplitsTheGradientByWhereItComesFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 	for b := 0; b < s.B; b++ {
-		var fut, all float64
-		for i := b * s.H * d; i < b*s.H*d+2*d; i++ {
-			f := float64(whole.Grad[i] - own.Grad[i])
-			fut += f * f
-			all += float64(whole.Grad[i]) * float64(whole.Grad[i])
-		}
-		want := math.Sqrt(fut / all)
+		lo, hi := b*s.H*d, b*s.H*d+2*d
+		want := dist(whole.Grad[lo:hi], own.Grad[lo:hi]) / dist(whole.Grad[lo:hi], nil)
 		if got := whole.Through[b]; !(math.Abs(got-want) <= 1e-3*want) || want == 0 {
 			t.Errorf("plan %d: through the future %g, want %g", b, got, want)
 		}
@@ -249,4 +239,17 @@ func TestDecomposeSplitsTheGradientByWhereItComesFrom(t *testing.T) {
 	if !slices.Equal(plain.Grad, diag.Grad) || !slices.Equal(plain.Shift, diag.Shift) || len(diag.Through) != s.B {
 		t.Error("MCG 3: Decompose changed the gradient or the shift, or reported no split")
 	}
+}
+
+// dist is ‖a − b‖ (‖a‖ for b nil).
+func dist(a, b []float32) float64 {
+	var sq float64
+	for i, v := range a {
+		e := float64(v)
+		if b != nil {
+			e -= float64(b[i])
+		}
+		sq += e * e
+	}
+	return math.Sqrt(sq)
 }
