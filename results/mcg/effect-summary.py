@@ -5,6 +5,7 @@ plan, per maze and task.
 
 Usage: python3 results/mcg/effect-summary.py   (from the repository root)
 """
+import glob
 import os
 import re
 import sys
@@ -17,29 +18,49 @@ def median(cell):
     return float(cell.split()[0])
 
 
+HEADER = ("| maze | task | MCG samples | gradient through the future | gradient shift | MCG | no guidance | other noise "
+          "| MCG ÷ other noise | plan end nearer the goal with MCG | x̂0 spread at full noise |")
+
+
+def row(path, maze, task):
+    """One table row from one tools/mcgeffect output."""
+    try:
+        text = open(path).read()
+    except OSError as e:
+        sys.exit(f"effect-summary.py: {e}")
+    n = re.search(r"MCG (\d+),", text)
+    acts = next((l for l in text.splitlines() if l.startswith("| executed actions")), None)
+    closer = re.search(r"same noise: ([-+][\d.]+ ± [\d.]+) m", text)
+    shift = re.search(r"mean over rows: median ([\d.]+)", text)
+    through = re.search(r"through the future, [^:]*: median ([\d.]+)", text)
+    T = re.search(r"noise level (\d+) of \1, std over \d+ draws[^:]*: ([\d.]+)", text)
+    if not (n and acts and closer and shift and through and T):
+        sys.exit(f"effect-summary.py: {path}: not tools/mcgeffect's output")
+    cells = [c.strip() for c in acts.strip("|").split("|")]
+    mcg, free, other = (median(c) for c in cells[1:4])
+    return (f"| {maze} | {task} | {n.group(1)} | {float(through.group(1)):.2f} | {float(shift.group(1)):.2f} "
+            f"| {mcg:.3f} | {free:.3f} | {other:.3f} | {mcg / other:.2f} | {closer.group(1)} m | {T.group(2)} |")
+
+
 print("**What MCG changes in a plan**: replans from 300 states df visited per cell (seed 0, 10 episodes); "
       "medians of the executed actions' RMS difference from df-nomcg's plan: with MCG and without guidance "
       "from the same noise, df-nomcg from other noise")
 print()
-print("| maze | task | MCG samples | gradient through the future | gradient shift | MCG | no guidance | other noise "
-      "| MCG ÷ other noise | plan end nearer the goal with MCG | x̂0 spread at full noise |")
+print(HEADER)
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for maze in ("umaze", "medium", "large"):
     for task in ("single", "multi"):
-        path = os.path.join(D, f"{maze}-{task}.md")
-        try:
-            text = open(path).read()
-        except OSError as e:
-            sys.exit(f"effect-summary.py: {e}")
-        n = re.search(r"MCG (\d+),", text)
-        row = next((l for l in text.splitlines() if l.startswith("| executed actions")), None)
-        closer = re.search(r"same noise: ([-+][\d.]+ ± [\d.]+) m", text)
-        shift = re.search(r"mean over rows: median ([\d.]+)", text)
-        through = re.search(r"through the future, [^:]*: median ([\d.]+)", text)
-        T = re.search(r"noise level (\d+) of \1, std over \d+ draws[^:]*: ([\d.]+)", text)
-        if not (n and row and closer and shift and through and T):
-            sys.exit(f"effect-summary.py: {path}: not tools/mcgeffect's output")
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        mcg, free, other = (median(c) for c in cells[1:4])
-        print(f"| {maze} | {task} | {n.group(1)} | {float(through.group(1)):.2f} | {float(shift.group(1)):.2f} | {mcg:.3f} | {free:.3f} | {other:.3f} "
-              f"| {mcg / other:.2f} | {closer.group(1)} m | {T.group(2)} |")
+        print(row(os.path.join(D, f"{maze}-{task}.md"), maze, task))
+
+# More samples than shipped (effect.sh DFPLAN N), where they were run.
+more = sorted(glob.glob(os.path.join(D, "*-mcg*.md")))
+for n in sorted({re.search(r"-mcg(\d+)\.md$", p).group(1) for p in more}, key=int):
+    print()
+    print(f"**What MCG changes in a plan, {n} samples**: the same states and measures, "
+          f"MCG with {n} samples instead of the shipped number")
+    print()
+    print(HEADER)
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for maze in ("medium", "large"):
+        for task in ("single", "multi"):
+            print(row(os.path.join(D, f"{maze}-{task}-mcg{n}.md"), maze, task))

@@ -44,12 +44,13 @@ func main() {
 	limit := flag.Int("max", 300, "replan from at most this many states, spread evenly over the trace's guided plans")
 	batch := flag.Int("batch", 50, "states planned together")
 	seed := flag.Uint64("seed", 1, "noise seed of the first batch (batch i uses seed+i; the other noise seed+i+1000)")
+	samples := flag.Int("mcg-samples", 0, "MCG samples to compare with plain guidance (0 = as shipped for the maze)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "mcgeffect: unexpected argument %q (flags only; see -h)\n", flag.Arg(0))
 		os.Exit(2)
 	}
-	if err := run(*maze, *trace, *limit, *batch, *seed); err != nil {
+	if err := run(*maze, *trace, *limit, *batch, *samples, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "mcgeffect:", err)
 		os.Exit(1)
 	}
@@ -58,9 +59,12 @@ func main() {
 // state is one replan's starting point.
 type state struct{ obs, goal []float64 }
 
-func run(maze, tracePath string, limit, batch int, seed uint64) error {
+func run(maze, tracePath string, limit, batch, samples int, seed uint64) error {
 	if limit < 1 || batch < 1 {
 		return fmt.Errorf("--max %d, --batch %d: want both ≥ 1", limit, batch)
+	}
+	if samples < 0 || samples == 1 {
+		return fmt.Errorf("--mcg-samples %d: want ≥ 2, or 0 for the shipped number", samples)
 	}
 	if tracePath == "" {
 		return errors.New("--trace: missing")
@@ -74,6 +78,9 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 		if err := yaml.Unmarshal(data, &conf); err != nil {
 			return fmt.Errorf("planner settings shipped for %s: %w", maze, err)
 		}
+	}
+	if samples > 0 {
+		conf.MCGSamples = samples
 	}
 	p, err := planner.New(m, conf)
 	if err != nil {
@@ -137,8 +144,12 @@ func run(maze, tracePath string, limit, batch int, seed uint64) error {
 			ms.add(st, same[i], withMCG[i], free[i], other[i], conf.OpenLoop)
 		}
 	}
-	fmt.Printf("%s, %d states from %s; shipped settings: %d sampling steps, guidance %g, MCG %d, %d tokens, open loop %d\n\n",
-		maze, len(states), tracePath, conf.SamplingSteps, conf.GuidanceScale, conf.MCGSamples, conf.HorizonTokens, conf.OpenLoop)
+	label := "shipped settings"
+	if samples > 0 {
+		label += fmt.Sprintf(" but --mcg-samples %d", samples)
+	}
+	fmt.Printf("%s, %d states from %s; %s: %d sampling steps, guidance %g, MCG %d, %d tokens, open loop %d\n\n",
+		maze, len(states), tracePath, label, conf.SamplingSteps, conf.GuidanceScale, conf.MCGSamples, conf.HorizonTokens, conf.OpenLoop)
 	ms.print(os.Stdout)
 	T := m.Schedule().T()
 	for _, k := range []int{T, T / 2} {
