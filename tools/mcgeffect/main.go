@@ -83,7 +83,9 @@ func run(maze, tracePath string, limit, batch, samples int, seed uint64) error {
 		conf.MCGSamples = samples
 	}
 	p, err := planner.New(m, conf)
-	if err != nil {
+	if err != nil && samples > 0 {
+		return fmt.Errorf("--mcg-samples %d: %w", samples, err)
+	} else if err != nil {
 		return fmt.Errorf("planner settings shipped for %s: %w", maze, err)
 	}
 	conf = p.Config() // with the defaults filled in
