@@ -12,6 +12,7 @@ R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
 from paired import cell, changed, fmt, load, mean_se, scores, settings  # noqa: E402
 
+
 def seed_row(maze, task, seeds):
     """The table's seed-0 cell, df's cell on each held-out seed, and all pooled."""
     table = load(os.path.join(R, "..", f"{maze}-{task}-df.json"))

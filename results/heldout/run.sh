@@ -8,17 +8,26 @@
 set -eu
 B=${1:?usage: run.sh DFPLAN [nomcg|large67]}
 D=results/heldout
+# cell MAZE TASK SEED PLANNER: one 50-episode cell, unless its file exists.
+cell() {
+	F=$D/seed$3-$1-$2-$4.json
+	[ -f "$F" ] || "$B" bench --maze "$1" --task "$2" --planner "$4" --episodes 50 --seed "$3" --batch 25 --json "$F"
+}
 case "${2:-}" in
 "") P=df ;;
 nomcg) P=df-nomcg ;;
 large67)
-	# Seeds 6 and 7 on large (added in session 17), two cells at a time.
+	# Seeds 6 and 7 on large (added in session 17), two cells at a time;
+	# a failed cell fails the script once its partner has finished.
 	for S in 6 7; do
-		for T in multi single; do
-			F=$D/seed$S-large-$T-df.json
-			[ -f $F ] || "$B" bench --maze large --task $T --planner df --episodes 50 --seed $S --batch 25 --json $F &
-		done
-		wait
+		cell large multi $S df &
+		a=$!
+		cell large single $S df &
+		b=$!
+		rc=0
+		wait $a || rc=$?
+		wait $b || rc=$?
+		[ $rc -eq 0 ] || exit $rc
 	done
 	exit 0 ;;
 *) echo "run.sh: second argument \"$2\": want nomcg, large67 or nothing" >&2; exit 2 ;;
@@ -26,8 +35,7 @@ esac
 for M in large medium umaze; do
 	for T in multi single; do
 		for S in 4 5; do
-			F=$D/seed$S-$M-$T-$P.json
-			[ -f $F ] || "$B" bench --maze $M --task $T --planner $P --episodes 50 --seed $S --batch 25 --json $F
+			cell $M $T $S $P
 		done
 	done
 done
