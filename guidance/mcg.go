@@ -73,6 +73,18 @@ type MonteCarlo struct {
 	// tokens being denoised arrives through the future (Result.Through).
 	// It costs a second backward pass.
 	Decompose bool
+	// Chain draws the futures as the reference planner's ddim_repeats
+	// does instead: sample r re-noises every token of sample r−1's clean
+	// prediction at the token's own level,
+	//
+	//	x⁽ʳ⁾_t = √ᾱ_k · x̂0⁽ʳ⁻¹⁾_t + √(1−ᾱ_k) · ε⁽ʳ⁾   (tokens at level 0 stay x_t),
+	//
+	// so the samples cover the uncertainty of the tokens being denoised
+	// as well as of the future, and J's gradient on every sample is pulled
+	// back through the chain to the plan: ∂x⁽ʳ⁾/∂x̂0⁽ʳ⁻¹⁾ = √ᾱ_k. Step.Future
+	// is ignored. The samples are N passes one after the other, not one
+	// batched pass, and Result.Shift and Result.Through are not reported.
+	Chain bool
 }
 
 // Step is one sampling step's state, batched over B plans of H tokens of
@@ -143,6 +155,9 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 	n := mc.Samples
 	if n < 1 {
 		return nil, fmt.Errorf("monte carlo guidance: %d samples, want ≥ 1", n)
+	}
+	if mc.Chain {
+		return mc.chain(s, n)
 	}
 	hasFuture := false
 	for _, f := range s.Future {
@@ -264,6 +279,91 @@ func (mc *MonteCarlo) Estimate(s *Step) (*Result, error) {
 			own := gradX[b*n*tokLen : (b*n+1)*tokLen]
 			fut := viaFuture[b*n*tokLen : (b*n+1)*tokLen]
 			res.Through[b] = ratio(denoisedNorm(s, b, fut), denoisedNorm(s, b, own))
+		}
+	}
+	return res, nil
+}
+
+// chain is Estimate with MonteCarlo.Chain: n samples, each re-noised from
+// the previous one's clean prediction, and the gradient of the mean J
+// pulled back through all of them.
+func (mc *MonteCarlo) chain(s *Step, n int) (*Result, error) {
+	noisy := false
+	for _, k := range s.K {
+		noisy = noisy || k > 0
+	}
+	if s.Scale == 0 || !noisy {
+		n = 1 // every sample would be the plan
+	}
+	sched := mc.Model.Schedule()
+	in := &dynamics.Input{B: s.B, H: s.H, Obs0: s.Obs0, Z0: s.Z0, X: s.X, K: s.K}
+	var prev []float32 // the previous sample's prediction
+	// up[r] is J's gradient on sample r's prediction (each divided by n);
+	// pulls[r] takes a gradient on that prediction back to sample r's input.
+	up, pulls := make([][]float32, n), make([]func([]float32) ([]float32, error), n)
+	res := &Result{Value: make([]float64, s.B)}
+	for r := range n {
+		if r > 0 {
+			x := make([]float32, len(s.X))
+			for i := range x {
+				k := s.K[i/s.TokenDim]
+				if k == 0 {
+					x[i] = s.X[i]
+					continue
+				}
+				x[i] = float32(sched.QSample(float64(prev[i]), s.Rand.NormFloat64(), k))
+			}
+			with := *in
+			with.X = x
+			in = &with
+		}
+		out, pull, err := predict(mc.Model, in)
+		if err != nil {
+			return nil, fmt.Errorf("monte carlo guidance: sample %d: predict: %w", r, err)
+		}
+		if len(out.X0) != len(s.X) || len(out.Z) != s.B*s.H*s.ZDim {
+			return nil, fmt.Errorf("monte carlo guidance: model returned %d predictions and %d latent values, want %d and %d",
+				len(out.X0), len(out.Z), len(s.X), s.B*s.H*s.ZDim)
+		}
+		if r == 0 {
+			res.X0, res.Z = out.X0, out.Z
+			if s.Scale == 0 {
+				return res, nil
+			}
+		}
+		up[r], pulls[r] = make([]float32, len(s.X)), pull
+		for b, v := range mc.Objective.ValueGrad(out.X0, s.B, s.H, s.Offset, s.Goals, s.Scale/float64(n), up[r]) {
+			res.Value[b] += v / float64(n)
+		}
+		prev = out.X0
+	}
+	// Backward through the chain, last sample first: the gradient on
+	// sample r's input reaches sample r−1's prediction times √ᾱ_k, and
+	// reaches the plan directly on the tokens at level 0, which every
+	// sample shares.
+	res.Grad = make([]float32, len(s.X))
+	g := up[n-1]
+	for r := n - 1; r >= 0; r-- {
+		gx, err := pulls[r](g)
+		if err != nil {
+			return nil, fmt.Errorf("monte carlo guidance: sample %d: gradient: %w", r, err)
+		}
+		if len(gx) != len(s.X) {
+			return nil, fmt.Errorf("monte carlo guidance: model returned a gradient of %d values, want %d", len(gx), len(s.X))
+		}
+		if r == 0 {
+			for i, v := range gx {
+				res.Grad[i] += v
+			}
+			break
+		}
+		g = up[r-1]
+		for i, v := range gx {
+			if k := s.K[i/s.TokenDim]; k == 0 {
+				res.Grad[i] += v
+			} else {
+				g[i] += float32(math.Sqrt(sched.AlphaBar(k))) * v
+			}
 		}
 	}
 	return res, nil

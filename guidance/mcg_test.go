@@ -53,9 +53,7 @@ func objectiveFor(m *dynamics.Model) *GoalReaching {
 }
 
 // The guidance gradient through the network must match central finite
-// differences of Σ_b J_b. float32 arithmetic and ε = 1e-2 give agreement to
-// a few 1e-3 relative; 2e-2 leaves room without hiding a wrong sign or a
-// missing path through the GRU.
+// differences of Σ_b J_b.
 func TestGuidanceGradientMatchesFiniteDifferences(t *testing.T) {
 	m := tinyModel(t)
 	mc := &MonteCarlo{Model: m, Objective: objectiveFor(m), Samples: 1}
@@ -72,22 +70,32 @@ func TestGuidanceGradientMatchesFiniteDifferences(t *testing.T) {
 		}
 		return r.Value[0] + r.Value[1]
 	}
+	fd := finiteDifferences(s.X, total)
+	if e := dist(res.Grad, fd) / dist(fd, nil); !(e <= fdTolerance) {
+		t.Fatalf("‖gradient − finite differences‖ / ‖finite differences‖ = %.3g, want ≤ %g", e, fdTolerance)
+	}
+}
+
+// fdTolerance bounds ‖g − fd‖/‖fd‖. float32 arithmetic and ε = 1e-2 agree
+// to a few 1e-3; a wrong sign, a missing path or a wrong factor on one
+// (√ᾱ against ᾱ on the chain) misses by more.
+const fdTolerance = 1e-2
+
+// finiteDifferences is the central finite-difference gradient of f at x,
+// with ε = 1e-2 on each element in turn.
+func finiteDifferences(x []float32, f func() float64) []float32 {
 	const eps = 1e-2
-	worst := 0.0
-	for i := range s.X {
-		orig := s.X[i]
-		s.X[i] = orig + eps
-		up := total()
-		s.X[i] = orig - eps
-		down := total()
-		s.X[i] = orig
-		fd := (up - down) / (2 * eps)
-		err := math.Abs(fd-float64(res.Grad[i])) / math.Max(1, math.Abs(fd))
-		worst = math.Max(worst, err)
+	fd := make([]float32, len(x))
+	for i := range x {
+		orig := x[i]
+		x[i] = orig + eps
+		up := f()
+		x[i] = orig - eps
+		down := f()
+		x[i] = orig
+		fd[i] = float32((up - down) / (2 * eps))
 	}
-	if worst > 2e-2 {
-		t.Fatalf("worst relative error between gradient and finite differences %.3g, want ≤ 2e-2", worst)
-	}
+	return fd
 }
 
 // With one sample, Monte Carlo Guidance is plain guidance: the objective's
@@ -252,4 +260,104 @@ func dist(a, b []float32) float64 {
 		sq += e * e
 	}
 	return math.Sqrt(sq)
+}
+
+// chainStep is tinyStep with its first plan's first token clean (level 0),
+// which every chained sample shares, and the noise of the chain drawn from
+// seed 7.
+func chainStep(m *dynamics.Model) *Step {
+	s := tinyStep(m, 2, 3, 5)
+	s.K[0] = 0
+	s.Rand = rand.New(rand.NewPCG(7, 1))
+	return s
+}
+
+// The chained samples' gradient, through every re-noising back to the plan,
+// must match finite differences of the mean J over the same noise draws:
+// through the network, and through a denoiser whose prediction depends on
+// its input strongly enough that the chain's factor √ᾱ_k shows (the
+// randomly initialized network's hardly does).
+func TestMCGChainGradientMatchesFiniteDifferences(t *testing.T) {
+	m := tinyModel(t)
+	toy := toyDenoiser{m.Schedule(), m.Config().ZDim}
+	for name, d := range map[string]Denoiser{"network": m, "toy": toy} {
+		mc := &MonteCarlo{Model: d, Objective: objectiveFor(m), Samples: 3, Chain: true}
+		s := chainStep(m)
+		res, err := mc.Estimate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd := finiteDifferences(s.X, func() float64 {
+			again := chainStep(m)
+			again.X = s.X
+			r, err := mc.Estimate(again)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.Value[0] + r.Value[1]
+		})
+		if e := dist(res.Grad, fd) / dist(fd, nil); !(e <= fdTolerance) {
+			t.Errorf("%s: ‖gradient − finite differences‖ / ‖finite differences‖ = %.3g, want ≤ %g", name, e, fdTolerance)
+		}
+	}
+}
+
+// toyDenoiser predicts x̂0 = 0.9·x + 0.3·sin x token by token, with no
+// latent to speak of.
+type toyDenoiser struct {
+	sched *dynamics.Schedule
+	zDim  int
+}
+
+func (d toyDenoiser) Schedule() *dynamics.Schedule { return d.sched }
+
+func (d toyDenoiser) Predict(in *dynamics.Input) (*dynamics.Output, error) {
+	out := &dynamics.Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*in.H*d.zDim)}
+	for i, x := range in.X {
+		out.X0[i] = float32(0.9*float64(x) + 0.3*math.Sin(float64(x)))
+	}
+	if in.GradX0 != nil {
+		out.GradX = make([]float32, len(in.X))
+		for i, x := range in.X {
+			out.GradX[i] = in.GradX0[i] * float32(0.9+0.3*math.Cos(float64(x)))
+		}
+	}
+	return out, nil
+}
+
+// Chained, one sample is plain guidance; more samples change the gradient
+// on the tokens being denoised even with no future token to redraw, but
+// not the plan's own prediction.
+func TestMCGChainOneSampleIsPlainAndMoreAverage(t *testing.T) {
+	m := tinyModel(t)
+	obj := objectiveFor(m)
+	plain, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 1}).Estimate(chainStep(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 1, Chain: true}).Estimate(chainStep(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(one.Grad, plain.Grad) || !slices.Equal(one.X0, plain.X0) || !slices.Equal(one.Value, plain.Value) {
+		t.Fatal("chained MCG with one sample differs from plain guidance")
+	}
+	four, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 4, Chain: true}).Estimate(chainStep(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(four.X0, plain.X0) {
+		t.Fatal("chained MCG with 4 samples changed the plan's own prediction")
+	}
+	if d := dist(four.Grad, plain.Grad); d == 0 {
+		t.Fatal("chained MCG with 4 samples left the gradient unchanged")
+	}
+	if four.Shift != nil || four.Through != nil {
+		t.Fatal("chained MCG reported a shift or a split it does not compute")
+	}
+	unguided := chainStep(m)
+	unguided.Scale = 0
+	if r, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 4, Chain: true}).Estimate(unguided); err != nil || r.Grad != nil || !slices.Equal(r.X0, plain.X0) {
+		t.Fatalf("chained MCG without guidance: error %v, gradient %v; want the plan's prediction and no gradient", err, r.Grad != nil)
+	}
 }

@@ -36,6 +36,15 @@ type Config struct {
 	// MCGSamples is N, the number of sampled futures the guidance gradient
 	// is averaged over; 1 (default) is plain guidance.
 	MCGSamples int `json:"mcg_samples" yaml:"mcg_samples"`
+	// MCGChain draws MCG's samples as the reference planner's ddim_repeats
+	// does: each re-noises every token of the previous sample's clean
+	// prediction at the token's own level, so the samples vary the tokens
+	// being denoised as well as the future, and the gradient flows back
+	// through the chain (guidance.MonteCarlo.Chain). The samples are then
+	// N network passes one after the other. Off (the default), only the
+	// tokens still waiting at the top noise level are redrawn, all in one
+	// batched pass.
+	MCGChain bool `json:"mcg_chain,omitempty" yaml:"mcg_chain"`
 	// Discount weights plan frame f by Discount^f in the goal objective;
 	// 0 or 1 weights all frames alike. Default 0.
 	Discount float64 `json:"discount" yaml:"discount"`
@@ -247,7 +256,7 @@ func New(model Model, conf Config) (*Planner, error) {
 		mconf:  mc,
 		norm:   norm,
 		matrix: k,
-		mcg:    &guidance.MonteCarlo{Model: model, Objective: obj, Samples: conf.MCGSamples, Decompose: conf.Decompose},
+		mcg:    &guidance.MonteCarlo{Model: model, Objective: obj, Samples: conf.MCGSamples, Decompose: conf.Decompose, Chain: conf.MCGChain},
 		rng:    rand.New(rand.NewPCG(conf.Seed, 0x5eed)),
 		// At most 4 distinct start offsets (and so graph shapes) per pass kind.
 		carryEvery: max(1, (conf.HorizonTokens+3)/4),

@@ -62,10 +62,12 @@ def same_episodes(a, b, path_a, path_b):
 
 def settings(d):
     """A result's planner settings, with the defaults of settings older
-    files lack (the stop gate, 2 × the stop radius; unstick, off)."""
+    files lack (the stop gate, 2 × the stop radius; unstick and the
+    chained MCG, off)."""
     c = dict(d["config"])
     c.setdefault("stop_gate", 2 * c["stop_radius"])
     c.setdefault("unstick", 0)
+    c.setdefault("mcg_chain", False)
     return c
 
 
