@@ -352,12 +352,13 @@ func TestMCGChainOneSampleIsPlainAndMoreAverage(t *testing.T) {
 	if d := dist(four.Grad, plain.Grad); d == 0 {
 		t.Fatal("chained MCG with 4 samples left the gradient unchanged")
 	}
-	if four.Shift != nil || four.Through != nil {
-		t.Fatal("chained MCG reported a shift or a split it does not compute")
-	}
 	unguided := chainStep(m)
 	unguided.Scale = 0
-	if r, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 4, Chain: true}).Estimate(unguided); err != nil || r.Grad != nil || !slices.Equal(r.X0, plain.X0) {
-		t.Fatalf("chained MCG without guidance: error %v, gradient %v; want the plan's prediction and no gradient", err, r.Grad != nil)
+	r, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 4, Chain: true}).Estimate(unguided)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Grad != nil || !slices.Equal(r.X0, plain.X0) {
+		t.Fatal("chained MCG without guidance: want the plan's prediction and no gradient")
 	}
 }

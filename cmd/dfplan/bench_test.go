@@ -302,6 +302,13 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	if got := benchConfig(t, "--model", path, "--unstick", "3"); got.Unstick != 3 {
 		t.Errorf("--unstick 3: planned with unstick %d", got.Unstick)
 	}
+	if got := benchConfig(t, "--model", path, "--mcg-chain"); !got.MCGChain {
+		t.Error("--mcg-chain: planned without the chained MCG")
+	}
+	// The ablations plan without MCG, so the file must not say chained.
+	if got := benchConfig(t, "--model", path, "--mcg-chain", "--planner", "df-nomcg"); got.MCGChain || got.MCGSamples != 1 {
+		t.Errorf("df-nomcg with --mcg-chain: recorded mcg_chain %v, mcg_samples %d; want false, 1", got.MCGChain, got.MCGSamples)
+	}
 	// Without guidance a shipped unstick has nothing to take away, and is
 	// no reason to refuse the run.
 	if r := runCLI(t, "", "bench", "--maze", "medium", "--planner", "df", "--episodes", "1", "--steps", "2", "--guidance-scale", "0"); r.code != 0 {

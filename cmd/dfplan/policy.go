@@ -28,11 +28,11 @@ func presetConfig(name string, base planner.Config) planner.Config {
 		if c.Schedule == "" {
 			c.Schedule = planner.Pyramid
 		}
-		c.MCGSamples = 1
+		c.MCGSamples, c.MCGChain = 1, false
 	case "fullseq":
 		c.Schedule = planner.FullSequence
 		c.Uncertainty = 0
-		c.MCGSamples = 1
+		c.MCGSamples, c.MCGChain = 1, false
 	}
 	return c
 }
