@@ -2,18 +2,22 @@
 # What Monte Carlo Guidance changes in a plan (README.md, "What MCG changes
 # in a plan"): trace df on the first 10 episodes of seed 0 for every maze
 # and task, then replan from the traced states with tools/mcgeffect.
-# Usage: results/mcg/effect.sh DFPLAN [N]   (DFPLAN: a built dfplan binary)
+# Usage: results/mcg/effect.sh DFPLAN [N|chain]   (DFPLAN: a built dfplan binary)
 # With N, medium and large only, comparing N MCG samples with plain
 # guidance (tools/mcgeffect --mcg-samples N), into effect/M-T-mcgN.md.
+# With chain, every maze, comparing the chained MCG (--mcg-chain) with
+# plain guidance, into effect/M-T-chain.md (../mcg-chain/README.md).
 set -eu
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-	echo "usage: $0 DFPLAN [N]   (a built dfplan binary; N MCG samples, medium and large only)" >&2
+	echo "usage: $0 DFPLAN [N|chain]   (a built dfplan binary; N MCG samples, medium and large only; or the chained MCG)" >&2
 	exit 2
 fi
 mazes="umaze medium large" flags= suffix=
-if [ $# -eq 2 ]; then
+if [ $# -eq 2 ] && [ "$2" = chain ]; then
+	flags=--mcg-chain suffix=-chain
+elif [ $# -eq 2 ]; then
 	case $2 in
-	'' | *[!0-9]*) echo "$0: N \"$2\": want a number of MCG samples" >&2; exit 2 ;;
+	'' | *[!0-9]*) echo "$0: N \"$2\": want a number of MCG samples or chain" >&2; exit 2 ;;
 	esac
 	mazes="medium large" flags="--mcg-samples $2" suffix=-mcg$2
 fi
