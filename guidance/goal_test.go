@@ -33,16 +33,8 @@ func TestGoalReachingGradientMatchesFiniteDifferences(t *testing.T) {
 		v := g.ValueGrad(x0, b, h, 0, goals, 1, make([]float32, len(x0)))
 		return v[0] + v[1]
 	}
-	const eps = 1e-2
-	for i := range x0 {
-		orig := x0[i]
-		x0[i] = orig + eps
-		up := sum()
-		x0[i] = orig - eps
-		down := sum()
-		x0[i] = orig
-		fd := (up - down) / (2 * eps)
-		if math.Abs(fd-float64(grad[i])) > 1e-3*math.Max(1, math.Abs(fd)) {
+	for i, fd := range finiteDifferences(x0, sum) {
+		if math.Abs(float64(fd-grad[i])) > 1e-3*math.Max(1, math.Abs(float64(fd))) {
 			t.Fatalf("grad[%d] = %g, finite difference %g", i, grad[i], fd)
 		}
 	}
