@@ -119,7 +119,7 @@ func run(maze, tracePath string, limit, batch, samples int, chain bool, seed uin
 		states = picked
 	}
 	plain := conf
-	plain.MCGSamples = 1
+	plain.MCGSamples, plain.MCGChain = 1, false // the chain computes no split of the gradient
 	unguided := plain
 	unguided.GuidanceScale, unguided.StopWeight = 0, 0 // the stop term acts through guidance
 	decomposed := plain                                // the same plans, also split by where their gradient comes from
