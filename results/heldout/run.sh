@@ -19,15 +19,9 @@ nomcg) P=df-nomcg ;;
 large67)
 	# Seeds 6 and 7 on large (added in session 17), two cells at a time;
 	# a failed cell fails the script once its partner has finished.
+	. results/both.sh
 	for S in 6 7; do
-		cell large multi $S df &
-		a=$!
-		cell large single $S df &
-		b=$!
-		rc=0
-		wait $a || rc=$?
-		wait $b || rc=$?
-		[ $rc -eq 0 ] || exit $rc
+		both cell "large multi $S df" "large single $S df" || exit $?
 	done
 	exit 0 ;;
 *) echo "run.sh: second argument \"$2\": want nomcg, large67 or nothing" >&2; exit 2 ;;

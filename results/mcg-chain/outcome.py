@@ -18,8 +18,11 @@ SEEDS = (4, 5)
 
 
 def verdict(d):
+    """Pooled differences, and where they lie against ± twice their s.e."""
     m, se = mean_se(d)
-    return f"{fmt(d)} over {len(d)} pairs; {'exceeds' if m > 2 * se else 'does not exceed'} twice its standard error"
+    where = ("above twice its standard error" if m > 2 * se else
+             "below minus twice its standard error" if m < -2 * se else "within twice its standard error of 0")
+    return f"{fmt(d)} over {len(d)} pairs; {where}"
 
 
 print("**chained MCG on the held-out seeds**, df at the shipped settings with `--mcg-chain`, 50 episodes per cell: "

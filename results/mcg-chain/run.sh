@@ -17,15 +17,9 @@ cell() {
 	F=$D/seed$3-$1-$2-df-chain.json
 	[ -f "$F" ] || "$B" bench --maze "$1" --task "$2" --planner df --mcg-chain --episodes 50 --seed "$3" --batch 25 --json "$F"
 }
+. results/both.sh
 for S in $SEEDS; do
 	for M in large medium umaze; do
-		cell $M multi $S &
-		a=$!
-		cell $M single $S &
-		b=$!
-		rc=0
-		wait $a || rc=$?
-		wait $b || rc=$?
-		[ $rc -eq 0 ] || exit $rc
+		both cell "$M multi $S" "$M single $S" || exit $?
 	done
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One table from tools/mcgeffect's outputs (results/mcg/effect/M-T.md,
 written by results/mcg/effect.sh): what Monte Carlo Guidance changes in a
-plan, per maze and task.
+plan, per maze and task. Then the same with more samples and with the
+chained MCG (effect.sh DFPLAN N, effect.sh DFPLAN chain), where run.
 
 Usage: python3 results/mcg/effect-summary.py   (from the repository root)
 """
@@ -31,14 +32,15 @@ def row(path, maze, task):
     n = re.search(r"MCG (\d+),", text)
     acts = next((l for l in text.splitlines() if l.startswith("| executed actions")), None)
     closer = re.search(r"same noise: ([-+][\d.]+ ± [\d.]+) m", text)
-    shift = re.search(r"mean over rows: median ([\d.]+)", text)
+    shift = re.search(r"gradient shift [^:]*: median ([\d.]+)", text) or re.search(r"gradient shift: (not computed)", text)
     through = re.search(r"through the future, [^:]*: median ([\d.]+)", text)
     T = re.search(r"noise level (\d+) of \1, std over \d+ draws[^:]*: ([\d.]+)", text)
     if not (n and acts and closer and shift and through and T):
         sys.exit(f"effect-summary.py: {path}: not tools/mcgeffect's output")
     cells = [c.strip() for c in acts.strip("|").split("|")]
     mcg, free, other = (median(c) for c in cells[1:4])
-    return (f"| {maze} | {task} | {n.group(1)} | {float(through.group(1)):.2f} | {float(shift.group(1)):.2f} "
+    shifted = "–" if shift.group(1) == "not computed" else f"{float(shift.group(1)):.2f}"
+    return (f"| {maze} | {task} | {n.group(1)} | {float(through.group(1)):.2f} | {shifted} "
             f"| {mcg:.3f} | {free:.3f} | {other:.3f} | {mcg / other:.2f} | {closer.group(1)} m | {T.group(2)} |")
 
 
@@ -64,3 +66,15 @@ for n in sorted({re.search(r"-mcg(\d+)\.md$", p).group(1) for p in more}, key=in
     for maze in ("medium", "large"):
         for task in ("single", "multi"):
             print(row(os.path.join(D, f"{maze}-{task}-mcg{n}.md"), maze, task))
+
+# The chained MCG (effect.sh DFPLAN chain; ../mcg-chain/README.md).
+if glob.glob(os.path.join(D, "*-chain.md")):
+    print()
+    print("**What the chained MCG changes in a plan**: the same states and measures, the chained MCG "
+          "(`--mcg-chain`, shipped samples) in place of ours; it computes no gradient shift")
+    print()
+    print(HEADER)
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for maze in ("umaze", "medium", "large"):
+        for task in ("single", "multi"):
+            print(row(os.path.join(D, f"{maze}-{task}-chain.md"), maze, task))
