@@ -51,6 +51,18 @@ if vs_plain:
     print(f"\nchain − df-nomcg, all pairs: {verdict(vs_plain)}.")
     print(f"chain − df, all pairs: {verdict(vs_mcg)}.")
 
+# Where umaze single-task's score went: robots that reach the goal and do
+# not stay (hold: the share of steps from the first reach on spent there).
+held = []
+for seed in SEEDS:
+    f = f"{R}/seed{seed}-umaze-single-df-chain.json"
+    if os.path.exists(f):
+        c, d = load(f), load(f"{HELDOUT}/seed{seed}-umaze-single-df.json")
+        held.append(f"seed {seed}: chain {100 * c['success_rate']:.0f} % reach, hold {100 * c['hold_rate']:.0f} %; "
+                    f"df {100 * d['success_rate']:.0f} % reach, hold {100 * d['hold_rate']:.0f} %")
+if held:
+    print("\numaze single-task, " + "; ".join(held) + ".")
+
 # The rule's baselines: df at the shipped settings on seeds 2 and 3.
 RULE_DF = {
     "large": "../unstick/seed{s}/large-{t}-df-ol5u10.json",
