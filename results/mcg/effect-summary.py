@@ -44,37 +44,31 @@ def row(path, maze, task):
             f"| {mcg:.3f} | {free:.3f} | {other:.3f} | {mcg / other:.2f} | {closer.group(1)} m | {T.group(2)} |")
 
 
-print("**What MCG changes in a plan**: replans from 300 states df visited per cell (seed 0, 10 episodes); "
+def table(title, suffix, mazes):
+    """One table: title, then a row per maze and task from M-T{suffix}.md."""
+    print(title)
+    print()
+    print(HEADER)
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for maze in mazes:
+        for task in ("single", "multi"):
+            print(row(os.path.join(D, f"{maze}-{task}{suffix}.md"), maze, task))
+
+
+table("**What MCG changes in a plan**: replans from 300 states df visited per cell (seed 0, 10 episodes); "
       "medians of the executed actions' RMS difference from df-nomcg's plan: with MCG and without guidance "
-      "from the same noise, df-nomcg from other noise")
-print()
-print(HEADER)
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for maze in ("umaze", "medium", "large"):
-    for task in ("single", "multi"):
-        print(row(os.path.join(D, f"{maze}-{task}.md"), maze, task))
+      "from the same noise, df-nomcg from other noise", "", ("umaze", "medium", "large"))
 
 # More samples than shipped (effect.sh DFPLAN N), where they were run.
 more = sorted(glob.glob(os.path.join(D, "*-mcg*.md")))
 for n in sorted({re.search(r"-mcg(\d+)\.md$", p).group(1) for p in more}, key=int):
     print()
-    print(f"**What MCG changes in a plan, {n} samples**: the same states and measures, "
-          f"MCG with {n} samples instead of the shipped number")
-    print()
-    print(HEADER)
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for maze in ("medium", "large"):
-        for task in ("single", "multi"):
-            print(row(os.path.join(D, f"{maze}-{task}-mcg{n}.md"), maze, task))
+    table(f"**What MCG changes in a plan, {n} samples**: the same states and measures, "
+          f"MCG with {n} samples instead of the shipped number", f"-mcg{n}", ("medium", "large"))
 
 # The chained MCG (effect.sh DFPLAN chain; ../mcg-chain/README.md).
 if glob.glob(os.path.join(D, "*-chain.md")):
     print()
-    print("**What the chained MCG changes in a plan**: the same states and measures, the chained MCG "
-          "(`--mcg-chain`, shipped samples) in place of ours; it computes no gradient shift")
-    print()
-    print(HEADER)
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for maze in ("umaze", "medium", "large"):
-        for task in ("single", "multi"):
-            print(row(os.path.join(D, f"{maze}-{task}-chain.md"), maze, task))
+    table("**What the chained MCG changes in a plan**: the same states and measures, the chained MCG "
+          "(`--mcg-chain`, shipped samples) in place of ours; it computes no gradient shift", "-chain",
+          ("umaze", "medium", "large"))
