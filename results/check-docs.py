@@ -35,6 +35,7 @@ scripts = [
     "results/large-horizon/seeds.py",
     "results/lookahead/outcome.py",
     "results/heldout/outcome.py",
+    "results/mcg-chain/outcome.py",
     "results/eta/outcome.py",
 ]
 # Titles of tables that the documents quote in prose, not as tables.
