@@ -73,8 +73,9 @@ type MonteCarlo struct {
 	// tokens being denoised arrives through the future (Result.Through).
 	// It costs a second backward pass.
 	Decompose bool
-	// Chain draws the futures as the reference planner's ddim_repeats
-	// does instead: sample r re-noises every token of sample r−1's clean
+	// Chain draws the samples close to the way the reference planner's
+	// ddim_repeats does (results/mcg-chain/README.md names where they
+	// differ): sample r re-noises every token of sample r−1's clean
 	// prediction at the token's own level,
 	//
 	//	x⁽ʳ⁾_t = √ᾱ_k · x̂0⁽ʳ⁻¹⁾_t + √(1−ᾱ_k) · ε⁽ʳ⁾   (tokens at level 0 stay x_t),

@@ -36,14 +36,16 @@ type Config struct {
 	// MCGSamples is N, the number of sampled futures the guidance gradient
 	// is averaged over; 1 (default) is plain guidance.
 	MCGSamples int `json:"mcg_samples" yaml:"mcg_samples"`
-	// MCGChain draws MCG's samples as the reference planner's ddim_repeats
-	// does: each re-noises every token of the previous sample's clean
-	// prediction at the token's own level, so the samples vary the tokens
-	// being denoised as well as the future, and the gradient flows back
-	// through the chain (guidance.MonteCarlo.Chain). The samples are then
-	// N network passes one after the other. Off (the default), only the
-	// tokens still waiting at the top noise level are redrawn, all in one
-	// batched pass.
+	// MCGChain draws MCG's samples close to the way the reference
+	// planner's ddim_repeats does: each re-noises every token of the
+	// previous sample's clean prediction at the token's own level, so the
+	// samples vary the tokens being denoised as well as the future, and
+	// the gradient flows back through the chain
+	// (guidance.MonteCarlo.Chain). The samples are then N network passes
+	// one after the other. Off (the default), only the tokens still
+	// waiting at the top noise level are redrawn, all in one batched
+	// pass. It lost to plain guidance on held-out seeds
+	// (results/mcg-chain/README.md).
 	MCGChain bool `json:"mcg_chain,omitempty" yaml:"mcg_chain"`
 	// Discount weights plan frame f by Discount^f in the goal objective;
 	// 0 or 1 weights all frames alike. Default 0.

@@ -113,7 +113,7 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.Float64Var(&c.GuidanceScale, "guidance-scale", d.GuidanceScale, "goal guidance scale")
 	fl.IntVar(&c.WarmRows, "warm-rows", d.WarmRows, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
 	fl.IntVar(&c.MCGSamples, "mcg-samples", d.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
-	fl.BoolVar(&c.MCGChain, "mcg-chain", d.MCGChain, "df: draw the MCG samples as the reference planner does, each re-noising every token of the previous sample's prediction at its own level (off: redraw only the tokens not yet started)")
+	fl.BoolVar(&c.MCGChain, "mcg-chain", d.MCGChain, "df: draw the MCG samples close to the reference planner's way, each re-noising every token of the previous sample's prediction at its own level (off: redraw only the tokens not yet started)")
 	fl.Float64Var(&c.Eta, "eta", d.Eta, "DDIM eta (0 = deterministic)")
 	fl.Float64Var(&c.Discount, "discount", d.Discount, "df planners: weight plan frame f by discount^f in the goal objective, so the near future counts more (0 or 1 = all frames alike)")
 	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within --stop-gate of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
