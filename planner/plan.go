@@ -28,6 +28,14 @@ type Plan struct {
 	// without guidance; k − 1 more replans owe the same, if they are given
 	// this plan and the robot is not at its goal.
 	Unguided int
+	// Goal is the goal the plan was made for (nil if the policy does not
+	// say). Best and Stalled are the robot's record toward it
+	// (Config.Stall): its closest distance to the goal at the
+	// observations its plans were asked for, and how many guided replans
+	// in a row have not come StallMargin closer than that.
+	Goal    []float64
+	Best    float64
+	Stalled int
 	// MCGShift says how much Monte Carlo Guidance changed this plan: the
 	// mean, over the sampling rows that averaged over futures, of
 	// ‖ḡ − g⁽⁰⁾‖ / ‖g⁽⁰⁾‖ on the tokens being denoised, ḡ the gradient

@@ -83,6 +83,16 @@ type Config struct {
 	// its goal is never taken for pinned. With GuidanceScale 0 it does
 	// nothing. Default 0 (off).
 	Unstick int `json:"unstick" yaml:"unstick"`
+	// Stall, when > 0, also treats as pinned a robot that has stopped
+	// getting closer to its goal: one whose distance to the goal, judged
+	// where each plan was asked for, has not fallen StallMargin below its
+	// best for Stall guided replans in a row. Its next Unstick replans are
+	// then sampled without guidance, which takes it along the way the
+	// logged robots moved from there, out of a pocket that straight-line
+	// guidance keeps it in. It reads only the robot's own distance to its
+	// goal, never a map. It needs Unstick > 0 and the previous plan
+	// (Plan.Best and Plan.Stalled carry the count). Default 0 (off).
+	Stall int `json:"stall,omitempty" yaml:"stall"`
 	// StepWaiting, when set, also moves every token still waiting at the
 	// top noise level (one the schedule has not started) on each row, as
 	// the reference planner does: one DDIM step from the top level to the
@@ -114,12 +124,18 @@ const (
 	PinnedPlanned = 0.20
 )
 
+// StallMargin (m) is how much closer to its goal than ever before a robot
+// must come for Config.Stall to count it as making progress.
+const StallMargin = 0.1
+
 // Upper bounds that keep a typo from allocating the machine away.
 const (
 	maxHorizonTokens = 1000
 	maxMCGSamples    = 256
 	// MaxUnstick bounds Config.Unstick.
 	MaxUnstick = 100
+	// MaxStall bounds Config.Stall.
+	MaxStall = 1000
 )
 
 // withDefaults fills zero fields with their defaults for model.
@@ -184,6 +200,10 @@ func (c Config) validate(mc dynamics.Config) error {
 		return fmt.Errorf("planner config: stop_weight %g acts through guidance, and guidance_scale is 0", c.StopWeight)
 	case c.Unstick < 0 || c.Unstick > MaxUnstick:
 		return fmt.Errorf("planner config: unstick %d, want 0 … %d", c.Unstick, MaxUnstick)
+	case c.Stall < 0 || c.Stall > MaxStall:
+		return fmt.Errorf("planner config: stall %d, want 0 … %d", c.Stall, MaxStall)
+	case c.Stall > 0 && c.Unstick == 0:
+		return fmt.Errorf("planner config: stall %d frees a stalled robot with unguided replans, and unstick is 0", c.Stall)
 	case c.StopWeight > 0 && (mc.ObsDim < 4 || mc.RelativeDims > 2):
 		return fmt.Errorf("planner config: stop_weight needs observations x, y, vx, vy with absolute velocities; the model has %d features, %d relative", mc.ObsDim, mc.RelativeDims)
 	case c.HorizonTokens > maxHorizonTokens:
@@ -365,12 +385,18 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 	// from where it will be when the plan takes over (Warm.Ahead).
 	unguided := make([]int, len(obs))
 	from, ahead := slices.Clone(obs), make([]int, len(obs))
+	prog := make([]progress, len(obs))
 	for i := range obs {
-		if warm == nil || warm[i] == nil {
+		var w *Warm
+		if warm != nil {
+			w = warm[i]
+		}
+		prog[i] = p.progress(w, obs[i], goals[i])
+		if w == nil {
 			continue
 		}
 		var pinned bool
-		unguided[i], pinned = p.unguided(warm[i], obs[i], goals[i])
+		unguided[i], pinned = p.unguided(w, obs[i], goals[i], &prog[i])
 		// A robot just found pinned does not move as its plan says: plan
 		// from where it is.
 		if w := warm[i]; w.Ahead > 0 && !pinned {
@@ -432,6 +458,8 @@ func (p *Planner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, war
 			pl.Asked = slices.Clone(obs[idx[j]])
 			pl.Start = slices.Clone(from[idx[j]])
 			pl.Unguided = unguided[idx[j]]
+			pl.Goal = slices.Clone(goals[idx[j]])
+			pl.Best, pl.Stalled = prog[idx[j]].best, prog[idx[j]].stalled
 			pl.Ahead = ahead[idx[j]]
 			plans[idx[j]] = pl
 		}
@@ -471,11 +499,38 @@ func (p *Planner) usable(warm []*Warm, i int) (bool, error) {
 	return w.Executed < n, nil
 }
 
+// progress is a robot's record toward its goal for Config.Stall: its
+// closest distance to the goal so far, and the guided replans since it
+// last came StallMargin closer than that.
+type progress struct {
+	best    float64
+	stalled int
+}
+
+// progress returns the record of the robot now at obs after the plan w:
+// a new one for a robot without a previous plan, or with one for another
+// goal, or within StopRadius of its goal, where it should stay put.
+func (p *Planner) progress(w *Warm, obs, goal []float64) progress {
+	d := math.Hypot(obs[0]-goal[0], obs[1]-goal[1])
+	switch {
+	case w == nil || w.Plan == nil || !slices.Equal(w.Plan.Goal, goal) || d < p.conf.StopRadius:
+		return progress{best: d}
+	case d < w.Plan.Best-StallMargin:
+		return progress{best: d}
+	case w.Plan.Unguided > 0:
+		return progress{best: w.Plan.Best}
+	}
+	return progress{best: w.Plan.Best, stalled: w.Plan.Stalled + 1}
+}
+
 // unguided returns how many unguided replans the robot now at obs owes,
 // this one included, after the plan w (0: plan with guidance), and whether
-// it was found pinned just now. A robot within StopRadius of its goal is
-// where it should be: it is never pinned.
-func (p *Planner) unguided(w *Warm, obs, goal []float64) (n int, pinned bool) {
+// it was found pinned just now by its last open loop. With Config.Stall a
+// robot whose record pr has stalled owes them too (it moves as planned,
+// so pinned is false), and its record starts afresh; so does a pinned
+// robot's. A robot within StopRadius of its goal is where it should be:
+// it is never pinned.
+func (p *Planner) unguided(w *Warm, obs, goal []float64, pr *progress) (n int, pinned bool) {
 	switch {
 	case p.conf.Unstick == 0 || w == nil || w.Plan == nil:
 		return 0, false
@@ -484,7 +539,11 @@ func (p *Planner) unguided(w *Warm, obs, goal []float64) (n int, pinned bool) {
 	case w.Plan.Unguided > 1:
 		return w.Plan.Unguided - 1, false
 	case Pinned(w, obs):
+		pr.stalled = 0
 		return p.conf.Unstick, true
+	case p.conf.Stall > 0 && pr.stalled >= p.conf.Stall:
+		pr.stalled = 0
+		return p.conf.Unstick, false
 	}
 	return 0, false
 }

@@ -120,6 +120,7 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
 	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
 	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
+	fl.IntVar(&c.Stall, "stall", d.Stall, "df planners: a robot that has come no closer to its goal for this many guided replans also gets the --unstick replans without guidance (0 = off)")
 	fl.BoolVar(&c.StepWaiting, "step-waiting", d.StepWaiting, "df planners: every row, also step the tokens still waiting at the top noise level, with guidance, as the reference planner does (off: they keep their value)")
 }
 
@@ -342,6 +343,10 @@ func checkPlan(c planner.Config) *planProblem {
 		return &planProblem{"stop-weight", "stop_weight", c.StopWeight, "acts through guidance, and the guidance scale is 0 (--stop-weight 0 plans without it)"}
 	case c.Unstick < 0 || c.Unstick > planner.MaxUnstick:
 		return &planProblem{"unstick", "unstick", c.Unstick, fmt.Sprintf("want 0 … %d", planner.MaxUnstick)}
+	case c.Stall < 0 || c.Stall > planner.MaxStall:
+		return &planProblem{"stall", "stall", c.Stall, fmt.Sprintf("want 0 … %d", planner.MaxStall)}
+	case c.Stall > 0 && c.Unstick == 0:
+		return &planProblem{"stall", "stall", c.Stall, "frees a stalled robot with the unguided replans, and unstick is 0 (give --unstick too)"}
 	}
 	return nil
 }
