@@ -191,6 +191,8 @@ func TestPlannerRejectsBadInput(t *testing.T) {
 		"negative stop gate":       {StopWeight: 1, StopGate: -1, GuidanceScale: 1},
 		"infinite stop gate":       {StopWeight: 1, StopGate: math.Inf(1), GuidanceScale: 1},
 		"stop without guidance":    {StopWeight: 1},
+		"negative stall":           {Stall: -1, Unstick: 1, GuidanceScale: 1},
+		"stall without unstick":    {Stall: 5, GuidanceScale: 1},
 	}
 	for name, c := range bad {
 		if _, err := New(toy(t), c); err == nil {
@@ -708,6 +710,107 @@ func TestUnstickFreesOnlyThePinnedRobot(t *testing.T) {
 	}
 	if slices.EqualFunc(free[1].Observations, guided[1].Observations, slices.Equal) {
 		t.Fatal("guidance does not change the free robot's plan: the test cannot tell")
+	}
+}
+
+// A robot that moves but comes no closer to its goal for Stall guided
+// replans gets the Unstick unguided ones, and its record starts afresh;
+// coming 0.1 m closer, a new goal, or arriving resets the count.
+func TestStallFreesRobotsThatComeNoCloser(t *testing.T) {
+	ctx := context.Background()
+	goal := []float64{4, 4}
+	free, err := unstickPlanner(t, Config{}).Plan(ctx, []float64{1.01, 2, 0, 0}, goal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// after is the previous plan as the robot saw it: its plans said it
+	// would move 4 cm, so it is never pinned, with pl's record.
+	after := func(pl *Plan) *Warm {
+		w := pinnedPlan(0.01)
+		w.Goal, w.Best, w.Stalled, w.Unguided = pl.Goal, pl.Best, pl.Stalled, pl.Unguided
+		return &Warm{Plan: w, Executed: 4}
+	}
+	// run replans n times from the observations obs(i), and returns the
+	// plans.
+	run := func(c Config, n int, obs func(int) []float64, g func(int) []float64) []*Plan {
+		t.Helper()
+		p := unstickPlanner(t, c)
+		var out []*Plan
+		var w *Warm
+		for i := range n {
+			pl, err := p.PlanWarm(ctx, obs(i), g(i), w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, pl)
+			w = after(pl)
+		}
+		return out
+	}
+	still := func(int) []float64 { return []float64{1.01, 2, 0, 0} }
+	same := func(int) []float64 { return goal }
+	unguided := func(pls []*Plan) []int {
+		var u []int
+		for _, pl := range pls {
+			u = append(u, pl.Unguided)
+		}
+		return u
+	}
+	stall := Config{GuidanceScale: 4, Unstick: 2, Stall: 3}
+
+	pls := run(stall, 9, still, same)
+	if got, want := unguided(pls), []int{0, 0, 0, 2, 1, 0, 0, 0, 2}; !slices.Equal(got, want) {
+		t.Errorf("a robot that comes no closer: unguided %v, want %v", got, want)
+	}
+	if got, want := pls[2].Stalled, 2; got != want {
+		t.Errorf("third replan: Stalled %d, want %d", got, want)
+	}
+	d := math.Hypot(1.01-4, 2-4)
+	if math.Abs(pls[8].Best-d) > 1e-12 || !slices.Equal(pls[8].Goal, goal) {
+		t.Errorf("record: best %g for goal %v, want %g for %v", pls[8].Best, pls[8].Goal, d, goal)
+	}
+	// The plan of a robot found stalled is the model's own, from noise: a
+	// fresh planner draws the same noise as free's.
+	pl, err := unstickPlanner(t, stall).PlanWarm(ctx, still(0), goal, after(&Plan{Goal: goal, Best: d, Stalled: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Unguided != 2 || !slices.EqualFunc(pl.Observations, free.Observations, slices.Equal) {
+		t.Errorf("the stalled robot's plan (unguided %d) differs from the unguided one", pl.Unguided)
+	}
+	// Off, it is never freed.
+	if got := unguided(run(Config{GuidanceScale: 4, Unstick: 2}, 9, still, same)); slices.Max(got) != 0 {
+		t.Errorf("stall 0: unguided %v, want all 0", got)
+	}
+	// 0.11 m closer every second replan: never three in a row without
+	// progress. 0.09 m does not count.
+	stepping := func(by float64) func(int) []float64 {
+		return func(i int) []float64 {
+			f := 1 - by*float64(i/2)/d // of the way from the goal
+			return []float64{4 - f*(4-1.01), 4 - f*(4-2), 0, 0}
+		}
+	}
+	if got := unguided(run(stall, 9, stepping(0.11), same)); slices.Max(got) != 0 {
+		t.Errorf("a robot coming 0.11 m closer every second replan: unguided %v, want all 0", got)
+	}
+	if got := unguided(run(stall, 4, stepping(0.09), same)); got[3] != 2 {
+		t.Errorf("a robot coming 0.09 m closer every second replan: unguided %v, want the fourth 2", got)
+	}
+	// A new goal every second replan starts the record afresh.
+	moving := func(i int) []float64 { return []float64{4, 4 + float64(i/2)} }
+	if got := unguided(run(stall, 9, still, moving)); slices.Max(got) != 0 {
+		t.Errorf("goal changing every second replan: unguided %v, want all 0", got)
+	}
+	// A robot at its goal is never stalled, and does not leave it with a
+	// count that frees it at once.
+	leaving := func(i int) []float64 {
+		if i < 6 {
+			return []float64{1.01, 2, 0, 0}
+		}
+		return []float64{0.62, 2, 0, 0}
+	}
+	if got := unguided(run(stall, 8, leaving, func(int) []float64 { return []float64{1.21, 2} })); slices.Max(got) != 0 {
+		t.Errorf("robot at its goal for 6 replans, then 0.59 m from it: unguided %v, want all 0", got)
 	}
 }
 

@@ -415,6 +415,8 @@ func TestBenchBadInput(t *testing.T) {
 		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
 		{"negative unstick", []string{"--unstick", "-1"}, 2, "--unstick -1: want 0 … 100"},
 		{"unstick above its bound", []string{"--unstick", "101"}, 2, "--unstick 101: want 0 … 100"},
+		{"negative stall", []string{"--stall", "-2"}, 2, "--stall -2: want 0 … 1000"},
+		{"stall without unstick", []string{"--maze", "umaze", "--stall", "20"}, 2, "--stall 20: frees a stalled robot with the unguided replans, and unstick is 0"},
 		{"ros with a planner without a model", []string{"--planner", "mppi", "--ros"}, 2, "--ros runs the planning node's planners (df, df-nomcg, fullseq), not mppi"},
 		{"ros with all", []string{"--planner", "all", "--ros"}, 2, "--ros runs one planner at a time"},
 		{"ros with a plan delay", []string{"--ros", "--plan-delay", "3"}, 2, "--plan-delay with --ros"},
