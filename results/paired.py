@@ -36,6 +36,14 @@ def fmt(d):
     return f"{m:+.1f} ± {se:.1f}"
 
 
+def verdict(d):
+    """Pooled differences d, and where they lie against ± twice their s.e."""
+    m, se = mean_se(d)
+    where = ("above twice its standard error" if m > 2 * se else
+             "below minus twice its standard error" if m < -2 * se else "within twice its standard error of 0")
+    return f"{fmt(d)} over {len(d)} pairs; {where}"
+
+
 def cell(d):
     """A result's normalized score as "mean ± s.e. · success rate"."""
     s = d["normalized_score"]
@@ -62,12 +70,13 @@ def same_episodes(a, b, path_a, path_b):
 
 def settings(d):
     """A result's planner settings, with the defaults of settings older
-    files lack (the stop gate, 2 × the stop radius; unstick and the
-    chained MCG, off)."""
+    files lack (the stop gate, 2 × the stop radius; unstick, the stall
+    count and the chained MCG, off)."""
     c = dict(d["config"])
     c.setdefault("stop_gate", 2 * c["stop_radius"])
     c.setdefault("unstick", 0)
     c.setdefault("mcg_chain", False)
+    c.setdefault("stall", 0)
     return c
 
 

@@ -11,18 +11,10 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import cell, changed, fmt, load, mean_se  # noqa: E402
+from paired import cell, changed, fmt, load, mean_se, verdict  # noqa: E402
 
 HELDOUT = os.path.join(R, "..", "heldout")
 SEEDS = (4, 5)
-
-
-def verdict(d):
-    """Pooled differences, and where they lie against ± twice their s.e."""
-    m, se = mean_se(d)
-    where = ("above twice its standard error" if m > 2 * se else
-             "below minus twice its standard error" if m < -2 * se else "within twice its standard error of 0")
-    return f"{fmt(d)} over {len(d)} pairs; {where}"
 
 
 print("**chained MCG on the held-out seeds**, df at the shipped settings with `--mcg-chain`, 50 episodes per cell: "
