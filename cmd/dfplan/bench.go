@@ -346,7 +346,7 @@ func checkPlan(c planner.Config) *planProblem {
 	case c.Stall < 0 || c.Stall > planner.MaxStall:
 		return &planProblem{"stall", "stall", c.Stall, fmt.Sprintf("want 0 … %d", planner.MaxStall)}
 	case c.Stall > 0 && c.Unstick == 0:
-		return &planProblem{"stall", "stall", c.Stall, "frees a stalled robot with the unguided replans, and unstick is 0 (give --unstick too)"}
+		return &planProblem{"stall", "stall", c.Stall, "frees a stalled robot with the unguided replans, and unstick is 0"}
 	}
 	return nil
 }
