@@ -83,6 +83,16 @@ func (w *Watchdog) set(f Fault, reason string) {
 	w.pending = append(w.pending, Transition{Fault: f, Raised: true, Reason: reason})
 }
 
+// setGoal raises goal fault f for a new goal: a goal unusable for another
+// reason than the one already raised is a new bad input, and is logged
+// again; the same goal sent again is not.
+func (w *Watchdog) setGoal(f Fault, reason string) {
+	if w.active[f] && w.reasons[f] != reason {
+		w.active[f] = false
+	}
+	w.set(f, reason)
+}
+
 func (w *Watchdog) clear(f Fault) {
 	if !w.active[f] {
 		return
@@ -107,17 +117,18 @@ func (w *Watchdog) Odom(now time.Time, state []float64) {
 
 // Goal records a new goal. free reports whether the goal is in free space
 // on the map (it is ignored for a non-finite goal). It returns whether the
-// goal is usable; an unusable goal raises FaultBadGoal or FaultGoalBlocked,
-// and a usable one clears both.
+// goal is usable; an unusable goal raises FaultBadGoal or FaultGoalBlocked
+// (again, with its own reason, if it follows another unusable goal), and a
+// usable one clears both.
 func (w *Watchdog) Goal(goal []float64, free bool) bool {
 	if i := firstNonFinite(goal); i >= 0 {
 		w.clear(FaultGoalBlocked)
-		w.set(FaultBadGoal, fmt.Sprintf("goal component %d is %v", i, goal[i]))
+		w.setGoal(FaultBadGoal, fmt.Sprintf("goal component %d is %v", i, goal[i]))
 		return false
 	}
 	w.clear(FaultBadGoal)
 	if !free {
-		w.set(FaultGoalBlocked, fmt.Sprintf("goal (%g, %g) is in a wall or outside the map", goal[0], goal[1]))
+		w.setGoal(FaultGoalBlocked, fmt.Sprintf("goal (%g, %g) is in a wall or outside the map", goal[0], goal[1]))
 		return false
 	}
 	w.clear(FaultGoalBlocked)

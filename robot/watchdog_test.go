@@ -122,9 +122,20 @@ func TestWatchdogGoalBlocked(t *testing.T) {
 		t.Fatal("OK with a goal in a wall")
 	}
 	expectOne(t, w, FaultGoalBlocked, true)
+	// The same goal again says nothing new; another blocked goal is a new
+	// bad input, and is named.
+	w.Goal([]float64{2, 2}, false)
+	if tr := w.Transitions(); len(tr) != 0 {
+		t.Fatalf("transitions = %+v for the same blocked goal again, want none", tr)
+	}
+	w.Goal([]float64{50, 50}, false)
+	tr := w.Transitions()
+	if len(tr) != 1 || !tr[0].Raised || tr[0].Reason != "goal (50, 50) is in a wall or outside the map" {
+		t.Fatalf("transitions = %+v for a second blocked goal, want it raised with its own reason", tr)
+	}
 	// A NaN goal replaces the blocked one: one fault at a time for the goal.
 	w.Goal([]float64{math.Inf(1), 0}, true)
-	tr := w.Transitions()
+	tr = w.Transitions()
 	if len(tr) != 2 || tr[0].Fault != FaultGoalBlocked || tr[0].Raised || tr[1].Fault != FaultBadGoal || !tr[1].Raised {
 		t.Fatalf("transitions = %+v, want goal_blocked cleared then bad_goal raised", tr)
 	}

@@ -209,9 +209,6 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		if base, source, err = planSettings(maze, model, f.model, f.planPath, "--plan"); err != nil {
 			return usageError{err}
 		}
-		if source != "" {
-			slog.Info("planner settings", "from", source)
-		}
 	}
 	// Flags given on the command line win over the settings file.
 	if f.plan, err = withPlanFlags(cmd.Flags(), base); err != nil {
@@ -227,12 +224,19 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		}
 	}
 	var results []*bench.Result
-	var configs []any
-	for _, name := range names {
-		p, conf, err := makeBenchPlanner(name, f, maze, model)
-		if err != nil {
+	// Every planner is built, and its settings checked, before any runs:
+	// a bad setting is the only line a failed run prints.
+	policies, configs := make([]bench.Planner, len(names)), make([]any, len(names))
+	for i, name := range names {
+		if policies[i], configs[i], err = makeBenchPlanner(name, f, maze, model); err != nil {
 			return err
 		}
+	}
+	if source != "" {
+		slog.Info("planner settings", "from", source)
+	}
+	for i, name := range names {
+		p := policies[i]
 		bar := newProgress(cmd.ErrOrStderr(), fmt.Sprintf("%s on %s", name, maze.Name()))
 		c := bench.Config{
 			Maze: maze, Task: task, Episodes: f.episodes, Seed: f.seed, Steps: f.steps,
@@ -255,7 +259,6 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		s := res.Summarize()
 		slog.Info("bench done", "planner", name, "maze", maze.Name(), "score", s.ScoreMean, "success", s.SuccessRate, "wall", res.Wall.Round(1e6))
 		results = append(results, res)
-		configs = append(configs, conf)
 	}
 	if err := bench.WriteTable(cmd.OutOrStdout(), results); err != nil {
 		return err

@@ -378,6 +378,7 @@ func TestBenchBadInput(t *testing.T) {
 	badValue := writeTemp(t, "value.yaml", "mcg_samples: -3\n")
 	zeroSteps := writeTemp(t, "zero.yaml", "sampling_steps: 0\n")
 	twoDocs := writeTemp(t, "two.yaml", "sampling_steps: 4\n---\nsampling_steps: 6\n")
+	fraction := writeTemp(t, "fraction.yaml", "open_loop: 2.5\n")
 	cases := []struct {
 		name string
 		args []string
@@ -390,6 +391,10 @@ func TestBenchBadInput(t *testing.T) {
 		{"unknown maze", []string{"--planner", "expert", "--maze", "spiral"}, 2, "spiral"},
 		{"bad task", []string{"--planner", "expert", "--task", "many"}, 2, "--task"},
 		{"negative mcg samples", []string{"--mcg-samples", "-1"}, 2, "--mcg-samples -1"},
+		// The shipped settings' log line must not come before the error.
+		{"bad setting over the shipped ones", []string{"--maze", "medium", "--mcg-samples", "-2"}, 2, "--mcg-samples -2"},
+		{"open loop beyond the horizon", []string{"--maze", "medium", "--open-loop", "151"}, 2, "open_loop 151 frames exceeds the horizon of 150 frames"},
+		{"eta above 1", []string{"--maze", "medium", "--eta", "2"}, 2, "eta 2, want in [0, 1]"},
 		{"negative stop weight", []string{"--stop-weight", "-2"}, 2, "--stop-weight -2"},
 		{"NaN stop weight", []string{"--stop-weight", "NaN"}, 2, "--stop-weight NaN"},
 		{"stop weight without guidance", []string{"--stop-weight", "2", "--guidance-scale", "0"}, 2, "--stop-weight 2: acts through guidance, and the guidance scale is 0"},
@@ -398,6 +403,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"missing settings file", []string{"--plan", filepath.Join(dir, "none.yaml")}, 2, "--plan: open"},
 		{"unknown settings key", []string{"--plan", badKey}, 2, "unknown key samplingsteps"},
 		{"bad settings value", []string{"--plan", badValue}, 2, "mcg_samples -3"},
+		{"fraction for an integer setting", []string{"--plan", fraction}, 2, "fraction.yaml: open_loop: 2.5, want a whole number"},
 		{"zero steps in settings", []string{"--plan", zeroSteps}, 2, "zero.yaml: sampling_steps 0: want ≥ 1"},
 		{"two settings documents", []string{"--plan", twoDocs}, 2, "more than one YAML document"},
 		{"settings without a df planner", []string{"--planner", "expert", "--plan", badKey}, 2, "--plan " + badKey + ": planner settings are for df"},

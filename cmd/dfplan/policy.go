@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -66,14 +67,20 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	if conf.WarmRows > 0 {
 		return nil, fmt.Errorf("%s: warm_rows %d: the node plans every replan from noise; only dfplan bench warm-starts", source, conf.WarmRows)
 	}
-	if source != "" {
-		slog.Info("planner settings", "from", source)
-	}
 	conf = presetConfig("df", conf)
 	if o.StopWeight != nil {
 		conf.StopWeight = *o.StopWeight
 	}
-	return planner.New(m, conf)
+	p, err := planner.New(m, conf)
+	if err != nil {
+		return nil, err
+	}
+	// Logged once the settings are known to work: a bad one is the only
+	// line a failed start prints.
+	if source != "" {
+		slog.Info("planner settings", "from", source)
+	}
+	return p, nil
 }
 
 // planSettings returns the settings a df planner starts from: the node's
@@ -101,6 +108,9 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, pl
 		return conf, "", nil
 	}
 	if err := decodeStrict(data, &conf); err != nil {
+		if fe := (*fractionError)(nil); errors.As(err, &fe) {
+			return conf, "", fmt.Errorf("%s: %w", source, err)
+		}
 		return conf, "", fmt.Errorf("%s: %s (want one mapping of planner settings such as sampling_steps: 10)", source, yamlError(err, ""))
 	}
 	if p := checkPlan(conf); p != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"regexp"
@@ -287,8 +288,58 @@ func decodeStrict(data []byte, v any) error {
 	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
 		return errors.New("more than one YAML document")
 	}
+	// yaml.v3 truncates a fraction given for an integer field (2.5 → 2):
+	// compare what was written with what was kept.
+	var in, out any
+	if err := yaml.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if err := yaml.Unmarshal(b, &out); err != nil {
+		return err
+	}
+	return fractionKept(in, out, "")
+}
+
+// fractionKept names the first number in the decoded document in whose
+// counterpart out, the same document re-encoded from the value it was
+// decoded into, holds it as an integer it is not: a fraction given for an
+// integer setting.
+func fractionKept(in, out any, key string) error {
+	switch x := in.(type) {
+	case map[string]any:
+		o, _ := out.(map[string]any)
+		for k, vin := range x {
+			name := k
+			if key != "" {
+				name = key + "." + k
+			}
+			if err := fractionKept(vin, o[k], name); err != nil {
+				return err
+			}
+		}
+	case float64:
+		if x == math.Trunc(x) {
+			return nil
+		}
+		switch out.(type) {
+		case int, nil:
+			return &fractionError{key, x}
+		}
+	}
 	return nil
 }
+
+// fractionError is a fraction given for an integer setting.
+type fractionError struct {
+	key string
+	v   float64
+}
+
+func (e *fractionError) Error() string { return fmt.Sprintf("%s: %g, want a whole number", e.key, e.v) }
 
 // decodeSection overlays one YAML section on v, rejecting unknown keys.
 func decodeSection(n map[string]any, v any, path, section string) error {

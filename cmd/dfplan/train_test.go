@@ -137,6 +137,7 @@ func TestTrainBadInput(t *testing.T) {
 	unknownSection := write("section.yaml", "modle:\n  z_dim: 3\n")
 	badYAML := write("bad.yaml", "model: [1, 2\n")
 	badValue := write("value.yaml", "model:\n  beta_schedule: sigmoid\n")
+	fraction := write("fraction.yaml", "model:\n  hidden: 32.5\n")
 	notNPZ := write("x.npz", "not a zip archive")
 	missingKey := rewriteNPZ(t, data, filepath.Join(dir, "nokey.npz"), func(name string, b []byte) []byte {
 		if name == "actions.npy" {
@@ -173,6 +174,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"unknown config section", []string{"--data", data, "--out", "m", "--config", unknownSection}, 1, "unknown key modle"},
 		{"malformed YAML", []string{"--data", data, "--out", "m", "--config", badYAML}, 1, "bad.yaml"},
 		{"bad config value", []string{"--data", data, "--out", "m", "--config", badValue}, 2, "beta_schedule"},
+		{"fraction for an integer", []string{"--data", data, "--out", "m", "--config", fraction}, 1, "section model: hidden: 32.5, want a whole number"},
 		{"no config file", []string{"--data", data, "--out", "m", "--config", filepath.Join(dir, "none.yaml")}, 1, "none.yaml"},
 	}
 	for _, tc := range tests {
