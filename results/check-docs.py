@@ -36,6 +36,7 @@ scripts = [
     "results/lookahead/outcome.py",
     "results/heldout/outcome.py",
     "results/mcg-chain/outcome.py",
+    "results/stall/outcome.py",
     "results/eta/outcome.py",
 ]
 # Titles of tables that the documents quote in prose, not as tables.
