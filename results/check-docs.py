@@ -4,7 +4,7 @@ documents that quote them, so that no quoted number was typed by hand.
 
 Usage: python3 results/check-docs.py   (from anywhere; exit 1 on a mismatch)
 
-Each script below reads only JSON written by `dfplan bench` (or traces of
+Each script below (with its arguments, if any) reads only JSON written by `dfplan bench` (or traces of
 it). For every table line it prints (lines starting with "|" or "**"), the
 line must appear, character for character, in one of the documents; a line
 found nowhere is reported with the script that printed it. A few tables are
@@ -37,6 +37,7 @@ scripts = [
     "results/heldout/outcome.py",
     "results/mcg-chain/outcome.py",
     "results/stall/outcome.py",
+    "results/speed/outcome.py results/speed/2core-s19",
     "results/eta/outcome.py",
 ]
 # Titles of tables that the documents quote in prose, not as tables.
@@ -56,7 +57,8 @@ def main():
     quoted = set(text.split("\n"))
     bad = 0
     for s in scripts:
-        r = subprocess.run([sys.executable, os.path.join(root, s)], cwd=root, capture_output=True, text=True)
+        script, *args = s.split()
+        r = subprocess.run([sys.executable, os.path.join(root, script)] + args, cwd=root, capture_output=True, text=True)
         if r.returncode != 0:
             print(f"{s}: exit {r.returncode}: {r.stderr.strip().splitlines()[-1:] }")
             bad += 1

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""df's plan time on a machine (results/speed/run.sh DFPLAN DIR) beside
+the same measurements on the faster 2-core machine of earlier sessions
+(results/ros/latency-M.json and results/native/table-latency/M-df.json).
+
+Usage: python3 results/speed/outcome.py DIR   (from the repository root)
+"""
+import json
+import os
+import sys
+
+R = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MAZES = ["umaze", "medium", "large"]
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def p50(o):
+    return f"{o['plan_latency_ms']['p50']:.0f} ms"
+
+
+def both(o):
+    p = o["plan_latency_ms"]
+    return f"{p['p50']:.0f}/{p['p99']:.0f} ms"
+
+
+if len(sys.argv) != 2:
+    sys.exit("usage: outcome.py DIR")
+d = sys.argv[1]
+print(f"**df's plan time, {os.path.basename(os.path.normpath(d))}**: natively, shipped settings, one run at a time; "
+      "one robot (p50) and one batched call of 25 robots (p50/p99), "
+      "and the same on the faster machine of earlier sessions\n")
+print("| maze | one robot | 25 robots | one robot, faster machine | 25 robots, faster machine |")
+print("|---|---|---|---|---|")
+for m in MAZES:
+    one, batch = load(f"{d}/one-{m}.json"), load(f"{d}/batch-{m}.json")
+    was_one = load(f"{R}/ros/latency-{m}.json")
+    was_batch = load(f"{R}/native/table-latency/{m}-df.json")
+    for new, old in ((one, was_one), (batch, was_batch)):
+        if new["config"] != old["config"] or new.get("engine") != "native":
+            sys.exit(f"{m}: not the earlier measurement's settings natively")
+    print(f"| {m} | {p50(one)} | {both(batch)} | {p50(was_one)} | {both(was_batch)} |")
