@@ -1,0 +1,26 @@
+#!/bin/sh
+# large with --sampling-steps 10 (results/steps/README.md): df, both tasks,
+# 50 episodes per cell, the shipped large settings, two cells at a time.
+# Usage (from the repository root):
+#   results/steps/run.sh DFPLAN explore   seed 1, 10 steps
+#   results/steps/run.sh DFPLAN rule      seeds 2 and 3, 5 and 10 steps
+set -eu
+. results/both.sh
+U="usage: run.sh DFPLAN explore|rule"
+B=${1:?$U} WHAT=${2:?$U}
+[ $# -eq 2 ] || { echo "$U" >&2; exit 2; }
+cell() { # seed steps task
+	D=results/steps/seed$1
+	mkdir -p $D
+	"$B" bench --maze large --task $3 --planner df --episodes 50 --seed $1 --batch 25 \
+		--sampling-steps $2 --json $D/large-$3-s$2.json > /dev/null
+}
+case $WHAT in
+explore) both cell "1 10 single" "1 10 multi" ;;
+rule)
+	for S in 2 3; do
+		both cell "$S 5 single" "$S 5 multi"
+		both cell "$S 10 single" "$S 10 multi"
+	done ;;
+*) echo "run.sh: second argument \"$WHAT\": want explore or rule" >&2; exit 2 ;;
+esac
