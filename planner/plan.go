@@ -30,9 +30,10 @@ type Plan struct {
 	Unguided int
 	// Goal is the goal the plan was made for (nil if the policy does not
 	// say). Best and Stalled are the robot's record toward it
-	// (Config.Stall): its closest distance to the goal at the
-	// observations its plans were asked for, and how many guided replans
-	// in a row have not come StallMargin closer than that.
+	// (Config.Stall): its distance to the goal, where a plan was asked
+	// for, when it last counted as progress (StallMargin closer than the
+	// Best before; smaller gains are not recorded), and how many guided
+	// replans in a row have not come StallMargin closer than Best.
 	Goal    []float64
 	Best    float64
 	Stalled int

@@ -85,8 +85,8 @@ type Config struct {
 	Unstick int `json:"unstick" yaml:"unstick"`
 	// Stall, when > 0, also treats as pinned a robot that has stopped
 	// getting closer to its goal: one whose distance to the goal, judged
-	// where each plan was asked for, has not fallen StallMargin below its
-	// best for Stall guided replans in a row. Its next Unstick replans are
+	// where each plan was asked for, has not come StallMargin below its
+	// distance at its last progress for Stall guided replans in a row. Its next Unstick replans are
 	// then sampled without guidance, which takes it along the way the
 	// logged robots moved from there, out of a pocket that straight-line
 	// guidance keeps it in. It reads only the robot's own distance to its
@@ -500,8 +500,8 @@ func (p *Planner) usable(warm []*Warm, i int) (bool, error) {
 }
 
 // progress is a robot's record toward its goal for Config.Stall: its
-// closest distance to the goal so far, and the guided replans since it
-// last came StallMargin closer than that.
+// distance to the goal when it last made progress (came StallMargin
+// closer than the record before), and the guided replans since.
 type progress struct {
 	best    float64
 	stalled int

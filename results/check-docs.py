@@ -37,6 +37,7 @@ scripts = [
     "results/heldout/outcome.py",
     "results/mcg-chain/outcome.py",
     "results/stall/outcome.py",
+    "results/steps/outcome.py",
     "results/speed/outcome.py results/speed/2core-s19",
     "results/eta/outcome.py",
 ]

@@ -245,7 +245,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		}
 		var res *bench.Result
 		if f.ros {
-			res, err = rosBench(ctx, master, c, p, bar.Update)
+			res, err = rosBench(ctx, master, c, p, bar.Update, cmd.ErrOrStderr())
 		} else {
 			res, err = bench.Run(ctx, c, p)
 		}

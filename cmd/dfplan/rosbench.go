@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/golang/geo/r2"
@@ -36,8 +36,8 @@ func rosMaster(ctx context.Context) (string, error) {
 
 // rosBench runs the episodes of c through the ROS planning node in real
 // time (robot.RunEpisodes) with p's policy, and scores them as bench.Run
-// does.
-func rosBench(ctx context.Context, master string, c bench.Config, p bench.Planner, progress func(done, total int)) (*bench.Result, error) {
+// does. The nodes' warnings go to stderr.
+func rosBench(ctx context.Context, master string, c bench.Config, p bench.Planner, progress func(done, total int), stderr io.Writer) (*bench.Result, error) {
 	pol, ok := p.Batch.(planner.Policy)
 	if !ok {
 		return nil, fmt.Errorf("--ros: planner %s cannot run in the planning node", p.Name)
@@ -60,7 +60,7 @@ func rosBench(ctx context.Context, master string, c bench.Config, p bench.Planne
 	// warnings only, unless -v asked for everything.
 	log := slog.Default()
 	if !log.Enabled(ctx, slog.LevelDebug) {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	out, err := robot.RunEpisodes(ctx, robot.EpisodeConf{
 		MasterAddress: master, Host: robot.HostFromEnv(),

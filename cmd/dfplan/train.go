@@ -9,11 +9,13 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -304,15 +306,16 @@ func decodeStrict(data []byte, v any) error {
 	return fractionKept(in, out, "")
 }
 
-// fractionKept names the first number in the decoded document in whose
-// counterpart out, the same document re-encoded from the value it was
-// decoded into, holds it as an integer it is not: a fraction given for an
-// integer setting.
+// fractionKept names a number in the decoded document in whose place
+// out, the same document re-encoded from the value it was decoded into,
+// holds an integer it is not: a fraction given for an integer setting.
+// Keys are visited in sorted order, so the same file names the same key.
 func fractionKept(in, out any, key string) error {
 	switch x := in.(type) {
 	case map[string]any:
 		o, _ := out.(map[string]any)
-		for k, vin := range x {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			vin := x[k]
 			name := k
 			if key != "" {
 				name = key + "." + k
