@@ -44,6 +44,15 @@ def verdict(d):
     return f"{fmt(d)} over {len(d)} pairs; {where}"
 
 
+def rule(per_task, every):
+    """The shipping rule's verdict on paired differences, pooled (every)
+    and per task: it passes if the pooled mean is above twice its standard
+    error and no task's is below minus twice its own."""
+    m, se = mean_se(every)
+    low = [t for t, d in per_task.items() if mean_se(d)[0] < -2 * mean_se(d)[1]]
+    return "Rule: " + ("passed; it ships." if m > 2 * se and not low else "not passed; nothing ships.")
+
+
 def cell(d):
     """A result's normalized score as "mean ± s.e. · success rate"."""
     s = d["normalized_score"]

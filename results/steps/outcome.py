@@ -11,7 +11,7 @@ import sys
 
 R = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(R, ".."))
-from paired import cell, changed, fmt, load, mean_se, verdict  # noqa: E402
+from paired import cell, changed, fmt, load, mean_se, rule, verdict  # noqa: E402
 
 TASKS = ("single", "multi")
 
@@ -65,6 +65,4 @@ for n in (10, 3):
         per_task, every = table("**the rule, seeds 2 and 3**: df on large at the shipped settings, 50 episodes per cell, "
                                 f"5 and {n} sampling steps; paired differences on the same episodes", (2, 3), n)
         if len(every) == 200:
-            m, se = mean_se(every)
-            low = [t for t, d in per_task.items() if mean_se(d)[0] < -2 * mean_se(d)[1]]
-            print("Rule: " + ("passed; it ships." if m > 2 * se and not low else "not passed; nothing ships."))
+            print(rule(per_task, every))
