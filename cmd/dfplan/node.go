@@ -161,6 +161,21 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 		if _, err := os.Stat(f.plan); err != nil {
 			return usagef("--plan: %v", err)
 		}
+		// With the maze or the model on the command line too, check the
+		// settings against that model now: a bad file is named at once,
+		// not once a master answers. (A model set by ~model instead is
+		// checked again below.)
+		if f.policy == "df" && (fl.Changed("maze") || fl.Changed("model")) {
+			if maze, err := sim.LoadMaze(f.maze); err == nil {
+				o := dfOptions{Model: f.model, Plan: f.plan, Check: true}
+				if fl.Changed("stop-weight") {
+					o.StopWeight = &f.stopWeight
+				}
+				if _, err := newNodePolicy(maze, o); err != nil {
+					return usagef("policy %s: %v", f.policy, err)
+				}
+			}
+		}
 	}
 	master, interrupted, err := connectMaster(ctx, fl, f.maze)
 	if err != nil || interrupted {

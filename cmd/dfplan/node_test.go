@@ -56,6 +56,23 @@ func TestNodeUsageErrors(t *testing.T) {
 	}
 }
 
+// Settings that do not fit the model named on the command line are refused
+// before the node waits for a master: none is running here.
+func TestNodeChecksSettingsBeforeROS(t *testing.T) {
+	t.Setenv("ROS_MASTER_URI", fmt.Sprintf("http://127.0.0.1:%d", rostest.FreePort(t)))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	withSignalContext(t, ctx)
+	bad := writeTemp(t, "long.yaml", "open_loop: 400\n")
+	r := runCLI(t, "", "node", "--maze", "large", "--plan", bad)
+	if r.code != 2 || !strings.Contains(r.stderr, "open_loop 400 frames exceeds the horizon of 150 frames") {
+		t.Errorf("exit %d, stderr %q; want 2 and the open loop named", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "master unreachable") {
+		t.Errorf("waited for a master before refusing the settings: %q", r.stderr)
+	}
+}
+
 // TestNodeWaitsForMaster: with no master, the node retries until
 // interrupted and then exits cleanly, without panicking.
 func TestNodeWaitsForMaster(t *testing.T) {

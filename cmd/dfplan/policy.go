@@ -48,6 +48,9 @@ type dfOptions struct {
 	Plan, PlanFrom string
 	// StopWeight, when set, overrides the settings' stop weight.
 	StopWeight *float64
+	// Check builds the planner only to check the settings: nothing is
+	// logged.
+	Check bool
 }
 
 // newDFPolicy is the node's Diffusion Forcing planner for maze.
@@ -77,7 +80,7 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	}
 	// Logged once the settings are known to work: a bad one is the only
 	// line a failed start prints.
-	if source != "" {
+	if source != "" && !o.Check {
 		slog.Info("planner settings", "from", source)
 	}
 	return p, nil
