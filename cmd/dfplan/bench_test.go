@@ -386,6 +386,8 @@ func TestBenchBadInput(t *testing.T) {
 		want string
 	}{
 		{"unknown planner", []string{"--planner", "astar"}, 2, `--planner "astar"`},
+		{"stray argument", []string{"extra"}, 2, `unknown command "extra" for "dfplan bench"`},
+		{"lookahead given a number", []string{"--lookahead", "0"}, 2, `unknown command "0" for "dfplan bench"`},
 		{"zero episodes", []string{"--planner", "expert", "--episodes", "0"}, 2, "--episodes 0"},
 		{"negative steps", []string{"--planner", "expert", "--steps", "-5"}, 2, "--steps -5"},
 		{"unknown maze", []string{"--planner", "expert", "--maze", "spiral"}, 2, "spiral"},

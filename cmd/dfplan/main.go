@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -70,9 +71,26 @@ func run(args []string) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "dfplan: %v\n", err)
+	fmt.Fprintf(os.Stderr, "dfplan: %s\n", message(err))
+	return exitCode(err)
+}
+
+// message is err's text on one line: cobra's suggestions for an unknown
+// command ("\n\nDid you mean this?\n\tbench\n") become "; did you mean
+// bench?".
+func message(err error) string {
+	msg, hint, ok := strings.Cut(err.Error(), "\n\nDid you mean this?\n")
+	if !ok {
+		return msg
+	}
+	return msg + "; did you mean " + strings.Join(strings.Fields(hint), " or ") + "?"
+}
+
+// exitCode is the exit status for err: 2 for a usage error (ours, or
+// cobra's unknown command or stray argument), 1 for any other failure.
+func exitCode(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ") {
 		return 2
 	}
 	return 1

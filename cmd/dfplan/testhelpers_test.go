@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,12 +39,8 @@ func runCLI(t *testing.T, stdin string, args ...string) cliResult {
 	root.SetErr(&errb)
 	code := 0
 	if err := root.Execute(); err != nil {
-		fmt.Fprintf(&errb, "dfplan: %v\n", err)
-		code = 1
-		var ue usageError
-		if errors.As(err, &ue) {
-			code = 2
-		}
+		fmt.Fprintf(&errb, "dfplan: %s\n", message(err))
+		code = exitCode(err)
 	}
 	return cliResult{code, out.String(), errb.String()}
 }
