@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """df's plan time on a machine (results/speed/run.sh DFPLAN DIR) beside
 the same measurements on the faster 2-core machine of earlier sessions
-(results/ros/latency-M.json and results/native/table-latency/M-df.json).
+(results/ros/latency-M.json and results/native/table-latency/M-df.json);
+then the wall time of the table's single-task df cells there, beside the
+native re-runs of results/native/ (an earlier build of the native passes,
+on a busy machine) and the table's own cells (gorgonia's graph).
 
 Usage: python3 results/speed/outcome.py DIR   (from the repository root)
 """
@@ -43,3 +46,13 @@ for m in MAZES:
         if new["config"] != old["config"] or new.get("engine") != "native":
             sys.exit(f"{m}: not the earlier measurement's settings natively")
     print(f"| {m} | {p50(one)} | {both(batch)} | {p50(was_one)} | {both(was_batch)} |")
+
+print("\n**the table's single-task df cells**, 50 episodes, seed 0: wall time and score on this machine, "
+      "beside the native re-runs of `results/native/` and the table's cells (gorgonia's graph)\n")
+print("| maze | here | results/native/ | the table (graph) |")
+print("|---|---|---|---|")
+for m in MAZES:
+    here = load(f"{d}/cell-{m}.json")
+    nat, graph = load(f"{R}/native/{m}-single-df.json"), load(f"{R}/{m}-single-df.json")
+    row = [f"{o['wall_s']:.0f} s · {o['normalized_score']['mean']:.1f}" for o in (here, nat, graph)]
+    print(f"| {m} | " + " | ".join(row) + " |")
