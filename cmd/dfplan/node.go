@@ -161,19 +161,14 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 		if _, err := os.Stat(f.plan); err != nil {
 			return usagef("--plan: %v", err)
 		}
-		// With the maze or the model on the command line too, check the
-		// settings against that model now: a bad file is named at once,
-		// not once a master answers. (A model set by ~model instead is
-		// checked again below.)
-		if f.policy == "df" && (fl.Changed("maze") || fl.Changed("model")) {
-			if maze, err := sim.LoadMaze(f.maze); err == nil {
-				o := dfOptions{Model: f.model, Plan: f.plan, Check: true}
-				if fl.Changed("stop-weight") {
-					o.StopWeight = &f.stopWeight
-				}
-				if _, err := newNodePolicy(maze, o); err != nil {
-					return usagef("policy %s: %v", f.policy, err)
-				}
+		// Check the file now, so a bad one is named at once and not once
+		// a master answers: its keys and values alone, and, with both the
+		// maze and the model on the command line (parameters cannot
+		// change either then), against that model. The errors are the
+		// ones the node gives later.
+		if f.policy == "df" {
+			if err := checkNodePlan(fl, f); err != nil {
+				return fmt.Errorf("policy %s: %w", f.policy, err)
 			}
 		}
 	}
@@ -239,6 +234,24 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	}
 	runUntilStopped(ctx, stop, node)
 	return nil
+}
+
+// checkNodePlan checks f.plan before the node waits for ROS (runNode).
+func checkNodePlan(fl *pflag.FlagSet, f *nodeFlags) error {
+	maze, err := sim.LoadMaze(f.maze)
+	if err != nil {
+		return nil // reported where the maze is loaded
+	}
+	if !fl.Changed("maze") || !fl.Changed("model") {
+		_, _, err := readPlanSettings(maze, f.model, f.plan, "--plan")
+		return err
+	}
+	o := dfOptions{Model: f.model, Plan: f.plan, Check: true}
+	if fl.Changed("stop-weight") {
+		o.StopWeight = &f.stopWeight
+	}
+	_, err = newNodePolicy(maze, o)
+	return err
 }
 
 // stoppable is a running ROS node of ours.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -56,20 +57,40 @@ func TestNodeUsageErrors(t *testing.T) {
 	}
 }
 
-// Settings that do not fit the model named on the command line are refused
-// before the node waits for a master: none is running here.
+// A bad --plan is refused before the node waits for a master (none runs
+// here): by its keys and values alone, and against the model when both
+// the maze and the model are on the command line. With the model left to
+// ~model, a file that only that model could judge waits for the master.
 func TestNodeChecksSettingsBeforeROS(t *testing.T) {
 	t.Setenv("ROS_MASTER_URI", fmt.Sprintf("http://127.0.0.1:%d", rostest.FreePort(t)))
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	withSignalContext(t, ctx)
-	bad := writeTemp(t, "long.yaml", "open_loop: 400\n")
-	r := runCLI(t, "", "node", "--maze", "large", "--plan", bad)
-	if r.code != 2 || !strings.Contains(r.stderr, "open_loop 400 frames exceeds the horizon of 150 frames") {
-		t.Errorf("exit %d, stderr %q; want 2 and the open loop named", r.code, r.stderr)
-	}
-	if strings.Contains(r.stderr, "master unreachable") {
-		t.Errorf("waited for a master before refusing the settings: %q", r.stderr)
+	fraction := writeTemp(t, "fraction.yaml", "open_loop: 2.5\n")
+	long := writeTemp(t, "long.yaml", "open_loop: 400\n")
+	model := filepath.Join("..", "..", "models", "shipped", "large.safetensors")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // "" = waits for the master
+	}{
+		{"a fraction", []string{"--maze", "large", "--plan", fraction}, "open_loop: 2.5, want a whole number"},
+		{"a fraction, nothing else given", []string{"--plan", fraction}, "open_loop: 2.5, want a whole number"},
+		{"beyond the model's horizon", []string{"--maze", "large", "--model", model, "--plan", long}, "open_loop 400 frames exceeds the horizon of 150 frames"},
+		{"the model may come from ~model", []string{"--maze", "large", "--plan", long}, ""},
+		// large's model does not fit the default maze, umaze; ~maze may say large.
+		{"the maze may come from ~maze", []string{"--model", model, "--plan", long}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+			defer cancel()
+			withSignalContext(t, ctx)
+			r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
+			waited := strings.Contains(r.stderr, "master unreachable")
+			switch {
+			case tc.want == "" && (r.code != 0 || !waited):
+				t.Errorf("exit %d, stderr %q; want it to wait for the master", r.code, r.stderr)
+			case tc.want != "" && (r.code != 1 || waited || !strings.Contains(r.stderr, tc.want)):
+				t.Errorf("exit %d, stderr %q; want 1 at once, naming %q", r.code, r.stderr, tc.want)
+			}
+		})
 	}
 }
 

@@ -94,6 +94,18 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 // for none). The result is checked against model, so a bad file is
 // reported by name.
 func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, planFlag string) (conf planner.Config, source string, err error) {
+	if conf, source, err = readPlanSettings(maze, modelPath, planPath, planFlag); err != nil || source == "" {
+		return conf, source, err
+	}
+	if _, err := planner.New(model, presetConfig("df", conf)); err != nil {
+		return conf, "", fmt.Errorf("%s: %w", source, err)
+	}
+	return conf, source, nil
+}
+
+// readPlanSettings is planSettings without the check against a model:
+// the file's keys, types and values alone.
+func readPlanSettings(maze *sim.Maze, modelPath, planPath, planFlag string) (conf planner.Config, source string, err error) {
 	conf = robot.DFPlannerConfig
 	var data []byte
 	switch {
@@ -118,9 +130,6 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, pl
 	}
 	if p := checkPlan(conf); p != nil {
 		return conf, "", fmt.Errorf("%s: %s %v: %s", source, p.key, p.value, p.want)
-	}
-	if _, err := planner.New(model, presetConfig("df", conf)); err != nil {
-		return conf, "", fmt.Errorf("%s: %w", source, err)
 	}
 	return conf, source, nil
 }
