@@ -54,5 +54,7 @@ print("|---|---|---|---|")
 for m in MAZES:
     here = load(f"{d}/cell-{m}.json")
     nat, graph = load(f"{R}/native/{m}-single-df.json"), load(f"{R}/{m}-single-df.json")
+    if here["config"] != graph["config"] or here.get("engine") != "native" or here["episodes"] != 50:
+        sys.exit(f"{m}: not the table's cell natively")
     row = [f"{o['wall_s']:.0f} s · {o['normalized_score']['mean']:.1f}" for o in (here, nat, graph)]
     print(f"| {m} | " + " | ".join(row) + " |")
