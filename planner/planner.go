@@ -86,12 +86,13 @@ type Config struct {
 	// Stall, when > 0, also treats as pinned a robot that has stopped
 	// getting closer to its goal: one whose distance to the goal, judged
 	// where each plan was asked for, has not come StallMargin below its
-	// distance at its last progress for Stall guided replans in a row. Its next Unstick replans are
-	// then sampled without guidance, which takes it along the way the
-	// logged robots moved from there, out of a pocket that straight-line
-	// guidance keeps it in. It reads only the robot's own distance to its
-	// goal, never a map. It needs Unstick > 0 and the previous plan
-	// (Plan.Best and Plan.Stalled carry the count). Default 0 (off).
+	// distance at its last progress for Stall guided replans in a row.
+	// Its next Unstick replans are then sampled without guidance, which
+	// takes it along the way the logged robots moved from there, out of a
+	// pocket that straight-line guidance keeps it in. It reads only the
+	// robot's own distance to its goal, never a map. It needs Unstick > 0
+	// and the previous plan (Plan.Best and Plan.Stalled carry the count).
+	// Default 0 (off); on large it gained nothing (results/stall/).
 	Stall int `json:"stall,omitempty" yaml:"stall"`
 	// StepWaiting, when set, also moves every token still waiting at the
 	// top noise level (one the schedule has not started) on each row, as
