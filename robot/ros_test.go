@@ -1,7 +1,6 @@
 package robot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,24 +28,13 @@ import (
 const waitFor = 30 * time.Second
 
 // logBuffer is a concurrency-safe log sink, to count log lines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
+type logBuffer struct{ rostest.Buffer }
 
 // count returns how many log lines contain all the given substrings.
 func (l *logBuffer) count(substrs ...string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	n := 0
 lines:
-	for _, line := range strings.Split(l.b.String(), "\n") {
+	for _, line := range strings.Split(l.String(), "\n") {
 		for _, s := range substrs {
 			if !strings.Contains(line, s) {
 				continue lines
@@ -55,12 +43,6 @@ lines:
 		n++
 	}
 	return n
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func testLogger(t *testing.T) (*slog.Logger, *logBuffer) {

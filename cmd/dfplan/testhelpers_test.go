@@ -1,14 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/dfplan/dfplan/robot/rostest"
 )
 
 // cliResult is what one command line produced.
@@ -28,32 +28,14 @@ func writeTemp(t *testing.T, name, content string) string {
 	return p
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent use. The command's
-// stderr is the default logger's output, and goroutines a command started
-// (a ROS node shutting down) may still log while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // runCLI executes the dfplan command line in-process, like run, with stdin
 // and captured stdout/stderr. The exit code follows run's rules.
 func runCLI(t *testing.T, stdin string, args ...string) cliResult {
 	t.Helper()
 	root := newRootCmd()
-	var out, errb syncBuffer
+	// The command's stderr is also the default logger's output, and a
+	// command's goroutines may still log while the test reads it.
+	var out, errb rostest.Buffer
 	root.SetArgs(args)
 	root.SetIn(io.Reader(strings.NewReader(stdin)))
 	root.SetOut(&out)
