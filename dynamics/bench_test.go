@@ -41,7 +41,8 @@ func benchPredict(b *testing.B, withGrad bool) {
 }
 
 // BenchmarkTrainStep is one optimizer step (sampling, forward, backward,
-// AdamW) at the default train config, for three model sizes.
+// AdamW) at batch 32 × 24 tokens, for three model sizes, on the default
+// (native) engine: the shapes tools/torchref/bench.py times in PyTorch.
 func BenchmarkTrainStep(b *testing.B) {
 	data := pointMassData(20000, 1000, 1)
 	for _, size := range []struct {
@@ -57,6 +58,7 @@ func BenchmarkTrainStep(b *testing.B) {
 			c.ZDim, c.Hidden, c.Layers = size.z, size.hidden, size.layers
 			tc := DefaultTrainConfig()
 			tc.ValFraction = 0
+			tc.Horizon = 24
 			tr, err := NewTrainer(c, tc, data)
 			if err != nil {
 				b.Fatal(err)

@@ -8,27 +8,36 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// The planner's network passes — x̂0, and x̂0 with the vector–Jacobian
-// product that guidance pulls back through the GRU — written out by hand.
-// They compute the same function as the gorgonia graph in graph.go (which
-// stays the reference, and the only path that trains), without its per-op
-// bookkeeping and allocations: at one robot's batch size those cost about
-// four times the arithmetic (go test -bench Predict ./dynamics). Matrix
-// products go to gonum's BLAS; rows are time-major (t·B + b) as in the graph.
+// The network's passes written out by hand: x̂0, the vector–Jacobian product
+// that guidance pulls back through the GRU, and the gradient of the
+// training loss with respect to every weight. They compute the same
+// function as the gorgonia graph in graph.go, which stays the reference
+// engine and the tests' oracle. Rows are time-major (t·B + b) as in the
+// graph, so that everything after the GRU is one matrix product over all
+// tokens, and so are the weight gradients of the layers inside the
+// recurrence: their per-token inputs and gradients are recorded and
+// multiplied once over all H·B rows.
 
 var blas32 = gonum.Implementation{}
 
+// sgemm adds op(A)·op(B) to C (row-major; m×n result, inner size k).
+func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if transA {
+		ta = blas.Trans
+	}
+	if transB {
+		tb = blas.Trans
+	}
+	blas32.Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 1, c, ldc)
+}
+
 // dense is a linear layer's weights viewed as a row-major in×out matrix and
-// its bias.
+// its bias; the same view over gradient buffers holds the layer's gradient.
 type dense struct {
 	w       []float32
 	b       []float32
 	in, out int
-}
-
-func (m *Model) dense(name string) dense {
-	w := m.byName[name+".weight"]
-	return dense{w: w.data, b: m.byName[name+".bias"].data, in: w.shape[0], out: w.shape[1]}
 }
 
 // apply sets y (rows×out) = x (rows×in) · W + b.
@@ -36,15 +45,27 @@ func (l dense) apply(y, x []float32, rows int) {
 	for r := range rows {
 		copy(y[r*l.out:(r+1)*l.out], l.b)
 	}
-	blas32.Sgemm(blas.NoTrans, blas.NoTrans, rows, l.out, l.in, 1, x, l.in, l.w, l.out, 1, y, l.out)
+	sgemm(false, false, rows, l.out, l.in, x, l.in, l.w, l.out, y, l.out)
 }
 
 // back adds gy (rows×out) · Wᵀ to gx (rows×in).
 func (l dense) back(gx, gy []float32, rows int) {
-	blas32.Sgemm(blas.NoTrans, blas.Trans, rows, l.in, l.out, 1, gy, l.out, l.w, l.out, 1, gx, l.in)
+	sgemm(false, true, rows, l.in, l.out, gy, l.out, l.w, l.out, gx, l.in)
 }
 
-// sigmoid is gorgonia's float32 logistic function, so that both paths
+// grad adds the layer's weight gradient for input x (rows×in, row stride
+// ldx) and output gradient gy (rows×out) to l, a gradient view:
+// ∂W += xᵀ·gy, ∂b += Σ_rows gy.
+func (l dense) grad(x []float32, ldx int, gy []float32, rows int) {
+	sgemm(true, false, l.in, l.out, rows, x, ldx, gy, l.out, l.w, l.out)
+	for r := range rows {
+		for j, v := range gy[r*l.out : (r+1)*l.out] {
+			l.b[j] += v
+		}
+	}
+}
+
+// sigmoid is gorgonia's float32 logistic function, so that both engines
 // agree to rounding.
 func sigmoid(x float32) float32 {
 	if x < -88 {
@@ -58,15 +79,8 @@ func sigmoid(x float32) float32 {
 
 func tanh32(x float32) float32 { return float32(math.Tanh(float64(x))) }
 
-// silu sets y = x·σ(x) and, unless sig is nil, records σ(x) in sig for
-// siluBack.
+// silu sets y = x·σ(x) and records σ(x) in sig for siluBack.
 func silu(y, x, sig []float32) {
-	if sig == nil {
-		for i, v := range x {
-			y[i] = v * sigmoid(v)
-		}
-		return
-	}
 	for i, v := range x {
 		s := sigmoid(v)
 		sig[i] = s
@@ -83,7 +97,8 @@ func siluBack(g, x, sig []float32) {
 	}
 }
 
-// layers are the network's weights, looked up once per pass.
+// layers are the network's weights, looked up once per pass; the same
+// structure over gradient buffers holds a pass's gradient.
 type layers struct {
 	enc           [3]dense
 	preIn         dense
@@ -97,18 +112,32 @@ type layers struct {
 }
 
 func (m *Model) layers() *layers {
+	return m.layersOver(func(i int) []float32 { return m.params[i].data })
+}
+
+// layersOver views the arrays buf(i), one per parameter in m.params order
+// (weights or their gradients), as layers.
+func (m *Model) layersOver(buf func(i int) []float32) *layers {
+	index := make(map[string]int, len(m.params))
+	for i, p := range m.params {
+		index[p.name] = i
+	}
+	d := func(name string) dense {
+		w := m.byName[name+".weight"]
+		return dense{w: buf(index[name+".weight"]), b: buf(index[name+".bias"]), in: w.shape[0], out: w.shape[1]}
+	}
 	l := &layers{
-		enc:    [3]dense{m.dense("encoder.0"), m.dense("encoder.1"), m.dense("encoder.2")},
-		preIn:  m.dense("pre.in"),
-		preOut: m.dense("pre.out"),
-		reset:  m.dense("gru.reset"), upd: m.dense("gru.update"),
-		candIn: m.dense("gru.cand_in"), candH: m.dense("gru.cand_hid"),
-		postIn: m.dense("post.in"),
-		head:   m.dense("head"),
+		enc:    [3]dense{d("encoder.0"), d("encoder.1"), d("encoder.2")},
+		preIn:  d("pre.in"),
+		preOut: d("pre.out"),
+		reset:  d("gru.reset"), upd: d("gru.update"),
+		candIn: d("gru.cand_in"), candH: d("gru.cand_hid"),
+		postIn: d("post.in"),
+		head:   d("head"),
 	}
 	for i := range m.cfg.Layers {
-		l.pre = append(l.pre, [2]dense{m.dense(blockName("pre", i, 1)), m.dense(blockName("pre", i, 2))})
-		l.post = append(l.post, [2]dense{m.dense(blockName("post", i, 1)), m.dense(blockName("post", i, 2))})
+		l.pre = append(l.pre, [2]dense{d(blockName("pre", i, 1)), d(blockName("pre", i, 2))})
+		l.post = append(l.post, [2]dense{d(blockName("post", i, 1)), d(blockName("post", i, 2))})
 	}
 	return l
 }
@@ -117,36 +146,44 @@ func blockName(prefix string, i, fc int) string {
 	return fmt.Sprintf("%s.%d.fc%d", prefix, i, fc)
 }
 
-// tape holds one pass's activations, every array time-major over N = H·B
-// rows, as far as the backward pass needs them.
+// tape holds one pass's activations, time-major over N = H·B rows, as far
+// as the backward pass needs them.
 type tape struct {
 	b, h int
-	aIn  []float32   // N × Hidden, pre.in before silu
-	sIn  []float32   // N × Hidden, σ(aIn)
-	aPre [][]float32 // per pre-GRU residual block: N × Hidden, fc1 before silu
-	sPre [][]float32 // σ of aPre
-	r, s []float32   // N × ZDim gates
-	ch   []float32   // N × ZDim, U_n z + c_n
-	n    []float32   // N × ZDim candidate
-	z    []float32   // N × ZDim, z_t
-	z0   []float32   // B × ZDim
-	aP   []float32   // N × Hidden, post.in before silu
-	sP   []float32   // N × Hidden, σ(aP)
-	aPos [][]float32 // per post-GRU residual block: N × Hidden, fc1 before silu
-	sPos [][]float32 // σ of aPos
-	out  []float32   // N × TokenDim, x̂0
+	obs0 []float32    // B × ObsDim, the encoder's input (nil when z0 was given)
+	encA [2][]float32 // B × EncoderHidden: encoder.0 and .1 before silu
+	encS [2][]float32 // their σ
+	encH [2][]float32 // their silu, the next layer's input
+	z0   []float32    // B × ZDim
+	inp  []float32    // N × (TokenDim+EmbedDim+ZDim): [x_t, embed(k_t), z_{t−1}], pre.in's input
+	aIn  []float32    // N × Hidden, pre.in before silu
+	sIn  []float32    // σ(aIn)
+	hPre [][]float32  // Layers+1 arrays N × Hidden: input of pre block j; the last is pre.out's input
+	aPre [][]float32  // per pre block: fc1's output before silu
+	sPre [][]float32  // σ of aPre
+	uz   []float32    // N × 2·ZDim: [u_t, z_{t−1}], the gates' input
+	r, s []float32    // N × ZDim gates
+	ch   []float32    // N × ZDim, U_n z + c_n
+	n    []float32    // N × ZDim candidate
+	z    []float32    // N × ZDim, z_t
+	aP   []float32    // N × Hidden, post.in before silu
+	sP   []float32    // σ(aP)
+	hPos [][]float32  // Layers+1 arrays: input of post block j; the last is the head's input
+	aPos [][]float32
+	sPos [][]float32
+	out  []float32 // N × TokenDim, x̂0
 }
 
-// residual runs blocks h ← h + fc2(silu(fc1(h))) in place over rows rows of
-// h, recording fc1's output of block j in a[j] and its σ in sa[j] (rows ×
-// Hidden each); f and g are rows × Hidden scratch.
-func residual(blocks [][2]dense, h []float32, rows int, a, sa [][]float32, f, g []float32) {
+// residual runs the blocks h_{j+1} = h_j + fc2(silu(fc1(h_j))) over rows
+// rows, with h_0 = hs[0] given; it writes h_{j+1} to hs[j+1] and records
+// fc1's output in a[j] and its σ in sa[j]; g is rows × Hidden scratch.
+func residual(blocks [][2]dense, hs [][]float32, rows int, a, sa [][]float32, g []float32) {
 	for j, d := range blocks {
-		d[0].apply(a[j], h, rows)
+		d[0].apply(a[j], hs[j], rows)
 		silu(g, a[j], sa[j])
-		d[1].apply(f, g, rows)
-		for i := range h {
-			h[i] += f[i]
+		d[1].apply(hs[j+1], g, rows)
+		for i, v := range hs[j] {
+			hs[j+1][i] += v
 		}
 	}
 }
@@ -159,36 +196,44 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 	td, e, zd, hd := c.TokenDim(), c.EmbedDim, c.ZDim, c.Hidden
 	row := td + e + zd
 	mk := func(w int) []float32 { return make([]float32, N*w) }
-	tp := &tape{b: B, h: H, aIn: mk(hd), sIn: mk(hd), r: mk(zd), s: mk(zd), ch: mk(zd), n: mk(zd), z: mk(zd), aP: mk(hd), sP: mk(hd), out: mk(td)}
-	for range l.pre {
-		tp.aPre, tp.sPre = append(tp.aPre, mk(hd)), append(tp.sPre, mk(hd))
+	mks := func(n, w int) [][]float32 {
+		s := make([][]float32, n)
+		for i := range s {
+			s[i] = mk(w)
+		}
+		return s
 	}
-	for range l.post {
-		tp.aPos, tp.sPos = append(tp.aPos, mk(hd)), append(tp.sPos, mk(hd))
-	}
+	L := c.Layers
+	tp := &tape{b: B, h: H, inp: mk(row), aIn: mk(hd), sIn: mk(hd),
+		hPre: mks(L+1, hd), aPre: mks(L, hd), sPre: mks(L, hd),
+		uz: mk(2 * zd), r: mk(zd), s: mk(zd), ch: mk(zd), n: mk(zd), z: mk(zd),
+		aP: mk(hd), sP: mk(hd), hPos: mks(L+1, hd), aPos: mks(L, hd), sPos: mks(L, hd), out: mk(td)}
 	if in.Z0 != nil {
 		tp.z0 = append([]float32(nil), in.Z0...)
 	} else {
 		eh := c.EncoderHidden
-		a, s := make([]float32, B*eh), make([]float32, B*eh)
-		l.enc[0].apply(a, in.Obs0, B)
-		silu(s, a, nil)
-		l.enc[1].apply(a, s, B)
-		silu(s, a, nil)
+		tp.obs0 = in.Obs0
+		x := in.Obs0
+		for i := range 2 {
+			tp.encA[i], tp.encS[i], tp.encH[i] = make([]float32, B*eh), make([]float32, B*eh), make([]float32, B*eh)
+			l.enc[i].apply(tp.encA[i], x, B)
+			silu(tp.encH[i], tp.encA[i], tp.encS[i])
+			x = tp.encH[i]
+		}
 		tp.z0 = make([]float32, B*zd)
-		l.enc[2].apply(tp.z0, s, B)
+		l.enc[2].apply(tp.z0, x, B)
 		for i, v := range tp.z0 {
 			tp.z0[i] = tanh32(v)
 		}
 	}
 
 	// The recurrence, one token (B rows) at a time.
-	inp, h, u, uz := make([]float32, B*row), make([]float32, B*hd), make([]float32, B*zd), make([]float32, B*2*zd)
-	f, g := make([]float32, N*hd), make([]float32, N*hd)
-	aPre, sPre := make([][]float32, len(l.pre)), make([][]float32, len(l.pre))
+	g, u := make([]float32, B*hd), make([]float32, B*zd)
+	hs, a, sa := make([][]float32, L+1), make([][]float32, L), make([][]float32, L)
 	zPrev := tp.z0
 	for t := range H {
-		rows := func(a []float32, w int) []float32 { return a[t*B*w : (t+1)*B*w] }
+		rows := func(x []float32, w int) []float32 { return x[t*B*w : (t+1)*B*w] }
+		inp := rows(tp.inp, row)
 		for b := range B {
 			i := b*H + t
 			dst := inp[b*row : (b+1)*row]
@@ -198,16 +243,23 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 		}
 		aIn := rows(tp.aIn, hd)
 		l.preIn.apply(aIn, inp, B)
-		silu(h, aIn, rows(tp.sIn, hd))
-		for j := range aPre {
-			aPre[j], sPre[j] = rows(tp.aPre[j], hd), rows(tp.sPre[j], hd)
+		for j := range hs {
+			hs[j] = rows(tp.hPre[j], hd)
 		}
-		residual(l.pre, h, B, aPre, sPre, f[:B*hd], g[:B*hd])
-		l.preOut.apply(u, h, B)
+		for j := range a {
+			a[j], sa[j] = rows(tp.aPre[j], hd), rows(tp.sPre[j], hd)
+		}
+		silu(hs[0], aIn, rows(tp.sIn, hd))
+		residual(l.pre, hs, B, a, sa, g)
+		l.preOut.apply(u, hs[L], B)
+		uz := rows(tp.uz, 2*zd)
 		for b := range B {
 			copy(uz[b*2*zd:b*2*zd+zd], u[b*zd:(b+1)*zd])
 			copy(uz[b*2*zd+zd:(b+1)*2*zd], zPrev[b*zd:(b+1)*zd])
 		}
+		// GRU cell, PyTorch's gate convention:
+		//   r = σ(W_r [u, z] + b_r), s = σ(W_s [u, z] + b_s)
+		//   n = tanh(W_n u + b_n + r ⊙ (U_n z + c_n)),  z' = n + s ⊙ (z − n)
 		r, s, ch, n, z := rows(tp.r, zd), rows(tp.s, zd), rows(tp.ch, zd), rows(tp.n, zd), rows(tp.z, zd)
 		l.reset.apply(r, uz, B)
 		l.upd.apply(s, uz, B)
@@ -222,20 +274,24 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 	}
 
 	// After the GRU every token is independent: one product over N rows.
-	hP := make([]float32, N*hd)
 	l.postIn.apply(tp.aP, tp.z, N)
-	silu(hP, tp.aP, tp.sP)
-	residual(l.post, hP, N, tp.aPos, tp.sPos, f, g)
-	l.head.apply(tp.out, hP, N)
+	silu(tp.hPos[0], tp.aP, tp.sP)
+	residual(l.post, tp.hPos, N, tp.aPos, tp.sPos, make([]float32, N*hd))
+	l.head.apply(tp.out, tp.hPos[L], N)
 	return tp
 }
 
-// residualBack pulls gh (rows × Hidden, the gradient on the blocks' output)
-// back to their input in place; a are the blocks' recorded fc1 outputs and
-// gf is rows × Hidden scratch. h_out = h_in + fc2(silu(fc1(h_in))), so gh
-// flows through unchanged and through the branch.
-func residualBack(blocks [][2]dense, gh []float32, rows int, a, sa [][]float32, gf []float32) {
+// residualBack pulls gh (rows × Hidden, the gradient on the last block's
+// output) back to the first block's input, in place. For each block j it
+// leaves the gradient on fc1's output (before silu) in gA[j] and, when
+// gOut is not nil, a copy of the gradient on the block's output in
+// gOut[j]: what residualGrads needs.
+func residualBack(blocks [][2]dense, gh []float32, rows int, a, sa, gA, gOut [][]float32) {
 	for j := len(blocks) - 1; j >= 0; j-- {
+		if gOut != nil {
+			copy(gOut[j], gh)
+		}
+		gf := gA[j]
 		clear(gf)
 		blocks[j][1].back(gf, gh, rows)
 		siluBack(gf, a[j], sa[j])
@@ -243,78 +299,123 @@ func residualBack(blocks [][2]dense, gh []float32, rows int, a, sa [][]float32, 
 	}
 }
 
-// backward returns (∂x̂0/∂X)ᵀ·gOut for the tokens, both time-major N×TokenDim.
-func (m *Model) backward(l *layers, tp *tape, gOut []float32) []float32 {
+// residualGrads adds the blocks' weight gradients to gb from what forward
+// (hs, a, sa) and residualBack (gA, gOut) recorded; g is rows × Hidden
+// scratch.
+func residualGrads(gb [][2]dense, hs, a, sa, gA, gOut [][]float32, rows int, g []float32) {
+	for j := range gb {
+		for i, v := range a[j] {
+			g[i] = v * sa[j][i] // fc2's input, silu(fc1's output)
+		}
+		gb[j][1].grad(g, gb[j][1].in, gOut[j], rows)
+		gb[j][0].grad(hs[j], gb[j][0].in, gA[j], rows)
+	}
+}
+
+// backward pulls gOut = ∂J/∂x̂0 (time-major N × TokenDim) back through the
+// pass recorded in tp. It returns ∂J/∂X (time-major) when wantX, and adds
+// ∂J/∂θ for every weight θ to gl when gl is not nil.
+func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *layers) []float32 {
 	c := m.cfg
 	B, H := tp.b, tp.h
 	N := B * H
-	td, e, zd, hd := c.TokenDim(), c.EmbedDim, c.ZDim, c.Hidden
+	td, e, zd, hd, L := c.TokenDim(), c.EmbedDim, c.ZDim, c.Hidden, c.Layers
 	row := td + e + zd
+	mk := func(w int) []float32 { return make([]float32, N*w) }
+	mks := func(n, w int) [][]float32 {
+		s := make([][]float32, n)
+		for i := range s {
+			s[i] = mk(w)
+		}
+		return s
+	}
+	var gOutPre, gOutPos [][]float32 // block output gradients, for weight gradients only
+	if gl != nil {
+		gOutPre, gOutPos = mks(L, hd), mks(L, hd)
+	}
 
-	// Post-GRU layers, all tokens at once: gradient on every z_t.
-	gh := make([]float32, N*hd)
+	// After the GRU, all tokens at once: the gradient on every z_t.
+	gh := mk(hd)
 	l.head.back(gh, gOut, N)
-	gf := make([]float32, N*hd)
-	residualBack(l.post, gh, N, tp.aPos, tp.sPos, gf)
+	gAPos := mks(L, hd)
+	residualBack(l.post, gh, N, tp.aPos, tp.sPos, gAPos, gOutPos)
 	siluBack(gh, tp.aP, tp.sP)
-	gz := make([]float32, N*zd)
+	gz := mk(zd)
 	l.postIn.back(gz, gh, N)
+	if gl != nil {
+		gl.head.grad(tp.hPos[L], hd, gOut, N)
+		residualGrads(gl.post, tp.hPos, tp.aPos, tp.sPos, gAPos, gOutPos, N, mk(hd))
+		gl.postIn.grad(tp.z, zd, gh, N)
+	}
 
-	// Back through time. gz rows of token t hold dJ/dz_t; processing token
-	// t adds its share of dJ/dz_{t−1} to the rows of token t−1.
-	gx := make([]float32, N*td)
-	gzPrev := make([]float32, B*zd)
-	gn, gu, gr, gs := make([]float32, B*zd), make([]float32, B*zd), make([]float32, B*zd), make([]float32, B*zd)
-	guz, gch := make([]float32, B*2*zd), make([]float32, B*zd)
-	aPre, sPre := make([][]float32, len(l.pre)), make([][]float32, len(l.pre))
-	ghT, gfT := make([]float32, B*hd), make([]float32, B*hd)
-	ginp := make([]float32, B*row)
+	// Back through time. gz's rows of token t hold ∂J/∂z_t; token t adds
+	// its share of ∂J/∂z_{t−1} to the rows of token t−1.
+	var gx []float32
+	if wantX {
+		gx = mk(td)
+	}
+	gr, gs, gn, gch, gu, gIn := mk(zd), mk(zd), mk(zd), mk(zd), mk(zd), mk(hd)
+	gAPre := mks(L, hd)
+	gzPrev, guz, ginp := make([]float32, B*zd), make([]float32, B*2*zd), make([]float32, B*row)
+	aT, saT, gAT, gOutT := make([][]float32, L), make([][]float32, L), make([][]float32, L), [][]float32(nil)
+	if gl != nil {
+		gOutT = make([][]float32, L)
+	}
+	// pre.in's rows for z_{t−1}, when ∂J/∂X is not needed.
+	wz := dense{w: l.preIn.w[(td+e)*hd:], in: zd, out: hd}
 	for t := H - 1; t >= 0; t-- {
-		rows := func(a []float32, w int) []float32 { return a[t*B*w : (t+1)*B*w] }
+		rows := func(x []float32, w int) []float32 { return x[t*B*w : (t+1)*B*w] }
 		zPrev := tp.z0
 		if t > 0 {
 			zPrev = tp.z[(t-1)*B*zd : t*B*zd]
 		}
 		gzt := rows(gz, zd)
 		r, s, ch, n := rows(tp.r, zd), rows(tp.s, zd), rows(tp.ch, zd), rows(tp.n, zd)
-		clear(gzPrev)
+		grt, gst, gnt, gcht := rows(gr, zd), rows(gs, zd), rows(gn, zd), rows(gch, zd)
 		for i, g := range gzt {
 			// z = n + s(z' − n), n = tanh(a), a = W_n u + b + r⊙ch
 			gzPrev[i] = g * s[i]
-			gs[i] = g * (zPrev[i] - n[i]) * s[i] * (1 - s[i])
+			gst[i] = g * (zPrev[i] - n[i]) * s[i] * (1 - s[i])
 			ga := g * (1 - s[i]) * (1 - n[i]*n[i])
-			gn[i] = ga
-			gr[i] = ga * ch[i] * r[i] * (1 - r[i])
-			gch[i] = ga * r[i]
+			gnt[i] = ga
+			grt[i] = ga * ch[i] * r[i] * (1 - r[i])
+			gcht[i] = ga * r[i]
 		}
-		l.candH.back(gzPrev, gch, B)
-		clear(gu)
-		l.candIn.back(gu, gn, B)
+		l.candH.back(gzPrev, gcht, B)
+		gut := rows(gu, zd)
+		l.candIn.back(gut, gnt, B)
 		// [u, z'] feeds both gates.
 		clear(guz)
-		l.reset.back(guz, gr, B)
-		l.upd.back(guz, gs, B)
+		l.reset.back(guz, grt, B)
+		l.upd.back(guz, gst, B)
 		for b := range B {
 			for i := range zd {
-				gu[b*zd+i] += guz[b*2*zd+i]
+				gut[b*zd+i] += guz[b*2*zd+i]
 				gzPrev[b*zd+i] += guz[b*2*zd+zd+i]
 			}
 		}
-		clear(ghT)
-		l.preOut.back(ghT, gu, B)
-		for j := range aPre {
-			aPre[j], sPre[j] = rows(tp.aPre[j], hd), rows(tp.sPre[j], hd)
-		}
-		residualBack(l.pre, ghT, B, aPre, sPre, gfT)
-		siluBack(ghT, rows(tp.aIn, hd), rows(tp.sIn, hd))
-		clear(ginp)
-		l.preIn.back(ginp, ghT, B)
-		gxt := rows(gx, td)
-		for b := range B {
-			copy(gxt[b*td:(b+1)*td], ginp[b*row:b*row+td])
-			for i := range zd {
-				gzPrev[b*zd+i] += ginp[b*row+td+e+i]
+		ght := rows(gIn, hd)
+		l.preOut.back(ght, gut, B)
+		for j := range L {
+			aT[j], saT[j], gAT[j] = rows(tp.aPre[j], hd), rows(tp.sPre[j], hd), rows(gAPre[j], hd)
+			if gOutT != nil {
+				gOutT[j] = rows(gOutPre[j], hd)
 			}
+		}
+		residualBack(l.pre, ght, B, aT, saT, gAT, gOutT)
+		siluBack(ght, rows(tp.aIn, hd), rows(tp.sIn, hd))
+		if wantX {
+			clear(ginp)
+			l.preIn.back(ginp, ght, B)
+			gxt := rows(gx, td)
+			for b := range B {
+				copy(gxt[b*td:(b+1)*td], ginp[b*row:b*row+td])
+				for i := range zd {
+					gzPrev[b*zd+i] += ginp[b*row+td+e+i]
+				}
+			}
+		} else {
+			wz.back(gzPrev, ght, B)
 		}
 		if t > 0 {
 			g := gz[(t-1)*B*zd : t*B*zd]
@@ -323,5 +424,62 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32) []float32 {
 			}
 		}
 	}
+	if gl == nil {
+		return gx
+	}
+
+	// Weight gradients of the layers inside the recurrence, over all rows.
+	gl.preIn.grad(tp.inp, row, gIn, N)
+	residualGrads(gl.pre, tp.hPre, tp.aPre, tp.sPre, gAPre, gOutPre, N, mk(hd))
+	gl.preOut.grad(tp.hPre[L], hd, gu, N)
+	gl.reset.grad(tp.uz, 2*zd, gr, N)
+	gl.upd.grad(tp.uz, 2*zd, gs, N)
+	gl.candIn.grad(tp.uz, 2*zd, gn, N)     // u_t: the first half of uz's rows
+	gl.candH.grad(tp.uz[zd:], 2*zd, gch, N) // z_{t−1}: the second half
+	if tp.obs0 != nil {
+		// z_0 = tanh(enc2(silu(enc1(silu(enc0(o_0)))))); gzPrev is ∂J/∂z_0.
+		eh := c.EncoderHidden
+		for i, z := range tp.z0 {
+			gzPrev[i] *= 1 - z*z
+		}
+		g := gzPrev
+		for i := 2; i >= 0; i-- {
+			x, ldx := tp.obs0, c.ObsDim
+			if i > 0 {
+				x, ldx = tp.encH[i-1], eh
+			}
+			gl.enc[i].grad(x, ldx, g, B)
+			if i == 0 {
+				break
+			}
+			gPrev := make([]float32, B*eh)
+			l.enc[i].back(gPrev, g, B)
+			siluBack(gPrev, tp.encA[i-1], tp.encS[i-1])
+			g = gPrev
+		}
+	}
 	return gx
+}
+
+// lossGradient runs one training batch natively (in.GradX0 unused; x0 and
+// w batch-major like in.X): it returns the loss Σ w ⊙ (x̂0 − x0)² and adds
+// its gradient with respect to every weight to gl.
+func (m *Model) lossGradient(l, gl *layers, in *Input, x0, w []float32) float64 {
+	tp := m.forward(l, in)
+	B, H, td := in.B, in.H, m.cfg.TokenDim()
+	gOut := make([]float32, len(tp.out))
+	loss := 0.0
+	for b := range B {
+		for t := range H {
+			i, j := (b*H+t)*td, (t*B+b)*td // batch-major, time-major
+			for f := range td {
+				d := tp.out[j+f] - x0[i+f]
+				wd := w[i+f] * d
+				loss += float64(wd * d)
+				gOut[j+f] = 2 * wd
+			}
+		}
+	}
+	m.backward(l, tp, gOut, false, gl)
+	return loss
 }

@@ -377,7 +377,7 @@ func (m *Model) forwardNative(in *Input) (*Output, func(gradX0 []float32) []floa
 			lo, n := p*in.B/parts*in.H*td, sub.B*sub.H*td
 			up := make([]float32, n)
 			toTimeMajor(up, gradX0[lo:lo+n], sub.B, sub.H, td)
-			toBatchMajor(grad[lo:lo+n], m.backward(l, tapes[p], up), sub.B, sub.H, td)
+			toBatchMajor(grad[lo:lo+n], m.backward(l, tapes[p], up, true, nil), sub.B, sub.H, td)
 		})
 		return grad
 	}

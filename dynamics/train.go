@@ -130,6 +130,11 @@ type TrainConfig struct {
 	// (one per core); the summed gradient is independent of --threads, so
 	// runs are reproducible on any machine. Default 2.
 	Shards int `yaml:"shards" json:"shards"`
+	// Engine computes the gradients: EngineNative (default; the
+	// hand-written backward pass) or EngineGraph (gorgonia's graph, the
+	// reference). Both compute the same gradients to float32 rounding, so a
+	// run may resume on either.
+	Engine string `yaml:"engine" json:"engine,omitempty"`
 }
 
 // DefaultTrainConfig returns the defaults documented on TrainConfig.
@@ -140,6 +145,7 @@ func DefaultTrainConfig() TrainConfig {
 		Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, GradClip: 1,
 		LossWeight: "min_snr", LossScale: 1, SNRClip: 5, TokenDecay: 0.7,
 		ValFraction: 0.05, ValSegments: 20, ValEvery: 1000, ValBatches: 4, Shards: 2,
+		Engine: EngineNative,
 	}
 }
 
@@ -193,6 +199,8 @@ func (c TrainConfig) Validate() error {
 		return bad("val_batches", c.ValBatches, "≥ 1")
 	case c.Shards < 1 || c.Shards > c.Batch:
 		return bad("shards", c.Shards, fmt.Sprintf("1..batch (%d)", c.Batch))
+	case c.Engine != "" && c.Engine != EngineNative && c.Engine != EngineGraph:
+		return bad("engine", fmt.Sprintf("%q", c.Engine), fmt.Sprintf("%q or %q", EngineNative, EngineGraph))
 	}
 	return nil
 }
@@ -269,8 +277,9 @@ type Trainer struct {
 
 	rng   *rand.Rand
 	pcg   *rand.PCG
-	state trainState
-	grads [][]float32
+	state      trainState
+	grads      [][]float32   // the batch's gradient, per parameter
+	shardGrads [][][]float32 // each shard's gradient, per parameter
 
 	valSet   []valBatch
 	started  time.Time
@@ -363,6 +372,7 @@ func trajectoryDiff(a, b TrainConfig) string {
 	a.Shards, b.Shards = 0, 0
 	a.ValEvery, b.ValEvery = 0, 0
 	a.ValBatches, b.ValBatches = 0, 0
+	a.Engine, b.Engine = "", ""
 	if a == b {
 		return ""
 	}
@@ -565,68 +575,16 @@ func (t *Trainer) ValLoss() (loss float64, ok bool, err error) {
 // TrainStep takes one optimizer step and returns the batch loss.
 func (t *Trainer) TrainStep() (float64, error) {
 	obs0, x, x0, w, k := t.sample(t.rng, t.train, t.cfg.Batch)
-	m := t.model
-	c := m.cfg
-	H, td, od := t.cfg.Horizon, c.TokenDim(), c.ObsDim
-	S := t.cfg.Shards
-	B := t.cfg.Batch
-
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	type shard struct {
-		g    *graph
-		loss float64
-		err  error
-	}
-	shards := make([]shard, S)
-	for s := range S {
-		lo, hi := s*B/S, (s+1)*B/S
-		g, err := m.graph(hi-lo, H, passTrain, s, false)
-		if err != nil {
-			return 0, err
-		}
-		shards[s].g = g
-		g.feed(m, obs0[lo*od:hi*od], nil, x[lo*H*td:hi*H*td], k[lo*H:hi*H])
-		g.feedTokens(g.target.data, x0[lo*H*td:hi*H*td])
-		g.feedTokens(g.weight.data, w[lo*H*td:hi*H*td])
-	}
-	// Run shards on up to GOMAXPROCS goroutines; results are combined in
-	// shard order, so the outcome does not depend on the thread count.
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for s := range shards {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(sh *shard) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if sh.err = sh.g.run(); sh.err == nil {
-				sh.loss = scalarValue(sh.g.loss)
-			}
-		}(&shards[s])
-	}
-	wg.Wait()
-	loss := 0.0
-	for i := range t.grads {
-		clear(t.grads[i])
-	}
-	for _, sh := range shards {
-		if sh.err != nil {
-			return 0, fmt.Errorf("dynamics: train step %d: %w", t.Step()+1, sh.err)
-		}
-		loss += sh.loss
-		for i, gn := range sh.g.gradParams {
-			src := valueData(gn)
-			dst := t.grads[i]
-			for j, v := range src {
-				dst[j] += v
-			}
-		}
+	loss, err := t.gradients(t.cfg.Engine, obs0, x, x0, w, k)
+	if err != nil {
+		return 0, fmt.Errorf("dynamics: train step %d: %w", t.Step()+1, err)
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return 0, fmt.Errorf("dynamics: train step %d: loss is %v (diverged; lower lr)", t.Step()+1, loss)
 	}
+	t.model.mu.Lock()
 	t.adamW()
+	t.model.mu.Unlock()
 	h := &t.state.header
 	h.Step++
 	if len(h.First) < lossWindow {
@@ -635,6 +593,93 @@ func (t *Trainer) TrainStep() (float64, error) {
 	h.Recent = append(h.Recent, loss)
 	if len(h.Recent) > lossWindow {
 		h.Recent = h.Recent[len(h.Recent)-lossWindow:]
+	}
+	return loss, nil
+}
+
+// gradients computes the loss of one batch (batch-major arrays from
+// sample) and leaves its gradient with respect to every weight in t.grads.
+// The batch is cut into Shards parts, computed concurrently on up to
+// GOMAXPROCS goroutines and summed in shard order, so the result does not
+// depend on the thread count.
+func (t *Trainer) gradients(engine string, obs0, x, x0, w []float32, k []int) (float64, error) {
+	m := t.model
+	c := m.cfg
+	H, td, od := t.cfg.Horizon, c.TokenDim(), c.ObsDim
+	S, B := t.cfg.Shards, t.cfg.Batch
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t.shardGrads == nil {
+		t.shardGrads = make([][][]float32, S)
+		for s := range S {
+			for _, p := range m.params {
+				t.shardGrads[s] = append(t.shardGrads[s], make([]float32, len(p.data)))
+			}
+		}
+	}
+	losses, errs := make([]float64, S), make([]error, S)
+	var graphs []*graph
+	if engine == EngineGraph {
+		graphs = make([]*graph, S)
+		for s := range S {
+			lo, hi := s*B/S, (s+1)*B/S
+			g, err := m.graph(hi-lo, H, passTrain, s, false)
+			if err != nil {
+				return 0, err
+			}
+			graphs[s] = g
+			g.feed(m, obs0[lo*od:hi*od], nil, x[lo*H*td:hi*H*td], k[lo*H:hi*H])
+			g.feedTokens(g.target.data, x0[lo*H*td:hi*H*td])
+			g.feedTokens(g.weight.data, w[lo*H*td:hi*H*td])
+		}
+	}
+	l := m.layers()
+	shard := func(s int) {
+		grads := t.shardGrads[s]
+		if engine == EngineGraph {
+			g := graphs[s]
+			if errs[s] = g.run(); errs[s] == nil {
+				losses[s] = scalarValue(g.loss)
+				for i, gn := range g.gradParams {
+					copy(grads[i], valueData(gn))
+				}
+			}
+			return
+		}
+		lo, hi := s*B/S, (s+1)*B/S
+		for _, g := range grads {
+			clear(g)
+		}
+		in := &Input{B: hi - lo, H: H, Obs0: obs0[lo*od : hi*od], X: x[lo*H*td : hi*H*td], K: k[lo*H : hi*H]}
+		gl := m.layersOver(func(i int) []float32 { return grads[i] })
+		losses[s] = m.lossGradient(l, gl, in, x0[lo*H*td:hi*H*td], w[lo*H*td:hi*H*td])
+	}
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for s := range S {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			shard(s)
+		})
+	}
+	wg.Wait()
+	loss := 0.0
+	for s := range S {
+		if errs[s] != nil {
+			return 0, errs[s]
+		}
+		loss += losses[s]
+		for i, g := range t.shardGrads[s] {
+			dst := t.grads[i]
+			if s == 0 {
+				copy(dst, g)
+				continue
+			}
+			for j, v := range g {
+				dst[j] += v
+			}
+		}
 	}
 	return loss, nil
 }

@@ -185,8 +185,8 @@ func TestTrainLowersLoss(t *testing.T) {
 	if !s.HasVal || !(s.ValLoss < 0.8*s.FirstLoss) {
 		t.Errorf("val loss %v (has %v), first train loss %v", s.ValLoss, s.HasVal, s.FirstLoss)
 	}
-	if m.Builds() == 0 {
-		t.Error("no graphs built")
+	if m.Builds() != 0 {
+		t.Errorf("%d graphs built: the native trainer should need none", m.Builds())
 	}
 	// On fresh data, the trained model must beat predicting the mean at
 	// low noise, where the noisy tokens carry most of the signal.
