@@ -434,7 +434,7 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 	gl.preOut.grad(tp.hPre[L], hd, gu, N)
 	gl.reset.grad(tp.uz, 2*zd, gr, N)
 	gl.upd.grad(tp.uz, 2*zd, gs, N)
-	gl.candIn.grad(tp.uz, 2*zd, gn, N)     // u_t: the first half of uz's rows
+	gl.candIn.grad(tp.uz, 2*zd, gn, N)      // u_t: the first half of uz's rows
 	gl.candH.grad(tp.uz[zd:], 2*zd, gch, N) // z_{t−1}: the second half
 	if tp.obs0 != nil {
 		// z_0 = tanh(enc2(silu(enc1(silu(enc0(o_0)))))); gzPrev is ∂J/∂z_0.

@@ -1,7 +1,7 @@
 package dynamics
 
 import (
-		"fmt"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"

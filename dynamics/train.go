@@ -275,8 +275,8 @@ type Trainer struct {
 	obsN, actN []float32
 	train, val []int
 
-	rng   *rand.Rand
-	pcg   *rand.PCG
+	rng        *rand.Rand
+	pcg        *rand.PCG
 	state      trainState
 	grads      [][]float32   // the batch's gradient, per parameter
 	shardGrads [][][]float32 // each shard's gradient, per parameter
