@@ -77,7 +77,16 @@ type Meta struct {
 	Parameters int `json:"parameters"`
 	// Resumable reports whether the file carries optimizer state.
 	Resumable bool `json:"resumable"`
+	// Kind is KindCheckpoint for a file that carries optimizer state, or
+	// KindModel for weights only (what the planner reads, and what ships).
+	Kind string `json:"kind"`
 }
+
+// The kinds of checkpoint file (Meta.Kind).
+const (
+	KindCheckpoint = "checkpoint" // weights, normalization, provenance and the trainer's state: resumable
+	KindModel      = "model"      // weights, normalization and provenance only
+)
 
 // Save writes the model atomically to path (see the format above).
 func (m *Model) Save(path string, prov Provenance) error {
@@ -225,5 +234,9 @@ func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
 	}
 	meta.Parameters = m.NumParams()
 	meta.Resumable = ts != nil
+	meta.Kind = KindModel
+	if meta.Resumable {
+		meta.Kind = KindCheckpoint
+	}
 	return m, meta, ts, nil
 }

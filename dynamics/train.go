@@ -261,8 +261,10 @@ type trainState struct {
 	adamM, adamV [][]float32
 }
 
-// lossWindow is how many recent steps TrainLoss averages.
-const lossWindow = 100
+// lossWindow is how many steps FirstLoss and TrainLoss average: a tenth
+// of the run, between 1 and 100, so that even a short run's first and last
+// losses are different steps.
+func (t *Trainer) lossWindow() int { return min(max(t.cfg.Steps/10, 1), 100) }
 
 // Trainer runs Diffusion Forcing training on one model. It is not safe for
 // concurrent use.
@@ -443,10 +445,12 @@ func (t *Trainer) Config() TrainConfig { return t.cfg }
 // Windows reports how many training and validation windows the data holds.
 func (t *Trainer) Windows() (train, val int) { return len(t.train), len(t.val) }
 
-// TrainLoss is the mean loss over the last (up to 100) steps.
+// TrainLoss is the mean loss over the last steps (a tenth of the run, at
+// most 100).
 func (t *Trainer) TrainLoss() float64 { return mean(t.state.header.Recent) }
 
-// FirstLoss is the mean loss over the first (up to 100) steps.
+// FirstLoss is the mean loss over the first steps (a tenth of the run, at
+// most 100).
 func (t *Trainer) FirstLoss() float64 { return mean(t.state.header.First) }
 
 // LastValLoss is the most recent validation loss (0 before any).
@@ -587,12 +591,12 @@ func (t *Trainer) TrainStep() (float64, error) {
 	t.model.mu.Unlock()
 	h := &t.state.header
 	h.Step++
-	if len(h.First) < lossWindow {
+	if n := t.lossWindow(); len(h.First) < n {
 		h.First = append(h.First, loss)
 	}
 	h.Recent = append(h.Recent, loss)
-	if len(h.Recent) > lossWindow {
-		h.Recent = h.Recent[len(h.Recent)-lossWindow:]
+	if n := t.lossWindow(); len(h.Recent) > n {
+		h.Recent = h.Recent[len(h.Recent)-n:]
 	}
 	return loss, nil
 }
@@ -754,7 +758,12 @@ type Progress struct {
 	ValLoss     float64 // latest validation loss, if HasVal
 	HasVal      bool
 	StepsPerSec float64 // this run's average
-	LR          float64
+	// TokensPerSec is this run's average throughput in training tokens
+	// (windows × tokens per window) per second.
+	TokensPerSec float64
+	// Remaining is the estimated time to reach Steps at this run's rate.
+	Remaining time.Duration
+	LR        float64
 }
 
 // RunOptions control Run.
@@ -769,6 +778,9 @@ type RunOptions struct {
 	Provenance Provenance
 	// Progress, if set, is called after every step.
 	Progress func(Progress)
+	// Checkpointed, if set, is called after every checkpoint write with
+	// the step it holds and the time the write took.
+	Checkpointed func(step int, took time.Duration)
 	// Now returns the time (tests); default time.Now.
 	Now func() time.Time
 }
@@ -816,7 +828,14 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) (Summary, error) {
 			return nil
 		}
 		lastCkpt = now()
-		return t.Save(o.CheckpointPath, t.provenance(o.Provenance, startStep, start, now))
+		t0 := time.Now()
+		if err := t.Save(o.CheckpointPath, t.provenance(o.Provenance, startStep, start, now)); err != nil {
+			return err
+		}
+		if o.Checkpointed != nil {
+			o.Checkpointed(t.Step(), time.Since(t0))
+		}
+		return nil
 	}
 	for t.Step() < t.cfg.Steps {
 		if err := ctx.Err(); err != nil {
@@ -834,10 +853,12 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) (Summary, error) {
 			}
 		}
 		if o.Progress != nil {
-			el := now().Sub(start).Seconds()
+			el := math.Max(now().Sub(start).Seconds(), 1e-9)
+			sps := float64(s-startStep) / el
 			o.Progress(Progress{Step: s, Steps: t.cfg.Steps, Loss: loss, TrainLoss: t.TrainLoss(),
 				ValLoss: t.state.header.ValLoss, HasVal: s >= t.cfg.ValEvery && len(t.valSet) > 0,
-				StepsPerSec: float64(s-startStep) / math.Max(el, 1e-9), LR: t.lr(s - 1)})
+				StepsPerSec: sps, TokensPerSec: sps * float64(t.cfg.Batch*t.cfg.Horizon),
+				Remaining: time.Duration(float64(t.cfg.Steps-s) / sps * float64(time.Second)), LR: t.lr(s - 1)})
 		}
 		if o.CheckpointEvery > 0 && now().Sub(lastCkpt) >= o.CheckpointEvery && s < t.cfg.Steps {
 			if err := save(); err != nil {

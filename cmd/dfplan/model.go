@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -28,7 +29,10 @@ func newModelCmd() *cobra.Command {
 		Short: "Print a model's config, normalization and provenance as JSON",
 		Long: `Info verifies the checkpoint (format, checksum, weights against config) and
 prints JSON with the keys config, normalization, provenance (provenance.steps
-is the number of optimizer steps taken), checksum and parameters.`,
+is the number of optimizer steps taken), checksum, parameters and kind:
+"checkpoint" for a training checkpoint (weights and optimizer state, what
+'dfplan train --resume' continues) or "model" for weights only (what 'dfplan
+model export' writes and what ships in the binary).`,
 		Example: `  dfplan model info umaze.safetensors
   dfplan model info umaze.safetensors | jq .provenance.val_loss`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -50,8 +54,68 @@ is the number of optimizer steps taken), checksum and parameters.`,
 			return nil
 		},
 	})
-	cmd.AddCommand(newModelEvalCmd())
+	cmd.AddCommand(newModelEvalCmd(), newModelExportCmd())
 	return cmd
+}
+
+func newModelExportCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export CHECKPOINT.safetensors --out MODEL.safetensors",
+		Short: "Write the weights-only model of a training checkpoint",
+		Long: `Export verifies a checkpoint and writes, atomically, a model file with its
+weights, normalization and provenance but without the optimizer state: about
+a third of the size, what the planner reads and what ships in the binary. The
+export cannot be resumed; keep the checkpoint for that.`,
+		Example: `  dfplan model export medium-ckpt.safetensors --out models/shipped/medium.safetensors`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("model export: want exactly one CHECKPOINT file, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("model export: --out is required (the weights-only .safetensors to write)")
+			}
+			if same, err := sameFile(args[0], out); err != nil {
+				return err
+			} else if same {
+				return usagef("model export: --out %s is the checkpoint itself; choose another file", out)
+			}
+			m, meta, err := dynamics.Load(args[0])
+			if err != nil {
+				return err
+			}
+			if err := m.Save(out, meta.Provenance); err != nil {
+				return err
+			}
+			in, _ := os.Stat(args[0])
+			ex, err := os.Stat(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "exported %s (%s, %d bytes) to %s (%s, %d bytes, %d parameters)\n",
+				args[0], meta.Kind, in.Size(), out, dynamics.KindModel, ex.Size(), meta.Parameters)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "weights-only model file to write (.safetensors)")
+	return cmd
+}
+
+// sameFile reports whether a and b name the same existing file (b may not
+// exist yet).
+func sameFile(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, fmt.Errorf("load model: %w", err)
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false, nil
+	}
+	return os.SameFile(sa, sb), nil
 }
 
 func newModelEvalCmd() *cobra.Command {

@@ -39,7 +39,7 @@ type trainFile struct {
 func newTrainCmd() *cobra.Command {
 	var (
 		data, out, configPath string
-		initPath              string
+		initPath, engine      string
 		steps, batch, threads int
 		seed                  int64
 		resume                bool
@@ -94,15 +94,15 @@ fine-tune continues with the same command plus --resume.`,
 				return usagef("--steps %d: must be ≥ 0", steps)
 			case f.Changed("batch") && batch < 1:
 				return usagef("--batch %d: must be ≥ 1", batch)
-			case threads < 0:
-				return usagef("--threads %d: must be ≥ 0 (0 = all cores)", threads)
+			case threads < 1:
+				return usagef("--threads %d: must be ≥ 1 (this machine has %d cores)", threads, runtime.NumCPU())
+			case f.Changed("engine") && engine != dynamics.EngineNative && engine != dynamics.EngineGraph:
+				return usagef("--engine %q: want %q (the hand-written passes, default) or %q (gorgonia's graph, the reference)", engine, dynamics.EngineNative, dynamics.EngineGraph)
 			case every <= 0:
 				return usagef("--checkpoint-every %v: must be a positive duration such as 5m", every)
 			}
-			if threads > 0 {
-				prev := runtime.GOMAXPROCS(threads)
-				defer runtime.GOMAXPROCS(prev)
-			}
+			prev := runtime.GOMAXPROCS(threads)
+			defer runtime.GOMAXPROCS(prev)
 			var file trainFile
 			if configPath != "" {
 				var err error
@@ -176,6 +176,9 @@ fine-tune continues with the same command plus --resume.`,
 			if f.Changed("seed") {
 				tc.Seed = seed
 			}
+			if f.Changed("engine") {
+				tc.Engine = engine
+			}
 			if tc.Shards > tc.Batch {
 				tc.Shards = tc.Batch
 			}
@@ -226,7 +229,7 @@ fine-tune continues with the same command plus --resume.`,
 			nTrain, nVal := tr.Windows()
 			slog.Info("training", "data", data, "frames", ds.N, "train_windows", nTrain, "val_windows", nVal,
 				"parameters", tr.Model().NumParams(), "from_step", tr.Step(), "steps", tc.Steps,
-				"batch", tc.Batch, "horizon", tc.Horizon, "threads", runtime.GOMAXPROCS(0))
+				"batch", tc.Batch, "horizon", tc.Horizon, "engine", tc.Engine, "threads", runtime.GOMAXPROCS(0))
 
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -236,6 +239,9 @@ fine-tune continues with the same command plus --resume.`,
 				CheckpointEvery: every,
 				Provenance:      prov,
 				Progress:        rep.update,
+				Checkpointed: func(step int, took time.Duration) {
+					slog.Info("checkpoint written", "path", out, "step", step, "took", took.Round(time.Millisecond))
+				},
 			})
 			rep.done()
 			if err != nil {
@@ -257,7 +263,8 @@ fine-tune continues with the same command plus --resume.`,
 	fl.StringVar(&configPath, "config", "", "YAML file overriding model and train settings (see --help)")
 	fl.BoolVar(&resume, "resume", false, "continue from the checkpoint in --out (starts fresh if there is none)")
 	fl.StringVar(&initPath, "init", "", "start a new run from this model's weights (fine-tuning; see --help)")
-	fl.IntVar(&threads, "threads", 0, "CPU threads to use (0 = all cores)")
+	fl.IntVar(&threads, "threads", runtime.NumCPU(), "CPU threads to use")
+	fl.StringVar(&engine, "engine", dynamics.EngineNative, `gradient engine: "native" (hand-written passes) or "graph" (gorgonia, the reference)`)
 	fl.DurationVar(&every, "checkpoint-every", 5*time.Minute, "wall time between checkpoints (e.g. 5m, 30s)")
 	return cmd
 }
@@ -420,18 +427,16 @@ func (r *trainReporter) update(p dynamics.Progress) {
 		if p.HasVal {
 			desc += fmt.Sprintf(" val %.4f", p.ValLoss)
 		}
+		desc += fmt.Sprintf(" · %.0f tokens/s", p.TokensPerSec)
 		r.p.Describe(desc)
 		r.p.Update(p.Step, p.Steps)
 		return
 	}
 	if time.Since(r.last) >= 30*time.Second {
 		r.last = time.Now()
-		eta := time.Duration(0)
-		if p.StepsPerSec > 0 {
-			eta = time.Duration(float64(p.Steps-p.Step)/p.StepsPerSec) * time.Second
-		}
 		args := []any{"step", p.Step, "of", p.Steps, "loss", fmt.Sprintf("%.4f", p.TrainLoss),
-			"steps_per_s", fmt.Sprintf("%.2f", p.StepsPerSec), "eta", eta.Round(time.Second), "lr", fmt.Sprintf("%.2e", p.LR)}
+			"tokens_per_s", fmt.Sprintf("%.0f", p.TokensPerSec), "steps_per_s", fmt.Sprintf("%.2f", p.StepsPerSec),
+			"remaining", p.Remaining.Round(time.Second), "lr", fmt.Sprintf("%.2e", p.LR)}
 		if p.HasVal {
 			args = append(args, "val_loss", fmt.Sprintf("%.4f", p.ValLoss))
 		}

@@ -164,6 +164,8 @@ func TestTrainBadInput(t *testing.T) {
 		{"zero batch", []string{"--data", data, "--out", "m", "--batch", "0"}, 2, "--batch 0"},
 		{"negative batch", []string{"--data", data, "--out", "m", "--batch", "-3"}, 2, "--batch -3"},
 		{"negative threads", []string{"--data", data, "--out", "m", "--threads", "-1"}, 2, "--threads -1"},
+		{"zero threads", []string{"--data", data, "--out", "m", "--threads", "0"}, 2, "--threads 0"},
+		{"unknown engine", []string{"--data", data, "--out", "m", "--engine", "gpu"}, 2, `--engine "gpu"`},
 		{"bad interval", []string{"--data", data, "--out", "m", "--checkpoint-every", "0s"}, 2, "--checkpoint-every"},
 		{"no such data", []string{"--data", filepath.Join(dir, "none.npz"), "--out", "m"}, 1, "none.npz"},
 		{"data not npz", []string{"--data", notNPZ, "--out", "m"}, 1, "x.npz"},
