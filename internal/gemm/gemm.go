@@ -1,0 +1,270 @@
+package gemm
+
+import (
+	"os"
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// Micro-tile and cache blocking. The micro-kernel computes an mr×nr tile of
+// C from an A panel of mr rows and a B panel of nr columns, both kc long;
+// an mc×kc block of A is packed to stay in L2 while the kernel sweeps it
+// against one kc×nr panel of B that stays in L1; a kc×nc block of B is
+// packed once per (column block, k block) and reused by every row block.
+const (
+	mr      = 6
+	nr      = 16
+	kcBlock = 256
+	mcBlock = 144 // a multiple of mr
+	ncBlock = 1024
+)
+
+var (
+	useAsm     bool   // the assembly path is in use
+	kernelName string // what Kernel reports
+)
+
+func init() { setPath(os.Getenv("DFPLAN_GEMM")) }
+
+// setPath chooses the path as init does for the environment value env; the
+// tests call it to force the portable path.
+func setPath(env string) {
+	ok, why := cpuReason()
+	switch {
+	case env == "gonum":
+		useAsm, kernelName = false, "gonum (pure Go): DFPLAN_GEMM=gonum"
+	case !ok:
+		useAsm, kernelName = false, "gonum (pure Go): "+why
+	default:
+		useAsm, kernelName = true, "avx2-fma 6x16"
+	}
+}
+
+// Accelerated reports whether Sgemm uses the assembly kernel.
+func Accelerated() bool { return useAsm }
+
+// Kernel names the path Sgemm uses and, for the portable one, why: e.g.
+// "avx2-fma 6x16" or "gonum (pure Go): no AVX2/FMA".
+func Kernel() string { return kernelName }
+
+var portable = gonum.Implementation{}
+
+// Sgemm computes C = alpha·op(A)·op(B) + beta·C, row-major, like BLAS sgemm
+// (op(X) = X or Xᵀ per transA/transB), m×n result, inner dimension k.
+//
+// The arguments mean what they mean to gonum's blas32 Sgemm with row-major
+// storage: op(A) is m×k, stored as A (m×k, lda ≥ k) or Aᵀ (k×m, lda ≥ m);
+// op(B) is k×n, stored as B (k×n, ldb ≥ n) or Bᵀ (n×k, ldb ≥ k); C is m×n
+// with ldc ≥ n. Elements of C outside the m×n window are not touched. Bad
+// dimensions, leading dimensions or slice lengths panic.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if !useAsm || m*n*k < smallWork {
+		portable.Sgemm(trans(transA), trans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	check(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if beta != 1 {
+		scale(beta, m, n, c, ldc)
+	}
+	if alpha == 0 || k == 0 {
+		return
+	}
+	blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+}
+
+// smallWork is the m·n·k below which gonum is used even with the kernel
+// available, since packing costs more than it saves there.
+var smallWork = 0
+
+func trans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
+
+// check panics, with gonum's messages, on what gonum would panic on.
+func check(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	switch {
+	case m < 0:
+		panic("blas: m < 0")
+	case n < 0:
+		panic("blas: n < 0")
+	case k < 0:
+		panic("blas: k < 0")
+	case tA && lda < max(1, m), !tA && lda < max(1, k):
+		panic("blas: bad leading dimension of A")
+	case tB && ldb < max(1, k), !tB && ldb < max(1, n):
+		panic("blas: bad leading dimension of B")
+	case ldc < max(1, n):
+		panic("blas: bad leading dimension of C")
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	switch {
+	case tA && len(a) < (k-1)*lda+m, !tA && len(a) < (m-1)*lda+k:
+		panic("blas: insufficient length of a")
+	case tB && len(b) < (n-1)*ldb+k, !tB && len(b) < (k-1)*ldb+n:
+		panic("blas: insufficient length of b")
+	case len(c) < (m-1)*ldc+n:
+		panic("blas: insufficient length of c")
+	}
+}
+
+// scale sets the m×n window of C to beta·C, or to zero when beta is zero
+// (so that NaNs in C do not survive, as in BLAS).
+func scale(beta float32, m, n int, c []float32, ldc int) {
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+type buffers struct {
+	a, b []float32
+}
+
+var pool = sync.Pool{New: func() any {
+	return &buffers{a: make([]float32, mcBlock*kcBlock), b: make([]float32, kcBlock*ncBlock)}
+}}
+
+// blocks splits n into as few blocks of at most size as it can, of equal
+// length up to rounding to a multiple of unit, and returns that length.
+func blocks(n, size, unit int) int {
+	nb := (n + size - 1) / size
+	l := (n + nb - 1) / nb
+	return (l + unit - 1) / unit * unit
+}
+
+// blocked adds alpha·op(A)·op(B) to C with the packed kernel; the arguments
+// have been checked and k, m, n are positive.
+func blocked(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	buf := pool.Get().(*buffers)
+	defer pool.Put(buf)
+	kcLen := blocks(k, kcBlock, 1)
+	mcLen := blocks(m, mcBlock, mr)
+	ncLen := blocks(n, ncBlock, nr)
+	for j0 := 0; j0 < n; j0 += ncLen {
+		nc := min(ncLen, n-j0)
+		for p0 := 0; p0 < k; p0 += kcLen {
+			kc := min(kcLen, k-p0)
+			packB(buf.b, tB, b, ldb, p0, kc, j0, nc)
+			for i0 := 0; i0 < m; i0 += mcLen {
+				mc := min(mcLen, m-i0)
+				packA(buf.a, tA, a, lda, i0, mc, p0, kc, alpha)
+				macro(mc, nc, kc, buf.a, buf.b, c[i0*ldc+j0:], ldc)
+			}
+		}
+	}
+}
+
+// macro adds the product of a packed mc×kc block of A and a packed kc×nc
+// block of B to the mc×nc window of C at c.
+func macro(mc, nc, kc int, pa, pb []float32, c []float32, ldc int) {
+	for jr := 0; jr < nc; jr += nr {
+		nw := min(nr, nc-jr)
+		bp := &pb[jr*kc]
+		for ir := 0; ir < mc; ir += mr {
+			mh := min(mr, mc-ir)
+			ap := &pa[ir*kc]
+			if nw == nr && mh == mr {
+				kern6x16(kc, ap, bp, nr, &c[ir*ldc+jr], ldc)
+				continue
+			}
+			var t [mr * nr]float32
+			kern6x16(kc, ap, bp, nr, &t[0], nr)
+			for i := range mh {
+				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nw]
+				for j := range row {
+					row[j] += t[i*nr+j]
+				}
+			}
+		}
+	}
+}
+
+// packA copies alpha times rows i0…i0+mc, columns p0…p0+kc of op(A) into
+// dst as panels of mr rows, each stored column by column (mr floats per k
+// step), the last panel zero-padded to mr rows.
+func packA(dst []float32, tA bool, a []float32, lda, i0, mc, p0, kc int, alpha float32) {
+	for ir := 0; ir < mc; ir += mr {
+		d := dst[ir*kc : ir*kc+mr*kc]
+		mh := min(mr, mc-ir)
+		if tA {
+			// op(A)[i][p] = A[p][i]: each k step is a contiguous run of A.
+			for p := range kc {
+				src := a[(p0+p)*lda+i0+ir:][:mh]
+				dd := d[p*mr : p*mr+mr]
+				for i, v := range src {
+					dd[i] = alpha * v
+				}
+				clear(dd[mh:])
+			}
+			continue
+		}
+		if mh == mr {
+			off := (i0+ir)*lda + p0
+			r0 := a[off:][:kc]
+			r1 := a[off+lda:][:kc]
+			r2 := a[off+2*lda:][:kc]
+			r3 := a[off+3*lda:][:kc]
+			r4 := a[off+4*lda:][:kc]
+			r5 := a[off+5*lda:][:kc]
+			for p := range kc {
+				dd := d[p*mr : p*mr+mr : p*mr+mr]
+				dd[0] = alpha * r0[p]
+				dd[1] = alpha * r1[p]
+				dd[2] = alpha * r2[p]
+				dd[3] = alpha * r3[p]
+				dd[4] = alpha * r4[p]
+				dd[5] = alpha * r5[p]
+			}
+			continue
+		}
+		clear(d)
+		for i := range mh {
+			row := a[(i0+ir+i)*lda+p0:][:kc]
+			for p, v := range row {
+				d[p*mr+i] = alpha * v
+			}
+		}
+	}
+}
+
+// packB copies rows p0…p0+kc, columns j0…j0+nc of op(B) into dst as panels
+// of nr columns, each stored row by row (nr floats per k step), the last
+// panel zero-padded to nr columns.
+func packB(dst []float32, tB bool, b []float32, ldb, p0, kc, j0, nc int) {
+	for jr := 0; jr < nc; jr += nr {
+		d := dst[jr*kc : jr*kc+nr*kc]
+		nw := min(nr, nc-jr)
+		if !tB {
+			for p := range kc {
+				dd := d[p*nr : p*nr+nr]
+				copy(dd, b[(p0+p)*ldb+j0+jr:][:nw])
+				clear(dd[nw:])
+			}
+			continue
+		}
+		// op(B)[p][j] = B[j][p]: each column of the panel is a contiguous
+		// run of B.
+		if nw < nr {
+			clear(d)
+		}
+		for j := range nw {
+			row := b[(j0+jr+j)*ldb+p0:][:kc]
+			for p, v := range row {
+				d[p*nr+j] = v
+			}
+		}
+	}
+}
