@@ -137,6 +137,17 @@ var pool = sync.Pool{New: func() any {
 	return &buffers{a: make([]float32, mcBlock*kcBlock), b: make([]float32, kcBlock*ncBlock)}
 }}
 
+// Tuning switches (variables so that benchmarks can compare).
+var (
+	// packAlways packs blocks of A into mr-row panels; otherwise the
+	// kernel reads A in place (row-major or transposed, by strides).
+	packAlways = false
+	// directBRows: when op(B) is B (not transposed) and m is at most
+	// this, the kernel reads B in place instead of packed panels: with
+	// few rows each panel would be used too few times to pay for packing.
+	directBRows = 48
+)
+
 // blocks splits n into as few blocks of at most size as it can, of equal
 // length up to rounding to a multiple of unit, and returns that length.
 func blocks(n, size, unit int) int {
@@ -145,43 +156,86 @@ func blocks(n, size, unit int) int {
 	return (l + unit - 1) / unit * unit
 }
 
-// blocked adds alpha·op(A)·op(B) to C with the packed kernel; the arguments
-// have been checked and k, m, n are positive.
+// blocked adds alpha·op(A)·op(B) to C with the kernels; the arguments have
+// been checked and k, m, n are positive.
 func blocked(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	buf := pool.Get().(*buffers)
 	defer pool.Put(buf)
 	kcLen := blocks(k, kcBlock, 1)
 	mcLen := blocks(m, mcBlock, mr)
 	ncLen := blocks(n, ncBlock, nr)
+	directB := !tB && m <= directBRows
 	for j0 := 0; j0 < n; j0 += ncLen {
 		nc := min(ncLen, n-j0)
 		for p0 := 0; p0 < k; p0 += kcLen {
 			kc := min(kcLen, k-p0)
-			packB(buf.b, tB, b, ldb, p0, kc, j0, nc)
+			var bs bsrc
+			if directB {
+				bs = bsrc{b: b[p0*ldb+j0:], ld: ldb, packed: buf.b}
+				if full := nc / nr * nr; full < nc {
+					// The last, partial panel is packed (zero-padded):
+					// reading 16 columns in place could run off B.
+					packB(buf.b[full*kc:], tB, b, ldb, p0, kc, j0+full, nc-full)
+				}
+			} else {
+				packB(buf.b, tB, b, ldb, p0, kc, j0, nc)
+				bs = bsrc{packed: buf.b}
+			}
 			for i0 := 0; i0 < m; i0 += mcLen {
 				mc := min(mcLen, m-i0)
-				packA(buf.a, tA, a, lda, i0, mc, p0, kc, alpha)
-				macro(mc, nc, kc, buf.a, buf.b, c[i0*ldc+j0:], ldc)
+				var as asrc
+				switch {
+				case packAlways:
+					packA(buf.a, tA, a, lda, i0, mc, p0, kc)
+					as = asrc{a: buf.a, rs: 1, ks: mr, panel: mr * kc}
+				case tA:
+					as = asrc{a: a[p0*lda+i0:], rs: 1, ks: lda, panel: mr}
+				default:
+					as = asrc{a: a[i0*lda+p0:], rs: lda, ks: 1, panel: mr * lda}
+				}
+				macro(mc, nc, kc, alpha, as, bs, c[i0*ldc+j0:], ldc)
 			}
 		}
 	}
 }
 
-// macro adds the product of a packed mc×kc block of A and a packed kc×nc
-// block of B to the mc×nc window of C at c.
-func macro(mc, nc, kc int, pa, pb []float32, c []float32, ldc int) {
+// asrc says where the kernel finds an mc×kc block of op(A): row r, step p
+// of panel q (rows q·mr…) at a[q·panel + r·rs + p·ks].
+type asrc struct {
+	a             []float32
+	rs, ks, panel int
+}
+
+// bsrc says where the kernel finds a kc×nc block of op(B): packed panels of
+// nr columns (panel q at packed[q·nr·kc], rows nr apart), or, when b is set,
+// in place (panel q at b[q·nr], rows ld apart) except a partial last panel,
+// which is packed.
+type bsrc struct {
+	b, packed []float32
+	ld        int
+}
+
+// macro adds alpha times the product of an mc×kc block of op(A) and a
+// kc×nc block of op(B) to the mc×nc window of C at c.
+func macro(mc, nc, kc int, alpha float32, as asrc, bs bsrc, c []float32, ldc int) {
 	for jr := 0; jr < nc; jr += nr {
 		nw := min(nr, nc-jr)
-		bp := &pb[jr*kc]
-		for ir := 0; ir < mc; ir += mr {
+		var bp *float32
+		ldb := nr
+		if bs.b != nil && nw == nr {
+			bp, ldb = &bs.b[jr], bs.ld
+		} else {
+			bp = &bs.packed[jr*kc]
+		}
+		for ir, q := 0, 0; ir < mc; ir, q = ir+mr, q+1 {
 			mh := min(mr, mc-ir)
-			ap := &pa[ir*kc]
-			if nw == nr && mh == mr {
-				kern6x16(kc, ap, bp, nr, &c[ir*ldc+jr], ldc)
+			ap := &as.a[q*as.panel]
+			if nw == nr {
+				kernel(mh, kc, ap, as.rs, as.ks, bp, ldb, &c[ir*ldc+jr], ldc, alpha)
 				continue
 			}
 			var t [mr * nr]float32
-			kern6x16(kc, ap, bp, nr, &t[0], nr)
+			kernel(mh, kc, ap, as.rs, as.ks, bp, ldb, &t[0], nr, alpha)
 			for i := range mh {
 				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nw]
 				for j := range row {
@@ -192,21 +246,18 @@ func macro(mc, nc, kc int, pa, pb []float32, c []float32, ldc int) {
 	}
 }
 
-// packA copies alpha times rows i0…i0+mc, columns p0…p0+kc of op(A) into
-// dst as panels of mr rows, each stored column by column (mr floats per k
-// step), the last panel zero-padded to mr rows.
-func packA(dst []float32, tA bool, a []float32, lda, i0, mc, p0, kc int, alpha float32) {
+// packA copies rows i0…i0+mc, columns p0…p0+kc of op(A) into dst as
+// panels of mr rows, each stored column by column (mr floats per k step),
+// the last panel zero-padded to mr rows.
+func packA(dst []float32, tA bool, a []float32, lda, i0, mc, p0, kc int) {
 	for ir := 0; ir < mc; ir += mr {
 		d := dst[ir*kc : ir*kc+mr*kc]
 		mh := min(mr, mc-ir)
 		if tA {
 			// op(A)[i][p] = A[p][i]: each k step is a contiguous run of A.
 			for p := range kc {
-				src := a[(p0+p)*lda+i0+ir:][:mh]
 				dd := d[p*mr : p*mr+mr]
-				for i, v := range src {
-					dd[i] = alpha * v
-				}
+				copy(dd, a[(p0+p)*lda+i0+ir:][:mh])
 				clear(dd[mh:])
 			}
 			continue
@@ -221,12 +272,12 @@ func packA(dst []float32, tA bool, a []float32, lda, i0, mc, p0, kc int, alpha f
 			r5 := a[off+5*lda:][:kc]
 			for p := range kc {
 				dd := d[p*mr : p*mr+mr : p*mr+mr]
-				dd[0] = alpha * r0[p]
-				dd[1] = alpha * r1[p]
-				dd[2] = alpha * r2[p]
-				dd[3] = alpha * r3[p]
-				dd[4] = alpha * r4[p]
-				dd[5] = alpha * r5[p]
+				dd[0] = r0[p]
+				dd[1] = r1[p]
+				dd[2] = r2[p]
+				dd[3] = r3[p]
+				dd[4] = r4[p]
+				dd[5] = r5[p]
 			}
 			continue
 		}
@@ -234,7 +285,7 @@ func packA(dst []float32, tA bool, a []float32, lda, i0, mc, p0, kc int, alpha f
 		for i := range mh {
 			row := a[(i0+ir+i)*lda+p0:][:kc]
 			for p, v := range row {
-				d[p*mr+i] = alpha * v
+				d[p*mr+i] = v
 			}
 		}
 	}

@@ -2,9 +2,9 @@
 
 package gemm
 
-// kern6x16 is never called off amd64 (cpuReason reports no kernel); it is
-// the assembly kernel's contract in Go so that the package builds.
-func kern6x16(k int, a *float32, b *float32, ldb int, c *float32, ldc int) {
+// kernel is never called off amd64 (cpuReason reports no kernel); it is
+// here so that the package builds.
+func kernel(rows, k int, a *float32, rs, ks int, b *float32, ldb int, c *float32, ldc int, alpha float32) {
 	panic("gemm: no assembly kernel on this architecture")
 }
 
