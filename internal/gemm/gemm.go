@@ -307,14 +307,23 @@ func packB(dst []float32, tB bool, b []float32, ldb, p0, kc, j0, nc int) {
 			continue
 		}
 		// op(B)[p][j] = B[j][p]: each column of the panel is a contiguous
-		// run of B.
-		if nw < nr {
+		// run of B. Full panels are transposed 8×8 at a time in assembly,
+		// the rest of them and partial panels element by element.
+		p8 := 0
+		if nw == nr {
+			src := b[(j0+jr)*ldb+p0:]
+			_ = src[(nr-1)*ldb+kc-1] // what packBT16 reads is in b
+			p8 = kc / 8 * 8
+			if p8 > 0 {
+				packBT16(&d[0], &src[0], ldb, kc/8)
+			}
+		} else {
 			clear(d)
 		}
 		for j := range nw {
 			row := b[(j0+jr+j)*ldb+p0:][:kc]
-			for p, v := range row {
-				d[p*nr+j] = v
+			for p := p8; p < kc; p++ {
+				d[p*nr+j] = row[p]
 			}
 		}
 	}

@@ -87,8 +87,83 @@ func main() {
 		p("\tVZEROUPPER")
 		p("\tRET")
 	}
+	w.WriteString(transposeAsm)
 	if err := os.WriteFile("kernel_amd64.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
+
+// transposeAsm packs full 16-column panels of a transposed B: 8×8 blocks
+// are loaded as 8 rows of B, transposed in registers (unpack, shuffle,
+// 128-bit permute) and stored as 8 rows of the panel.
+const transposeAsm = `
+// func packBT16(dst *float32, src *float32, lds int, blocks int)
+//
+// For q < blocks, i < 8 and j < 16: dst[(8q+i)·16 + j] = src[j·lds + 8q+i].
+TEXT ·packBT16(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	SHLQ $2, R8
+	MOVQ blocks+24(FP), CX
+	LEAQ (R8)(R8*2), R9
+	TESTQ CX, CX
+	JE   done
+loop:
+	MOVQ SI, AX
+	XORQ DX, DX
+half:
+	LEAQ (AX)(R8*4), BX
+	VMOVUPS (AX), Y0
+	VMOVUPS (AX)(R8*1), Y1
+	VMOVUPS (AX)(R8*2), Y2
+	VMOVUPS (AX)(R9*1), Y3
+	VMOVUPS (BX), Y4
+	VMOVUPS (BX)(R8*1), Y5
+	VMOVUPS (BX)(R8*2), Y6
+	VMOVUPS (BX)(R9*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, (DI)(DX*1)
+	VMOVUPS Y9, 64(DI)(DX*1)
+	VMOVUPS Y10, 128(DI)(DX*1)
+	VMOVUPS Y11, 192(DI)(DX*1)
+	VMOVUPS Y12, 256(DI)(DX*1)
+	VMOVUPS Y13, 320(DI)(DX*1)
+	VMOVUPS Y14, 384(DI)(DX*1)
+	VMOVUPS Y15, 448(DI)(DX*1)
+	LEAQ (AX)(R8*8), AX
+	ADDQ $32, DX
+	CMPQ DX, $64
+	JL   half
+	ADDQ $32, SI
+	ADDQ $512, DI
+	DECQ CX
+	JNE  loop
+done:
+	VZEROUPPER
+	RET
+`

@@ -32,6 +32,13 @@ func kern5x16(k int, a *float32, rs, ks int, b *float32, ldb int, c *float32, ld
 //go:noescape
 func kern6x16(k int, a *float32, rs, ks int, b *float32, ldb int, c *float32, ldc int, alpha float32)
 
+// packBT16 transposes a 16-row, 8·blocks-column block of B (rows lds
+// floats apart) into a packed panel: for q < blocks, i < 8, j < 16,
+// dst[(8q+i)·16 + j] = src[j·lds + 8q+i].
+//
+//go:noescape
+func packBT16(dst *float32, src *float32, lds int, blocks int)
+
 // kernel runs the micro-kernel for rows (1…mr) rows.
 func kernel(rows, k int, a *float32, rs, ks int, b *float32, ldb int, c *float32, ldc int, alpha float32) {
 	switch rows {

@@ -9,3 +9,7 @@ func kernel(rows, k int, a *float32, rs, ks int, b *float32, ldb int, c *float32
 }
 
 func cpuReason() (ok bool, why string) { return false, "not amd64" }
+
+func packBT16(dst *float32, src *float32, lds int, blocks int) {
+	panic("gemm: no assembly kernel on this architecture")
+}
