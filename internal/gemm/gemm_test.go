@@ -147,7 +147,7 @@ func withAsm(t *testing.T, f func()) {
 func TestSgemmEdges(t *testing.T) {
 	withAsm(t, func() {
 		r := rand.New(rand.NewPCG(1, 2))
-		dims := []int{1, 5, 7, 13, 17, 31, 33}
+		dims := []int{1, 5, 7, 8, 13, 14, 17, 31, 33}
 		n := 0
 		for _, tr := range transposes {
 			for _, m := range dims {
