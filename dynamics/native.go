@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
+	"github.com/dfplan/dfplan/internal/gemm"
 )
 
 // The network's passes written out by hand: x̂0, the vector–Jacobian product
@@ -18,18 +17,9 @@ import (
 // recurrence: their per-token inputs and gradients are recorded and
 // multiplied once over all H·B rows.
 
-var blas32 = gonum.Implementation{}
-
 // sgemm adds op(A)·op(B) to C (row-major; m×n result, inner size k).
 func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if transA {
-		ta = blas.Trans
-	}
-	if transB {
-		tb = blas.Trans
-	}
-	blas32.Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 1, c, ldc)
+	gemm.Sgemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 1, c, ldc)
 }
 
 // dense is a linear layer's weights viewed as a row-major in×out matrix and
@@ -92,11 +82,15 @@ func exp32(x float32) float32 {
 		ln2hi  = 0.693359375 // 8 significant bits: n·ln2hi is exact
 		ln2lo  = -2.12194440e-4
 		maxArg = 88.0
+		// Adding 1.5·2^23 rounds a float32 of magnitude below 2^22 to an
+		// integer, which then sits in the low mantissa bits.
+		round = 12582912
 	)
 	if x > maxArg {
 		x = maxArg
 	}
-	n := float32(math.Floor(float64(x*log2e + 0.5)))
+	t := x*log2e + round
+	n := t - round
 	r := x - n*ln2hi - n*ln2lo
 	p := float32(1.0 / 5040)
 	p = p*r + 1.0/720
@@ -106,10 +100,11 @@ func exp32(x float32) float32 {
 	p = p*r + 0.5
 	p = p*r + 1
 	p = p*r + 1
-	if n < -125 { // 2^n below float32's normal range: scale in two steps
-		return p * pow2(int32(n)+64) * pow2(-64)
+	ni := int32(math.Float32bits(t)) - 0x4b400000 // n as an integer
+	if ni < -125 { // 2^n below float32's normal range: scale in two steps
+		return p * pow2(ni+64) * pow2(-64)
 	}
-	return p * pow2(int32(n))
+	return p * pow2(ni)
 }
 
 // pow2 is 2^n for float32's normal exponents, −126 ≤ n ≤ 127.

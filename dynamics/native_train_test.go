@@ -198,3 +198,50 @@ func TestExp32(t *testing.T) {
 		t.Errorf("exp32: relative error %.3g, want ≤ 1.8e-7", worst)
 	}
 }
+
+// TrainMemory grows with what the run allocates: the batch, the horizon,
+// the model's width, the data; and it covers what a training step really
+// allocates.
+func TestTrainMemory(t *testing.T) {
+	c, tc := DefaultConfig(), DefaultTrainConfig()
+	base := TrainMemory(c, tc, 1_000_000, 2)
+	bigger := func(name string, got int64) {
+		if got <= base {
+			t.Errorf("%s: %d bytes, not above the base %d", name, got, base)
+		}
+	}
+	tc2 := tc
+	tc2.Batch *= 4
+	bigger("batch ×4", TrainMemory(c, tc2, 1_000_000, 2))
+	tc2 = tc
+	tc2.Horizon *= 2
+	bigger("horizon ×2", TrainMemory(c, tc2, 1_000_000, 2))
+	c2 := c
+	c2.Hidden *= 2
+	bigger("hidden ×2", TrainMemory(c2, tc, 1_000_000, 2))
+	bigger("data ×2", TrainMemory(c, tc, 2_000_000, 2))
+	if huge := TrainMemory(c, TrainConfig{Batch: 100000, Horizon: 32, Shards: 2}, 2_000_000, 2); huge < 10<<30 {
+		t.Errorf("batch 100000: %d bytes; want over 10 GiB", huge)
+	}
+
+	// The estimate is above what one step allocates.
+	data := pointMassData(20000, 1000, 1)
+	tc.ValFraction = 0
+	tr, err := NewTrainer(c, tc, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.TrainStep(); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := tr.TrainStep(); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	step := int64(after.TotalAlloc - before.TotalAlloc)
+	if est := TrainMemory(c, tc, data.N, 2); est < step {
+		t.Errorf("estimate %d bytes, but one step allocated %d", est, step)
+	}
+}

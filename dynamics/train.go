@@ -922,3 +922,39 @@ func Train(ctx context.Context, cfg Config, tc TrainConfig, data *Dataset, o Run
 	s, err := t.Run(ctx, o)
 	return t.model, s, err
 }
+
+// TrainMemory estimates the peak bytes a training run of config c and
+// training config tc needs on a dataset of rows transitions with up to
+// threads shards computed at once: the dataset and its normalized copy,
+// the window index, the weights with their gradients and AdamW moments,
+// one batch, and each running shard's activations and gradients (what
+// forward and backward allocate per token row), doubled for the garbage
+// collector's headroom (GOGC = 100 lets the heap grow to twice what is
+// live). It errs high rather than low, and is meant for refusing a run
+// that cannot fit before it starts.
+func TrainMemory(c Config, tc TrainConfig, rows, threads int) int64 {
+	td, e, z, h, L := int64(c.TokenDim()), int64(c.EmbedDim), int64(c.ZDim), int64(c.Hidden), int64(c.Layers)
+	fd := int64(c.FrameDim())
+	perRow := (td + e + z) + 3*td + h*(11+10*L) + 14*z // floats per token row, forward and backward
+	shardRows := int64((tc.Batch + tc.Shards - 1) / tc.Shards * tc.Horizon)
+	running := int64(min(max(threads, 1), tc.Shards))
+	params := int64(ParamCount(c))
+	data := int64(rows) * (2*4*fd + 2 + 8) // raw and normalized frames, flags, window starts
+	weights := params * 4 * (4 + int64(tc.Shards))
+	batch := int64(tc.Batch*tc.Horizon) * (4*td + 1) * 4
+	live := data + weights + batch + 4*perRow*shardRows*running
+	return 2 * live
+}
+
+// ParamCount is the number of trainable scalars of a model of config c.
+func ParamCount(c Config) int {
+	n := 0
+	for _, p := range paramShapes(c) {
+		k := 1
+		for _, d := range p.shape {
+			k *= d
+		}
+		n += k
+	}
+	return n
+}

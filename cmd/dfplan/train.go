@@ -26,6 +26,7 @@ import (
 
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/d4rl"
+	"github.com/dfplan/dfplan/internal/sysmem"
 )
 
 func init() { subcommands = append(subcommands, newTrainCmd) }
@@ -210,6 +211,12 @@ fine-tune continues with the same command plus --resume.`,
 			if ds.ObsDim != cfg.ObsDim || ds.ActDim != cfg.ActDim {
 				return fmt.Errorf("--data %s: observations have %d and actions %d columns, the model config wants obs_dim %d and act_dim %d",
 					data, ds.ObsDim, ds.ActDim, cfg.ObsDim, cfg.ActDim)
+			}
+			if need := dynamics.TrainMemory(cfg, tc, ds.N, threads); need > 0 {
+				if avail, err := sysmem.Available(); err == nil && need > avail {
+					return usagef("train: batch %d × horizon %d of a %d-parameter model on %d frames needs about %s, but %s is available; lower --batch or train.horizon",
+						tc.Batch, tc.Horizon, dynamics.ParamCount(cfg), ds.N, sysmem.Format(need), sysmem.Format(avail))
+				}
 			}
 			prov := dynamics.Provenance{Command: commandLine(cmd), Data: data, DataSHA256: sum}
 			var tr *dynamics.Trainer

@@ -178,6 +178,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"bad config value", []string{"--data", data, "--out", "m", "--config", badValue}, 2, "beta_schedule"},
 		{"fraction for an integer", []string{"--data", data, "--out", "m", "--config", fraction}, 1, "section model: hidden: 32.5, want a whole number"},
 		{"no config file", []string{"--data", data, "--out", "m", "--config", filepath.Join(dir, "none.yaml")}, 1, "none.yaml"},
+		{"batch beyond memory", []string{"--data", data, "--out", "m", "--batch", "100000000"}, 2, "needs about"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
