@@ -101,7 +101,8 @@ func exp32(x float32) float32 {
 	p = p*r + 1
 	p = p*r + 1
 	ni := int32(math.Float32bits(t)) - 0x4b400000 // n as an integer
-	if ni < -125 {                                // 2^n below float32's normal range: scale in two steps
+	// 2^n below float32's normal range: scale in two steps.
+	if ni < -125 {
 		return p * pow2(ni+64) * pow2(-64)
 	}
 	return p * pow2(ni)
