@@ -111,103 +111,53 @@ fine-tune continues with the same command plus --resume.`,
 					return err
 				}
 			}
-
-			// Resume state, if any, comes first: it supplies the configs.
-			var ckpt []byte
 			if resume {
-				b, err := os.ReadFile(out)
-				switch {
-				case errors.Is(err, fs.ErrNotExist):
+				if _, err := os.Stat(out); errors.Is(err, fs.ErrNotExist) {
 					slog.Info("no checkpoint to resume; starting fresh", "out", out)
-				case err != nil:
-					return fmt.Errorf("--resume: %w", err)
-				default:
-					ckpt = b
 				}
-			} else if _, err := os.Stat(out); err == nil {
-				return fmt.Errorf("--out %s exists; pass --resume to continue training it, or choose another file", out)
 			}
 			if err := checkWritableDir(out); err != nil {
 				return err
 			}
-
-			cfg, tc := dynamics.DefaultConfig(), dynamics.DefaultTrainConfig()
-			var (
-				meta      *dynamics.Meta
-				initModel *dynamics.Model
-				initMeta  *dynamics.Meta
-			)
-			if initPath != "" {
-				var err error
-				if initModel, initMeta, err = dynamics.Load(initPath); err != nil {
-					return fmt.Errorf("--init: %w", err)
+			// The config file, then the flags, over the starting configs.
+			overlay := func(cfg *dynamics.Config, tc *dynamics.TrainConfig) error {
+				if err := decodeSection(file.Model, cfg, configPath, "model"); err != nil {
+					return err
 				}
-				cfg = initMeta.Config
-				if initMeta.Provenance.Train != nil {
-					tc = *initMeta.Provenance.Train
+				if err := decodeSection(file.Train, tc, configPath, "train"); err != nil {
+					return err
 				}
-			}
-			if ckpt != nil {
-				var err error
-				if _, meta, err = dynamics.LoadBytes(ckpt, out); err != nil {
-					return fmt.Errorf("--resume: %w", err)
+				if f.Changed("steps") {
+					tc.Steps = steps
 				}
-				if meta.Provenance.Train == nil || !meta.Resumable {
-					return fmt.Errorf("--resume: %s holds no training state; train into a new --out", out)
+				if f.Changed("batch") {
+					tc.Batch = batch
 				}
-				cfg, tc = meta.Config, *meta.Provenance.Train
-				if initMeta != nil && meta.Provenance.InitChecksum != initMeta.Checksum {
-					return fmt.Errorf("--resume: %s was not fine-tuned from --init %s (checksums differ); drop --init to continue it, or choose another --out", out, initPath)
+				if f.Changed("seed") {
+					tc.Seed = seed
 				}
-			} else if initMeta != nil && !f.Changed("steps") {
-				return usagef("--init needs --steps: the number of fine-tuning steps")
+				if f.Changed("engine") {
+					tc.Engine = engine
+				}
+				return nil
 			}
-			if err := decodeSection(file.Model, &cfg, configPath, "model"); err != nil {
-				return err
+			start, err := dynamics.Resolve(dynamics.RunSpec{Out: out, Resume: resume, Init: initPath, Overlay: overlay, StepsGiven: f.Changed("steps")})
+			if err != nil {
+				return startError(err, out)
 			}
-			if err := decodeSection(file.Train, &tc, configPath, "train"); err != nil {
-				return err
-			}
-			if f.Changed("steps") {
-				tc.Steps = steps
-			}
-			if f.Changed("batch") {
-				tc.Batch = batch
-			}
-			if f.Changed("seed") {
-				tc.Seed = seed
-			}
-			if f.Changed("engine") {
-				tc.Engine = engine
-			}
-			if tc.Shards > tc.Batch {
-				tc.Shards = tc.Batch
-			}
-			if err := cfg.Validate(); err != nil {
-				return usagef("%v", err)
-			}
-			if err := tc.Validate(); err != nil {
-				return usagef("%v", err)
-			}
-			if meta != nil && meta.Config != cfg {
-				return fmt.Errorf("--resume: the model config differs from the checkpoint's %+v; drop the model section or start a new --out", meta.Config)
-			}
-			if initMeta != nil && initMeta.Config != cfg {
-				return fmt.Errorf("--init %s: the model config differs from the init's %+v; drop the model section", initPath, initMeta.Config)
-			}
+			cfg, tc := start.Config, start.Train
 
 			sum, err := fileSHA256(data)
 			if err != nil {
 				return fmt.Errorf("--data: %w", err)
 			}
-			if meta != nil && meta.Provenance.DataSHA256 != "" && meta.Provenance.DataSHA256 != sum {
-				return fmt.Errorf("--resume: %s was trained on data with SHA-256 %s, but --data %s has %s", out, meta.Provenance.DataSHA256, data, sum)
+			if err := start.CheckData("--data "+data, sum); err != nil {
+				return startError(err, out)
 			}
-			dd, err := readDataset(data)
+			ds, err := readDataset(data)
 			if err != nil {
 				return err
 			}
-			ds := dd
 			if ds.ObsDim != cfg.ObsDim || ds.ActDim != cfg.ActDim {
 				return fmt.Errorf("--data %s: observations have %d and actions %d columns, the model config wants obs_dim %d and act_dim %d",
 					data, ds.ObsDim, ds.ActDim, cfg.ObsDim, cfg.ActDim)
@@ -219,17 +169,7 @@ fine-tune continues with the same command plus --resume.`,
 				}
 			}
 			prov := dynamics.Provenance{Command: commandLine(cmd), Data: data, DataSHA256: sum}
-			var tr *dynamics.Trainer
-			switch {
-			case ckpt != nil:
-				tr, _, err = dynamics.ResumeTrainer(out, ckpt, tc, dd)
-				prov.Init, prov.InitChecksum = meta.Provenance.Init, meta.Provenance.InitChecksum
-			case initModel != nil:
-				tr, err = dynamics.FineTuneTrainer(initModel, tc, dd)
-				prov.Init, prov.InitChecksum = initPath, initMeta.Checksum
-			default:
-				tr, err = dynamics.NewTrainer(cfg, tc, dd)
-			}
+			tr, err := start.NewTrainer(ds, &prov)
 			if err != nil {
 				return fmt.Errorf("train on %s: %w", data, err)
 			}
@@ -274,6 +214,33 @@ fine-tune continues with the same command plus --resume.`,
 	fl.StringVar(&engine, "engine", dynamics.EngineNative, `gradient engine: "native" (hand-written passes) or "graph" (gorgonia, the reference)`)
 	fl.DurationVar(&every, "checkpoint-every", 5*time.Minute, "wall time between checkpoints (e.g. 5m, 30s)")
 	return cmd
+}
+
+// startError turns a dynamics.StartError into the command's terms: the
+// setting it names becomes its flag, and a usage problem exits 2.
+func startError(err error, out string) error {
+	var se *dynamics.StartError
+	if !errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, dynamics.ErrExists) {
+		return fmt.Errorf("--out %s exists; pass --resume to continue training it, or choose another file", out)
+	}
+	msg := se.Err.Error()
+	switch se.Setting {
+	case "init":
+		if se.Usage {
+			msg = "--init needs --steps: " + msg
+		} else {
+			msg = "--init: " + msg
+		}
+	case "resume":
+		msg = "--resume: " + msg
+	}
+	if se.Usage {
+		return usagef("%s", msg)
+	}
+	return errors.New(msg)
 }
 
 // readTrainFile parses --config strictly: unknown sections are errors.
