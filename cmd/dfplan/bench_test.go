@@ -85,6 +85,9 @@ func TestBenchExpertTableAndJSON(t *testing.T) {
 // steps late; and a planner whose plans are too short to outlast the
 // delay (the expert plans one step) is refused with a clear error.
 func TestBenchPlanDelay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: two mppi benchmarks of 3 umaze episodes, about 15 s")
+	}
 	dir := t.TempDir()
 	score := func(delay string) (float64, map[string]any, string) {
 		js := filepath.Join(dir, "d"+delay+".json")

@@ -1,0 +1,21 @@
+#!/bin/sh
+# The runs of experiments/ros/README.md, in order, one at a time.
+# Usage: experiments/ros/run.sh DFPLAN-BINARY   (from the repository root)
+set -eu
+B=$1
+D=experiments/ros
+PORT=11611
+rosmaster --core -p $PORT > $D/rosmaster.log 2>&1 &
+MASTER=$!
+trap 'kill $MASTER' EXIT
+export ROS_MASTER_URI=http://127.0.0.1:$PORT ROS_IP=127.0.0.1
+for M in umaze medium large; do
+	"$B" bench --maze $M --episodes 2 --batch 1 --steps 100 --json $D/latency-$M.json
+done
+for M in umaze medium large; do
+	N=$(python3 -c "import json,math; print(math.ceil(json.load(open('$D/latency-$M.json'))['plan_latency_ms']['p50'] / 10))")
+	for T in single multi; do
+		"$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --batch 25 --plan-delay $N --json $D/$M-$T-df-d$N.json
+		"$B" bench --maze $M --task $T --planner df --episodes 50 --seed 0 --ros --lookahead=false --json $D/$M-$T-df-ros.json
+	done
+done
