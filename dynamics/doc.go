@@ -21,13 +21,19 @@
 // Per token: [x_t, sinusoidal(k_t), z_{t−1}] → input layer and Layers
 // residual SiLU blocks → GRU cell → z_t; then Layers residual blocks and a
 // linear head predict x̂0_t. The output for token t depends on o_0 and tokens
-// ≤ t only. Training differentiates a gorgonia graph, built once per
-// (batch, horizon, pass kind) and reused. Predict runs hand-written passes
-// of the same function (forward, and the vector–Jacobian product back
-// through the GRU; gonum's BLAS for the products), which at the planner's
-// batch sizes are 2–7× faster than the graph; SetEngine(EngineGraph) runs
-// Predict on the graph instead, and tests hold the two to float32
-// rounding.
+// ≤ t only.
+//
+// # Engines
+//
+// The network runs on hand-written passes (native.go): forward, the
+// vector–Jacobian product that guidance pulls back through the GRU, and
+// the gradient of the training loss with respect to every weight. Their
+// matrix products go to internal/gemm's AVX2/FMA kernel (gonum's pure-Go
+// BLAS on other machines) and a batch is split over the cores. gorgonia's
+// graph (graph.go) computes the same function by automatic differentiation
+// and stays as the reference engine (SetEngine(EngineGraph) for Predict,
+// TrainConfig.Engine for training) and as the tests' oracle: they hold the
+// two to float32 rounding, gradients of every weight included.
 //
 // # Training
 //
@@ -43,17 +49,10 @@
 //
 // # Sizes and speed
 //
-// Measured on the project's 2-core CPU (go test -bench . ./dynamics):
-//
-//	model (z/hidden/layers)   train tokens/s   forward+VJP, 60 tokens, B=1 / 8 / 32
-//	32 / 64 / 1                  ~28 600
-//	64 / 128 / 1 (default)       ~14 800        native 2.9 ms / 22 ms / 91 ms
-//	                                            graph  21 ms / 60 ms / 181 ms
-//	128 / 256 / 2                 ~3 400
-//
-// The default trains ~60 000 steps of 32 windows × 24 tokens (46M tokens)
-// in about an hour. The reference's GPU model (z 128, width 512, 4 layers)
-// would be roughly 20× slower per token here.
+// docs/performance.md, "Native trainer and matrix products", gives the
+// training and planning throughput of each engine next to PyTorch's on the
+// same CPU, with the commands (go test -bench 'TrainStep|PredictVJP'
+// ./dynamics and tools/torchref).
 //
 // # Checkpoints
 //
