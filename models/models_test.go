@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/robot"
 )
@@ -33,6 +34,9 @@ func TestShippedModelsLoad(t *testing.T) {
 		}
 		if meta.Provenance.Steps == 0 || meta.Provenance.Command == "" || meta.Provenance.DataSHA256 == "" {
 			t.Errorf("%s: provenance incomplete: %+v", name, meta.Provenance)
+		}
+		if meta.Kind != dynamics.KindModel {
+			t.Errorf("%s: a %s; the binary should carry weights only (dfplan model export)", name, meta.Kind)
 		}
 	}
 }
