@@ -41,6 +41,7 @@ func BenchmarkSgemm(b *testing.B) {
 		name := fmt.Sprintf("%s_%dx%dx%d", s.tr, s.m, s.k, s.n)
 		for _, path := range []string{"asm", "gonum"} {
 			b.Run(name+"/"+path, func(b *testing.B) {
+				b.ReportAllocs()
 				if path == "asm" && !Accelerated() {
 					b.Skipf("no assembly path: %s", Kernel())
 				}
