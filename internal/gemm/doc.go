@@ -47,23 +47,24 @@
 //
 //	GOMAXPROCS=1 go test -run xxx -bench Sgemm -cpu 1 -count 3 ./internal/gemm
 //
-// The machine was shared (load average 9–16 on 2 cores), so wall-clock
-// rates were roughly halved and noisy; the table gives the benchmark's
-// cpuGFLOP/s, the rate per second of CPU time the process got, which is
-// what an idle core gives. The micro-kernel alone (BenchmarkKernel) runs at
-// 97 cpuGFLOP/s, the core's peak of 32 flops a cycle.
+// The machine was shared (load average 8–16 on 2 cores), so wall-clock
+// rates were roughly halved and noisy (best 53 GFLOP/s at 32×156·156×128);
+// the table gives the benchmark's cpuGFLOP/s, the rate per second of CPU
+// time the process got, an estimate of what an idle core gives. On that
+// measure the micro-kernel alone (BenchmarkKernel) runs at 97, about the
+// core's peak of 32 flops a cycle at 3 GHz.
 //
 //	op(A) m×k · op(B) k×n     asm   gonum
-//	16×32 · 32×32             74      7.3
-//	32×156 · 156×128          92     14
-//	32×128 · 128×128          90     13
+//	16×32 · 32×32             78      7.5
+//	32×156 · 156×128          94     14
+//	32×128 · 128×128          91     15
 //	32×128 · (64×128)ᵀ        82     13
-//	768×64 · 64×128           83     10
-//	768×128 · 128×60          78     10
-//	1024×192 · 192×128        85     10
-//	(768×128)ᵀ · 768×128      78     11
-//	32×512 · 512×512          84     10
-//	32×512 · (512×512)ᵀ       75      8.4
-//	(2048×512)ᵀ · 2048×512    70      8.1
-//	2048×512 · 512×512        84      9.6
+//	768×64 · 64×128           91     11
+//	768×128 · 128×60          80     11
+//	1024×192 · 192×128        93     11
+//	(768×128)ᵀ · 768×128      77     11
+//	32×512 · 512×512          84      9.8
+//	32×512 · (512×512)ᵀ       74      9.4
+//	(2048×512)ᵀ · 2048×512    74      8.1
+//	2048×512 · 512×512        84      9.5
 package gemm
