@@ -3,22 +3,8 @@ package gemm
 import (
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
-	"time"
 )
-
-// cpuTime is the process's CPU time. The machine is shared, so besides
-// wall-clock GFLOP/s the benchmarks report cpuGFLOP/s, the rate per second
-// of CPU time this process got, which is what the code would reach on an
-// idle core (with GOMAXPROCS=1 the process is one busy thread).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // benchShapes are the network's products (op(A) m×k · op(B) k×n) and a few
 // wider ones; name gives the transposes.
@@ -26,6 +12,8 @@ var benchShapes = []struct {
 	tr      string
 	m, k, n int
 }{
+	{"NN", 4, 4, 4}, // under smallWork: both paths are gonum
+	{"NN", 8, 8, 8},
 	{"NN", 16, 32, 32},
 	{"NN", 32, 156, 128},
 	{"NN", 32, 128, 128},
@@ -53,6 +41,7 @@ func BenchmarkSgemm(b *testing.B) {
 		name := fmt.Sprintf("%s_%dx%dx%d", s.tr, s.m, s.k, s.n)
 		for _, path := range []string{"asm", "gonum"} {
 			b.Run(name+"/"+path, func(b *testing.B) {
+				b.ReportAllocs()
 				if path == "asm" && !Accelerated() {
 					b.Skipf("no assembly path: %s", Kernel())
 				}

@@ -131,11 +131,12 @@ func scale(beta float32, m, n int, c []float32, ldc int) {
 }
 
 type buffers struct {
+	a []float32 // packed panels of op(A) = Aᵀ
 	b []float32 // packed panels of op(B)
 }
 
 var pool = sync.Pool{New: func() any {
-	return &buffers{b: make([]float32, kcBlock*ncBlock)}
+	return &buffers{a: make([]float32, mcBlock*kcBlock), b: make([]float32, kcBlock*ncBlock)}
 }}
 
 // directBRows: when op(B) is B (not transposed) and m is at most this, the
@@ -180,9 +181,13 @@ func blocked(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []
 			for i0 := 0; i0 < m; i0 += mcLen {
 				mc := min(mcLen, m-i0)
 				var as asrc
-				if tA {
+				switch {
+				case tA && n >= packTransAMinN:
+					packAT(buf.a, a, lda, i0, mc, p0, kc)
+					as = asrc{a: buf.a, packed: true}
+				case tA:
 					as = asrc{a: a[p0*lda+i0:], rs: 1, ks: lda}
-				} else {
+				default:
 					as = asrc{a: a[i0*lda+p0:], rs: lda, ks: 1}
 				}
 				macro(mc, nc, kc, alpha, as, bs, c[i0*ldc+j0:], ldc)
@@ -191,14 +196,60 @@ func blocked(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []
 	}
 }
 
-// asrc says where the kernel finds a block of op(A), read in place: row i,
-// step p at a[i·rs + p·ks] (row-major A: rs lda, ks 1; transposed: rs 1,
-// ks lda). Packing A into panels, as BLIS does, measured 10–25% slower
-// here: the kernel's broadcasts do not need A contiguous, and the blocks
-// of A the shapes above use stay in L2 either way.
+// asrc says where the kernel finds an mc×kc block of op(A). Read in place,
+// row i, step p is at a[i·rs + p·ks] (row-major A: rs lda, ks 1;
+// transposed: rs 1, ks lda). Packed (by packAT), the panel of h rows
+// starting at row i is at a[i·kc:], row r, step p at p·h + r.
+//
+// Row-major A is read in place: the kernel's broadcasts do not need it
+// contiguous, six rows are six sequential streams, and packing it into
+// panels as BLIS does measured 10–25% slower on the shapes above.
+// Transposed A is read in place too (each k step reads mr adjacent floats
+// of one row of A) unless n ≥ packTransAMinN: packing it cost 10–25% with
+// n ≤ 128 (the kernel sweeps each panel against few B panels) and gained
+// 15% at 33×500·500×257 (cpuGFLOP/s, BenchmarkSgemm's method).
 type asrc struct {
 	a      []float32
 	rs, ks int
+	packed bool
+}
+
+// packTransAMinN: pack transposed A when n is at least this (a variable so
+// that benchmarks can compare).
+var packTransAMinN = 256
+
+// panelRows is the height of the next panel of op(A) with left rows left:
+// mr, except that 7 or 8 rows go as 4+3 or 4+4 rather than 6+1 or 6+2, which
+// would leave most of the small kernel's FMA pipes idle.
+func panelRows(left int) int {
+	if left > mr && left < mr+3 {
+		return 4
+	}
+	return min(mr, left)
+}
+
+// packAT copies rows i0…i0+mc, columns p0…p0+kc of op(A) = Aᵀ into dst as
+// panels of panelRows rows: the panel of h rows starting at row i at
+// dst[i·kc:], row r, step p at p·h + r. Each step p reads one contiguous
+// run of A.
+func packAT(dst []float32, a []float32, lda, i0, mc, p0, kc int) {
+	for p := range kc {
+		row := a[(p0+p)*lda+i0:][:mc]
+		for ir, h := 0, 0; ir < mc; ir += h {
+			h = panelRows(mc - ir)
+			d := dst[ir*kc+p*h:][:h]
+			src := row[ir : ir+h]
+			if h == mr {
+				d = d[:mr:mr]
+				src = src[:mr:mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = src[0], src[1], src[2], src[3], src[4], src[5]
+				continue
+			}
+			for r, v := range src {
+				d[r] = v
+			}
+		}
+	}
 }
 
 // bsrc says where the kernel finds a kc×nc block of op(B): packed panels of
@@ -223,19 +274,17 @@ func macro(mc, nc, kc int, alpha float32, as asrc, bs bsrc, c []float32, ldc int
 			bp = &bs.packed[jr*kc]
 		}
 		for ir, mh := 0, 0; ir < mc; ir += mh {
-			mh = min(mr, mc-ir)
-			if left := mc - ir; left > mr && left < mr+3 {
-				// 7 or 8 rows left: 4+3 or 4+4 rows keep more
-				// accumulators busy than 6+1 or 6+2.
-				mh = 4
+			mh = panelRows(mc - ir)
+			ap, rs, ks := &as.a[ir*as.rs], as.rs, as.ks
+			if as.packed {
+				ap, rs, ks = &as.a[ir*kc], 1, mh
 			}
-			ap := &as.a[ir*as.rs]
 			if nw == nr {
-				kernel(mh, kc, ap, as.rs, as.ks, bp, ldb, &c[ir*ldc+jr], ldc, alpha)
+				kernel(mh, kc, ap, rs, ks, bp, ldb, &c[ir*ldc+jr], ldc, alpha)
 				continue
 			}
 			var t [mr * nr]float32
-			kernel(mh, kc, ap, as.rs, as.ks, bp, ldb, &t[0], nr, alpha)
+			kernel(mh, kc, ap, rs, ks, bp, ldb, &t[0], nr, alpha)
 			for i := range mh {
 				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nw]
 				for j := range row {

@@ -179,6 +179,7 @@ func TestSgemmShapes(t *testing.T) {
 			{1, 1, 1}, {65, 65, 65}, {257, 33, 65}, {33, 257, 257}, {65, 17, 257},
 			{300, 70, 500}, {32, 128, 156}, {768, 60, 128}, {128, 128, 768},
 			{150, 1100, 40}, {145, 31, 600}, {6, 16, 1}, {12, 32, 513},
+			{14, 300, 40}, {7, 260, 20}, // n ≥ packTransAMinN: transposed A is packed
 		}
 		for _, s := range shapes {
 			for _, tr := range transposes {
@@ -285,6 +286,36 @@ func TestPanics(t *testing.T) {
 				}()
 				tc.f()
 			}()
+		}
+	})
+}
+
+// TestConcurrent: calls from several goroutines at once (the callers split
+// work across cores) each get their own packing buffers.
+func TestConcurrent(t *testing.T) {
+	withAsm(t, func() {
+		r := rand.New(rand.NewPCG(11, 12))
+		var ps []*problem
+		for i := range 8 {
+			ps = append(ps, newProblem(r, i%2 == 1, i%4 >= 2, shape{100 + i, 70 + i, 300 + i}, 1, 1, 1))
+		}
+		c0 := make([][]float32, len(ps))
+		for i, p := range ps {
+			c0[i] = append([]float32(nil), p.c...)
+			portable.Sgemm(trans(p.tA), trans(p.tB), p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.cGonum, p.ldc)
+		}
+		done := make(chan struct{})
+		for _, p := range ps {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				Sgemm(p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c, p.ldc)
+			}()
+		}
+		for range ps {
+			<-done
+		}
+		for i, p := range ps {
+			p.check(t, c0[i])
 		}
 	})
 }
