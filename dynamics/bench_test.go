@@ -36,8 +36,47 @@ func benchPredict(b *testing.B, withGrad bool) {
 				}
 			}
 			b.ReportMetric(float64(b.N*batch*H)/b.Elapsed().Seconds(), "tokens/s")
+			if withGrad {
+				b.ReportMetric(float64(b.N)*passFLOPs(c, batch, H, false)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			}
 		})
 	}
+}
+
+// passFLOPs counts the floating-point operations of the matrix products of
+// a pass over b sequences of h tokens (2 per multiply-add; the elementwise
+// work is not counted): the forward pass, the pull-back to the inputs and,
+// for training, the weight gradients. The encoder runs once per sequence;
+// every other layer once per token. Training pulls back to pre.in's latent
+// rows only, since it needs no gradient on the noisy tokens.
+func passFLOPs(c Config, b, h int, train bool) float64 {
+	var perToken, perSeq float64
+	for _, p := range paramShapes(c) {
+		if len(p.shape) != 2 {
+			continue
+		}
+		in, out := float64(p.shape[0]), float64(p.shape[1])
+		name := p.name[:len(p.name)-len(".weight")]
+		back := in * out // pull-back to the layer's input
+		switch {
+		case name == "encoder.0":
+			back = 0 // the observation needs no gradient
+		case name == "pre.in" && train:
+			back = float64(c.ZDim) * out
+		}
+		macs := in*out + back
+		if train {
+			macs += in * out // weight gradient
+		}
+		if len(name) > 8 && name[:8] == "encoder." {
+			if train {
+				perSeq += macs
+			}
+			continue
+		}
+		perToken += macs
+	}
+	return 2 * (perToken*float64(b*h) + perSeq*float64(b))
 }
 
 // BenchmarkTrainStep is one optimizer step (sampling, forward, backward,
@@ -73,6 +112,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N*tc.Batch*tc.Horizon)/b.Elapsed().Seconds(), "tokens/s")
+			b.ReportMetric(float64(b.N)*passFLOPs(c, tc.Batch, tc.Horizon, true)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }
