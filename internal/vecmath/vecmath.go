@@ -6,9 +6,11 @@
 // r = x − n·ln 2 with ln 2 split in two parts, a degree-7 Taylor polynomial
 // of e^r by Horner, times 2^n built from exponent bits; σ(x) = 1/(1+e^−x)
 // with an exact division. They differ only in where the assembly fuses a
-// multiply and an add into one FMA, so they agree to within a few float32
-// ulps (the tests measure it), and both are within about 3e-7 relative of
-// the exact σ.
+// multiply and an add into one FMA. Over every float32 x in [−88, 15]
+// (TestExhaustive) they agree bit for bit on 99.66% of x and within 4 ulps
+// everywhere, and both are within 2.6·2^−24 (1.6e-7) relative of the exact
+// σ where σ is a normal float32 (below 2^−126, i.e. x < −87.3, within 1.5
+// subnormal steps).
 //
 // The cut-offs are gorgonia's, so that results agree with the reference
 // engine: σ(x) = 0 for x < −88 and σ(x) = 1 for x > 15. Hence σ(+Inf) = 1,
