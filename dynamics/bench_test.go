@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/dfplan/dfplan/internal/cputime"
 )
 
 // BenchmarkPredictVJP is one planner network pass with guidance: forward and
@@ -30,16 +33,27 @@ func benchPredict(b *testing.B, withGrad bool) {
 				b.Fatal(err)
 			}
 			b.ResetTimer()
+			cpu0 := cputime.Process()
 			for b.Loop() {
 				if _, err := m.Predict(in); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu0)
 			b.ReportMetric(float64(b.N*batch*H)/b.Elapsed().Seconds(), "tokens/s")
 			if withGrad {
 				b.ReportMetric(float64(b.N)*passFLOPs(c, batch, H, false)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			}
 		})
+	}
+}
+
+// reportCPU reports the process's CPU time per operation since cpu0: on a
+// shared machine, what an idle machine's wall time per operation would be
+// at GOMAXPROCS=1 (tools/torchref reports the same for PyTorch).
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	if d := cputime.Process() - cpu0; d > 0 {
+		b.ReportMetric(float64(d.Nanoseconds())/1e6/float64(b.N), "cpu-ms/op")
 	}
 }
 
@@ -106,11 +120,13 @@ func BenchmarkTrainStep(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ResetTimer()
+			cpu0 := cputime.Process()
 			for b.Loop() {
 				if _, err := tr.TrainStep(); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu0)
 			b.ReportMetric(float64(b.N*tc.Batch*tc.Horizon)/b.Elapsed().Seconds(), "tokens/s")
 			b.ReportMetric(float64(b.N)*passFLOPs(c, tc.Batch, tc.Horizon, true)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})

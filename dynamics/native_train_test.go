@@ -179,26 +179,6 @@ func TestResumeAcrossEngines(t *testing.T) {
 	}
 }
 
-// exp32 stays within a few float32 steps of the float64 exponential
-// wherever the result is a normal float32 (e^−87 is; e^−88 is subnormal
-// and keeps fewer bits).
-func TestExp32(t *testing.T) {
-	worst := 0.0
-	for i := 0; i <= 2_000_000; i++ {
-		x := float32(-87 + 175*float64(i)/2_000_000)
-		want := math.Exp(float64(x))
-		got := float64(exp32(x))
-		if rel := math.Abs(got-want) / want; rel > worst {
-			worst = rel
-		}
-	}
-	t.Logf("largest relative error %.3g", worst)
-	// float32's relative step is 6e-8 at most; allow three.
-	if worst > 1.8e-7 {
-		t.Errorf("exp32: relative error %.3g, want ≤ 1.8e-7", worst)
-	}
-}
-
 // TrainMemory grows with what the run allocates: the batch, the horizon,
 // the model's width, the data; and it covers what a training step really
 // allocates.

@@ -3,20 +3,10 @@ package vecmath
 import (
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
-	"time"
-)
 
-// cpuTime is the process's CPU time: on a loaded machine it counts only
-// the time the benchmark actually ran.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/dfplan/dfplan/internal/cputime"
+)
 
 var benchSizes = []int{128, 4096, 65536}
 
@@ -48,13 +38,13 @@ func benchPaths(b *testing.B, setup func(n int) func()) {
 				withPath(asm, func() {
 					op := setup(n)
 					b.SetBytes(int64(4 * n))
-					t0 := cpuTime()
+					t0 := cputime.Process()
 					for b.Loop() {
 						op()
 					}
 					elems := float64(b.N) * float64(n)
 					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/elems, "ns/elem")
-					b.ReportMetric(float64((cpuTime()-t0).Nanoseconds())/elems, "cpu-ns/elem")
+					b.ReportMetric(float64((cputime.Process()-t0).Nanoseconds())/elems, "cpu-ns/elem")
 				})
 			})
 		}

@@ -212,15 +212,19 @@ def predict_vjp(net, obs0, x, k, grad_x0):
 
 
 def timeit(fn, min_time, min_reps, warmup):
+    """Median wall time per call, calls made, and process CPU time per call
+    (what an idle core would take at one thread; the Go benchmarks report
+    the same as cpu-ms/op)."""
     for _ in range(warmup):
         fn()
     ts = []
     start = time.perf_counter()
+    cpu0 = time.process_time()
     while len(ts) < min_reps or time.perf_counter() - start < min_time:
         t0 = time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t0)
-    return statistics.median(ts), len(ts)
+    return statistics.median(ts), len(ts), (time.process_time() - cpu0) / len(ts)
 
 
 def bench_vjp(args, report):
@@ -234,8 +238,8 @@ def bench_vjp(args, report):
         x = torch.randn(B, H, td)
         k = torch.randint(0, c["diffusion_steps"] + 1, (B, H))
         gx0 = torch.randn(B, H, td)
-        med, n = timeit(lambda: predict_vjp(net, obs0, x, k, gx0), args.min_time, args.min_reps, args.warmup)
-        report(f"PredictVJP/B={B}", med, n, B * H)
+        med, n, cpu = timeit(lambda: predict_vjp(net, obs0, x, k, gx0), args.min_time, args.min_reps, args.warmup)
+        report(f"PredictVJP/B={B}", med, n, B * H, cpu)
 
 
 def bench_train(args, report):
@@ -273,8 +277,8 @@ def bench_train(args, report):
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             opt.step()
             return loss.item()
-        med, n = timeit(step, args.min_time, args.min_reps, args.warmup)
-        report(f"TrainStep/{name}", med, n, B * H)
+        med, n, cpu = timeit(step, args.min_time, args.min_reps, args.warmup)
+        report(f"TrainStep/{name}", med, n, B * H, cpu)
 
 
 def loaded_blas():
@@ -309,8 +313,8 @@ def main():
     params = sum(math.prod(s) for _, s in param_shapes(DEFAULT))
     print(f"# default config: {params} parameters")
 
-    def report(name, sec, n, tokens):
-        print(f"{name:34s} {n:6d} reps {sec * 1e3:10.2f} ms/op {tokens / sec:12.0f} tokens/s", flush=True)
+    def report(name, sec, n, tokens, cpu):
+        print(f"{name:34s} {n:6d} reps {sec * 1e3:10.2f} ms/op {tokens / sec:12.0f} tokens/s {cpu * 1e3:10.2f} cpu-ms/op", flush=True)
     if args.only in (None, "vjp"):
         bench_vjp(args, report)
     if args.only in (None, "train"):
