@@ -11,7 +11,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/dfplan/dfplan/planner"
-	"github.com/dfplan/dfplan/robot"
 )
 
 // Every shipped model loads (format and checksum verified) and records how
@@ -58,7 +57,7 @@ func TestShippedPlanSettings(t *testing.T) {
 			continue
 		}
 		// Over the node's defaults, as dfplan bench and node apply them.
-		c := robot.DFPlannerConfig
+		c := planner.DefaultConfig
 		dec := yaml.NewDecoder(bytes.NewReader(PlanFor(name)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil {

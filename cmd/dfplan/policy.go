@@ -10,7 +10,6 @@ import (
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/models"
 	"github.com/dfplan/dfplan/planner"
-	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/sim"
 )
 
@@ -29,11 +28,11 @@ func presetConfig(name string, base planner.Config) planner.Config {
 		if c.Schedule == "" {
 			c.Schedule = planner.Pyramid
 		}
-		c.MCGSamples, c.MCGChain = 1, false
+		c.MCGSamples = 1
 	case "fullseq":
 		c.Schedule = planner.FullSequence
 		c.Uncertainty = 0
-		c.MCGSamples, c.MCGChain = 1, false
+		c.MCGSamples = 1
 	}
 	return c
 }
@@ -67,9 +66,6 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	if conf.WarmRows > 0 {
-		return nil, fmt.Errorf("%s: warm_rows %d: the node plans every replan from noise; only dfplan bench warm-starts", source, conf.WarmRows)
-	}
 	conf = presetConfig("df", conf)
 	if o.StopWeight != nil {
 		conf.StopWeight = *o.StopWeight
@@ -87,7 +83,7 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 }
 
 // planSettings returns the settings a df planner starts from: the node's
-// (robot.DFPlannerConfig), overlaid with the YAML file at planPath (given
+// (planner.DefaultConfig), overlaid with the YAML file at planPath (given
 // as planFlag, e.g. "--plan") or, for the model shipped for the maze
 // (modelPath ""), with the settings shipped beside it
 // (models/shipped/MAZE.plan.yaml), if any. source names the overlay (""
@@ -98,7 +94,7 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, pl
 		return conf, source, err
 	}
 	if _, err := planner.New(model, presetConfig("df", conf)); err != nil {
-		return conf, "", fmt.Errorf("%s: %w", source, err)
+		return conf, "", settingError(source, err)
 	}
 	return conf, source, nil
 }
@@ -106,7 +102,7 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, pl
 // readPlanSettings is planSettings without the check against a model:
 // the file's keys, types and values alone.
 func readPlanSettings(maze *sim.Maze, modelPath, planPath, planFlag string) (conf planner.Config, source string, err error) {
-	conf = robot.DFPlannerConfig
+	conf = planner.DefaultConfig
 	var data []byte
 	switch {
 	case planPath != "":
@@ -128,10 +124,19 @@ func readPlanSettings(maze *sim.Maze, modelPath, planPath, planFlag string) (con
 		}
 		return conf, "", fmt.Errorf("%s: %s (want one mapping of planner settings such as sampling_steps: 10)", source, yamlError(err, ""))
 	}
-	if p := checkPlan(conf); p != nil {
-		return conf, "", fmt.Errorf("%s: %s %v: %s", source, p.key, p.value, p.want)
+	if err := conf.Validate(); err != nil {
+		return conf, "", settingError(source, err)
 	}
 	return conf, source, nil
+}
+
+// settingError names the planner setting in source that err (from
+// planner.Config.Validate or planner.New) is about.
+func settingError(source string, err error) error {
+	if fe := (*planner.FieldError)(nil); errors.As(err, &fe) {
+		return fmt.Errorf("%s: %s %v: %s", source, fe.Field, fe.Value, fe.Want)
+	}
+	return fmt.Errorf("%s: %w", source, err)
 }
 
 // loadModel reads the checkpoint at path, or the model shipped for the
