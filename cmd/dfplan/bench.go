@@ -240,7 +240,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		}
 		var res *bench.Result
 		if f.ros {
-			res, err = rosBench(ctx, master, c, p, bar.Update, cmd.ErrOrStderr())
+			res, err = rosBench(ctx, master, c, p, cmd.ErrOrStderr())
 		} else {
 			res, err = bench.Run(ctx, c, p)
 		}
