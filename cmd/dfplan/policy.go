@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/internal/strictyaml"
 	"github.com/dfplan/dfplan/models"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/sim"
@@ -118,11 +119,11 @@ func readPlanSettings(maze *sim.Maze, modelPath, planPath, planFlag string) (con
 	default:
 		return conf, "", nil
 	}
-	if err := decodeStrict(data, &conf); err != nil {
-		if fe := (*fractionError)(nil); errors.As(err, &fe) {
+	if err := strictyaml.Decode(data, &conf); err != nil {
+		if fe := (*strictyaml.FractionError)(nil); errors.As(err, &fe) {
 			return conf, "", fmt.Errorf("%s: %w", source, err)
 		}
-		return conf, "", fmt.Errorf("%s: %s (want one mapping of planner settings such as sampling_steps: 10)", source, yamlError(err, ""))
+		return conf, "", fmt.Errorf("%s: %s (want one mapping of planner settings such as sampling_steps: 10)", source, strictyaml.Describe(err, ""))
 	}
 	if err := conf.Validate(); err != nil {
 		return conf, "", settingError(source, err)
