@@ -346,7 +346,10 @@ func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source stri
 			return planner.NewMPPI(step, c)
 		}}, conf, nil
 	}
-	conf := presetConfig(name, f.plan)
+	conf, err := planner.Preset(name, f.plan)
+	if err != nil {
+		return bench.Planner{}, nil, err
+	}
 	conf.Seed = seed
 	p, err := planner.New(model, conf)
 	if err != nil {
