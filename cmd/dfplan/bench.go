@@ -255,7 +255,13 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		slog.Info("bench done", "planner", name, "maze", maze.Name(), "score", s.ScoreMean, "success", s.SuccessRate, "wall", res.Wall.Round(1e6))
 		results = append(results, res)
 	}
-	if err := bench.WriteTable(cmd.OutOrStdout(), results); err != nil {
+	return writeBenchOutputs(cmd.OutOrStdout(), f, maze, results, configs)
+}
+
+// writeBenchOutputs prints the table to stdout and writes the files the
+// flags ask for: --json (with each planner's config), --trace, --plot.
+func writeBenchOutputs(stdout io.Writer, f *benchFlags, maze *sim.Maze, results []*bench.Result, configs []any) error {
+	if err := bench.WriteTable(stdout, results); err != nil {
 		return err
 	}
 	if f.jsonPath != "" {
