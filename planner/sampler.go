@@ -8,9 +8,10 @@ import (
 )
 
 // sample is the guided Diffusion Forcing sampler with the causal-uncertainty
-// schedule (Chen et al., "Diffusion Forcing", Algorithm 2 with Monte Carlo
-// Guidance, §3.4). It returns B clean normalized plans, B × H × TokenDim,
-// and each plan's mean MCG shift (diagnostics).
+// schedule (Chen et al. 2024, "Diffusion Forcing", arXiv:2407.01392: its
+// sampling algorithm over a scheduling matrix, with Monte Carlo Guidance;
+// DESIGN.md §4). It returns B clean normalized plans, B × H × TokenDim, and
+// each plan's mean MCG shift (diagnostics).
 //
 // obs0 holds the B normalized observations planned from, goals the B goals
 // in the model's position frame; plans i with unguided[i] take no guidance.
