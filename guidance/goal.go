@@ -12,9 +12,17 @@ type Objective interface {
 	// ValueGrad returns J for each of the b sequences of x0 (h tokens each,
 	// the plan's tokens offset, offset+1, …) and writes ∂J/∂x0, multiplied
 	// by scale, into grad (same layout as x0; grad is overwritten). goals[i]
-	// is the goal of sequence i: x, y and, for GoalReaching, an optional
-	// stop weight.
-	ValueGrad(x0 []float32, b, h, offset int, goals [][]float64, scale float64, grad []float32) []float64
+	// is the goal of sequence i.
+	ValueGrad(x0 []float32, b, h, offset int, goals []Goal, scale float64, grad []float32) []float64
+}
+
+// Goal is where one plan should go, in the model's position frame.
+type Goal struct {
+	// X and Y are the goal position.
+	X, Y float64
+	// Stop is λ, the weight of GoalReaching's stop penalty for this plan:
+	// 0 (none) or > 0 to make the plan stop at the goal.
+	Stop float64
 }
 
 // GoalReaching is the goal-reaching objective on the unnormalized positions
@@ -25,7 +33,7 @@ type Objective interface {
 // summed over every frame f of the plan. It rewards plans that get to the
 // goal soon and stay there. It reads nothing but the plan: no map, no path.
 //
-// A sequence whose goal carries a third value λ > 0 (and StopRadius > 0)
+// A sequence whose goal has a stop weight λ = Goal.Stop > 0 (and StopRadius > 0)
 // also pays for speed near its goal, so that its plan stops there instead
 // of passing through:
 //
@@ -83,7 +91,7 @@ func (g *GoalReaching) Validate() error {
 // ValueGrad implements Objective.
 //
 //	∂J/∂x_f = −γ^f · Std ⊙ (pos_f − goal) / ‖pos_f − goal‖
-func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals [][]float64, scale float64, grad []float32) []float64 {
+func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, scale float64, grad []float32) []float64 {
 	clear(grad)
 	gamma := g.Discount
 	if gamma == 0 {
@@ -95,14 +103,14 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals [][]float
 	w0 := math.Pow(gamma, float64(offset*g.FrameStack))
 	for s := 0; s < b; s++ {
 		stop := 0.0
-		if len(goals[s]) > 2 && g.StopRadius > 0 {
-			stop = goals[s][2]
+		if g.StopRadius > 0 {
+			stop = goals[s].Stop
 		}
 		w := w0
 		for f := 0; f < frames; f++ {
 			off := (s*frames + f) * g.FrameDim
-			dx := float64(x0[off+ix])*g.Std[0] + g.Mean[0] - goals[s][0]
-			dy := float64(x0[off+iy])*g.Std[1] + g.Mean[1] - goals[s][1]
+			dx := float64(x0[off+ix])*g.Std[0] + g.Mean[0] - goals[s].X
+			dy := float64(x0[off+iy])*g.Std[1] + g.Mean[1] - goals[s].Y
 			d := math.Hypot(dx, dy)
 			values[s] -= w * d
 			if d > 1e-9 {

@@ -26,7 +26,7 @@ func TestGoalReachingGradientMatchesFiniteDifferences(t *testing.T) {
 	for i := range x0 {
 		x0[i] = float32(rng.NormFloat64())
 	}
-	goals := [][]float64{{1, 1}, {5, 2}}
+	goals := []Goal{{X: 1, Y: 1}, {X: 5, Y: 2}}
 	grad := make([]float32, len(x0))
 	g.ValueGrad(x0, b, h, 0, goals, 1, grad)
 	sum := func() float64 {
@@ -48,7 +48,7 @@ func TestGoalReachingValueIsZeroAtGoal(t *testing.T) {
 		x0[f*g.FrameDim] = float32((1 - g.Mean[0]) / g.Std[0])
 		x0[f*g.FrameDim+1] = float32((1 - g.Mean[1]) / g.Std[1])
 	}
-	v := g.ValueGrad(x0, 1, 2, 0, [][]float64{{1, 1}}, 1, make([]float32, len(x0)))
+	v := g.ValueGrad(x0, 1, 2, 0, []Goal{{X: 1, Y: 1}}, 1, make([]float32, len(x0)))
 	if math.Abs(v[0]) > 1e-5 {
 		t.Fatalf("J at goal = %g, want 0", v[0])
 	}
@@ -84,7 +84,7 @@ func TestGoalReachingOffsetSplitsThePlan(t *testing.T) {
 	for i := range x0 {
 		x0[i] = float32(rng.NormFloat64())
 	}
-	goals := [][]float64{{2, 2}}
+	goals := []Goal{{X: 2, Y: 2}}
 	whole := g.ValueGrad(x0, 1, h, 0, goals, 1, make([]float32, len(x0)))[0]
 	head := g.ValueGrad(x0[:split*fd], 1, split, 0, goals, 1, make([]float32, split*fd))[0]
 	tail := g.ValueGrad(x0[split*fd:], 1, h-split, split, goals, 1, make([]float32, (h-split)*fd))[0]
@@ -118,19 +118,19 @@ func TestGoalReachingStopPenalty(t *testing.T) {
 		x0[f*g.FrameDim+3] = float32(speed * math.Sin(a) / g.VelStd[1])
 	}
 	// Positions spread within about 0.5 of the goal (near Mean), so φ varies.
-	goal := []float64{g.Mean[0] + 0.1, g.Mean[1] - 0.2}
-	stopGoal := []float64{goal[0], goal[1], 2}
+	goal := Goal{X: g.Mean[0] + 0.1, Y: g.Mean[1] - 0.2}
+	stopGoal := Goal{X: goal.X, Y: goal.Y, Stop: 2}
 	grad := make([]float32, len(x0))
-	v := g.ValueGrad(x0, 1, h, 0, [][]float64{stopGoal}, 1, grad)[0]
+	v := g.ValueGrad(x0, 1, h, 0, []Goal{stopGoal}, 1, grad)[0]
 	plainGrad := make([]float32, len(x0))
-	pv := plain.ValueGrad(x0, 1, h, 0, [][]float64{goal}, 1, plainGrad)[0]
+	pv := plain.ValueGrad(x0, 1, h, 0, []Goal{goal}, 1, plainGrad)[0]
 	if !(v < pv) {
 		t.Fatalf("J with stop penalty %g, without %g: want lower", v, pv)
 	}
-	if nv := g.ValueGrad(x0, 1, h, 0, [][]float64{goal}, 1, make([]float32, len(x0)))[0]; nv != pv {
+	if nv := g.ValueGrad(x0, 1, h, 0, []Goal{goal}, 1, make([]float32, len(x0)))[0]; nv != pv {
 		t.Fatalf("no stop weight: J %g, plain %g", nv, pv)
 	}
-	if rv := plain.ValueGrad(x0, 1, h, 0, [][]float64{stopGoal}, 1, make([]float32, len(x0)))[0]; rv != pv {
+	if rv := plain.ValueGrad(x0, 1, h, 0, []Goal{stopGoal}, 1, make([]float32, len(x0)))[0]; rv != pv {
 		t.Fatalf("StopRadius 0: J %g, plain %g", rv, pv)
 	}
 	const eps = 2e-3 // ‖v‖ curves more than ‖pos − goal‖ does here
@@ -145,9 +145,9 @@ func TestGoalReachingStopPenalty(t *testing.T) {
 			case 2, 3:
 				orig := x0[i]
 				x0[i] = orig + eps
-				up := g.ValueGrad(x0, 1, h, 0, [][]float64{stopGoal}, 1, make([]float32, len(x0)))[0]
+				up := g.ValueGrad(x0, 1, h, 0, []Goal{stopGoal}, 1, make([]float32, len(x0)))[0]
 				x0[i] = orig - eps
-				down := g.ValueGrad(x0, 1, h, 0, [][]float64{stopGoal}, 1, make([]float32, len(x0)))[0]
+				down := g.ValueGrad(x0, 1, h, 0, []Goal{stopGoal}, 1, make([]float32, len(x0)))[0]
 				x0[i] = orig
 				fd := (up - down) / (2 * eps)
 				if math.Abs(fd-float64(grad[i])) > 1e-3*math.Max(1, math.Abs(fd)) {
@@ -168,7 +168,7 @@ func TestGoalReachingStopPenaltyValue(t *testing.T) {
 		StopRadius: 0.5, VelIndex: [2]int{2, 3}, VelStd: [2]float64{1, 1}}
 	plain := *g
 	plain.StopRadius = 0
-	goal := []float64{1, 1, 2}
+	goal := Goal{X: 1, Y: 1, Stop: 2}
 	for _, c := range []struct {
 		name       string
 		frame      [4]float32
@@ -184,9 +184,9 @@ func TestGoalReachingStopPenaltyValue(t *testing.T) {
 	} {
 		x0 := append(c.frame[:], c.frame[:]...) // two identical frames
 		grad := make([]float32, len(x0))
-		v := g.ValueGrad(x0, 1, 1, 0, [][]float64{goal}, 1, grad)[0]
+		v := g.ValueGrad(x0, 1, 1, 0, []Goal{goal}, 1, grad)[0]
 		pgrad := make([]float32, len(x0))
-		pv := plain.ValueGrad(x0, 1, 1, 0, [][]float64{goal}, 1, pgrad)[0]
+		pv := plain.ValueGrad(x0, 1, 1, 0, []Goal{goal}, 1, pgrad)[0]
 		if math.Abs((v-pv)-2*c.wantExtra) > 1e-6 {
 			t.Errorf("%s: J − J_plain = %g, want %g", c.name, v-pv, 2*c.wantExtra)
 		}

@@ -3,7 +3,6 @@ package guidance
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/dfplan/dfplan/dynamics"
@@ -41,7 +40,7 @@ func tinyStep(m *dynamics.Model, b, h int, seed uint64) *Step {
 		s.K[i] = 10 + 20*(i%h) // later tokens noisier, like the pyramid
 	}
 	for i := 0; i < b; i++ {
-		s.Goals = append(s.Goals, []float64{1 + float64(i), 2})
+		s.Goals = append(s.Goals, Goal{X: 1 + float64(i), Y: 2})
 	}
 	return s
 }
@@ -191,66 +190,6 @@ func TestMCGRejectsZeroSamples(t *testing.T) {
 	}
 }
 
-// nearOnly is an objective whose gradient keeps only the first `near`
-// tokens' terms.
-type nearOnly struct {
-	Objective
-	near, tokenDim int
-}
-
-func (o nearOnly) ValueGrad(x0 []float32, b, h, offset int, goals [][]float64, scale float64, grad []float32) []float64 {
-	v := o.Objective.ValueGrad(x0, b, h, offset, goals, scale, grad)
-	for i := 0; i < b; i++ {
-		clear(grad[(i*h+o.near)*o.tokenDim : (i+1)*h*o.tokenDim])
-	}
-	return v
-}
-
-// Through splits the plan's own gradient on the tokens being denoised by
-// where it comes from: J is a sum over tokens, so the part through the
-// future is the whole minus what the near tokens' own terms pull back.
-func TestDecomposeSplitsTheGradientByWhereItComesFrom(t *testing.T) {
-	m := tinyModel(t)
-	obj := objectiveFor(m)
-	step := func() *Step {
-		s := tinyStep(m, 2, 4, 6)
-		s.Future[2], s.Future[3] = true, true
-		return s
-	}
-	whole, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 1, Decompose: true}).Estimate(step())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := step()
-	d := s.TokenDim
-	own, err := (&MonteCarlo{Model: m, Objective: nearOnly{obj, 2, d}, Samples: 1}).Estimate(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for b := 0; b < s.B; b++ {
-		lo, hi := b*s.H*d, b*s.H*d+2*d
-		want := dist(whole.Grad[lo:hi], own.Grad[lo:hi]) / dist(whole.Grad[lo:hi], nil)
-		if got := whole.Through[b]; !(math.Abs(got-want) <= 1e-3*want) || want == 0 {
-			t.Errorf("plan %d: through the future %g, want %g", b, got, want)
-		}
-	}
-	if res, _ := (&MonteCarlo{Model: m, Objective: obj, Samples: 1}).Estimate(step()); res.Through != nil {
-		t.Error("Through reported without Decompose")
-	}
-	// With MCG the diagnostic leaves the guidance itself alone.
-	plain, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 3}).Estimate(step())
-	if err != nil {
-		t.Fatal(err)
-	}
-	diag, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 3, Decompose: true}).Estimate(step())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(plain.Grad, diag.Grad) || !slices.Equal(plain.Shift, diag.Shift) || len(diag.Through) != s.B {
-		t.Error("MCG 3: Decompose changed the gradient or the shift, or reported no split")
-	}
-}
-
 // dist is ‖a − b‖ (‖a‖ for b nil).
 func dist(a, b []float32) float64 {
 	var sq float64
@@ -262,107 +201,4 @@ func dist(a, b []float32) float64 {
 		sq += e * e
 	}
 	return math.Sqrt(sq)
-}
-
-// chainStep is tinyStep with its first plan's first token clean (level 0),
-// which every chained sample shares, and the noise of the chain drawn from
-// seed 7.
-func chainStep(m *dynamics.Model) *Step {
-	s := tinyStep(m, 2, 3, 5)
-	s.K[0] = 0
-	s.Rand = rand.New(rand.NewPCG(7, 1))
-	return s
-}
-
-// The chained samples' gradient, through every re-noising back to the plan,
-// must match finite differences of the mean J over the same noise draws:
-// through the network, and through a denoiser whose prediction depends on
-// its input strongly enough that the chain's factor √ᾱ_k shows (the
-// randomly initialized network's hardly does).
-func TestMCGChainGradientMatchesFiniteDifferences(t *testing.T) {
-	m := tinyModel(t)
-	toy := toyDenoiser{m.Schedule(), m.Config().ZDim}
-	for name, d := range map[string]Denoiser{"network": m, "toy": toy} {
-		mc := &MonteCarlo{Model: d, Objective: objectiveFor(m), Samples: 3, Chain: true}
-		s := chainStep(m)
-		res, err := mc.Estimate(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fd := finiteDifferences(s.X, func() float64 {
-			again := chainStep(m)
-			again.X = s.X
-			r, err := mc.Estimate(again)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r.Value[0] + r.Value[1]
-		})
-		e := dist(res.Grad, fd) / dist(fd, nil)
-		if !(e <= fdTolerance) {
-			t.Errorf("%s: ‖gradient − finite differences‖ / ‖finite differences‖ = %.3g, want ≤ %g", name, e, fdTolerance)
-		}
-		t.Logf("%s: relative error %.2g", name, e)
-	}
-}
-
-// toyDenoiser predicts x̂0 = 0.9·x + 0.3·sin x token by token, with no
-// latent to speak of.
-type toyDenoiser struct {
-	sched *dynamics.Schedule
-	zDim  int
-}
-
-func (d toyDenoiser) Schedule() *dynamics.Schedule { return d.sched }
-
-func (d toyDenoiser) Predict(in *dynamics.Input) (*dynamics.Output, error) {
-	out := &dynamics.Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*in.H*d.zDim)}
-	for i, x := range in.X {
-		out.X0[i] = float32(0.9*float64(x) + 0.3*math.Sin(float64(x)))
-	}
-	if in.GradX0 != nil {
-		out.GradX = make([]float32, len(in.X))
-		for i, x := range in.X {
-			out.GradX[i] = in.GradX0[i] * float32(0.9+0.3*math.Cos(float64(x)))
-		}
-	}
-	return out, nil
-}
-
-// Chained, one sample is plain guidance; more samples change the gradient
-// on the tokens being denoised even with no future token to redraw, but
-// not the plan's own prediction.
-func TestMCGChainOneSampleIsPlainAndMoreAverage(t *testing.T) {
-	m := tinyModel(t)
-	obj := objectiveFor(m)
-	plain, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 1}).Estimate(chainStep(m))
-	if err != nil {
-		t.Fatal(err)
-	}
-	one, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 1, Chain: true}).Estimate(chainStep(m))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(one.Grad, plain.Grad) || !slices.Equal(one.X0, plain.X0) || !slices.Equal(one.Value, plain.Value) {
-		t.Fatal("chained MCG with one sample differs from plain guidance")
-	}
-	four, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 4, Chain: true}).Estimate(chainStep(m))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(four.X0, plain.X0) {
-		t.Fatal("chained MCG with 4 samples changed the plan's own prediction")
-	}
-	if d := dist(four.Grad, plain.Grad); d == 0 {
-		t.Fatal("chained MCG with 4 samples left the gradient unchanged")
-	}
-	unguided := chainStep(m)
-	unguided.Scale = 0
-	r, err := (&MonteCarlo{Model: m, Objective: obj, Samples: 4, Chain: true}).Estimate(unguided)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Grad != nil || !slices.Equal(r.X0, plain.X0) {
-		t.Fatal("chained MCG without guidance: want the plan's prediction and no gradient")
-	}
 }

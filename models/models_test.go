@@ -12,7 +12,6 @@ import (
 
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/planner"
-	"github.com/dfplan/dfplan/robot"
 )
 
 // Every shipped model loads (format and checksum verified) and records how
@@ -62,7 +61,7 @@ func TestShippedPlanSettings(t *testing.T) {
 			continue
 		}
 		// Over the node's defaults, as dfplan bench and node apply them.
-		c := robot.DFPlannerConfig
+		c := planner.DefaultConfig
 		dec := yaml.NewDecoder(bytes.NewReader(PlanFor(name)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil {

@@ -54,3 +54,42 @@ type constant struct{}
 func (constant) Plan(_ context.Context, obs, _ []float64) (*planner.Plan, error) {
 	return &planner.Plan{Actions: [][]float64{{-1, 0}, {-1, 0}}, Observations: [][]float64{obs, obs}}, nil
 }
+
+// The receding-horizon loop with an Executor: each tick, ask for a plan
+// when one is due, hand it back when it arrives (here at once), and run
+// the action for the tick. The benchmark and the ROS node drive the same
+// executor; the node's plans arrive ticks later, from a planning
+// goroutine.
+func ExampleExecutor() {
+	var policy planner.Policy = constant{}
+	ex, err := planner.NewExecutor(planner.ExecutorConfFor(policy, 2, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	obs, goal := []float64{3, 1, 0, 0}, []float64{1, 1}
+	for tick := range 4 {
+		if ex.Due(tick) {
+			ask := ex.Ask(tick, obs, goal)
+			ex.Asked(ask)
+			plan, err := policy.Plan(context.Background(), ask.From, ask.Goal)
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			if err := ex.Arrive(tick, ask, plan); err != nil {
+				fmt.Println(err)
+				return
+			}
+			fmt.Println("tick", tick, "replanned")
+		}
+		if a, ok := ex.Action(tick); ok {
+			obs = []float64{obs[0] + 0.1*a[0], obs[1] + 0.1*a[1], a[0], a[1]}
+		}
+	}
+	fmt.Printf("x = %.1f\n", obs[0])
+	// Output:
+	// tick 0 replanned
+	// tick 2 replanned
+	// x = 2.6
+}

@@ -48,7 +48,7 @@ func TestMeasureTimeToGoal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if policy, err = planner.New(model, DFPlannerConfig); err != nil {
+		if policy, err = planner.New(model, planner.DefaultConfig); err != nil {
 			t.Fatal(err)
 		}
 		limit = 3 * time.Minute

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"slices"
 	"sync"
 	"time"
 
@@ -80,9 +79,10 @@ type NodeConf struct {
 	PlanDeadline time.Duration
 	// Lookahead is how many ticks ahead a replan is made. The robot keeps
 	// executing its current plan while the next one is made; with
-	// lookahead k the planner (a planner.WarmPolicy) plans from the state
-	// the current plan predicts k ticks on (planner.Warm.Ahead), and the
-	// new plan is executed from its first action at that tick. 0 (the
+	// lookahead k the planner (a planner.RequestPolicy) plans from the
+	// state the current plan predicts k ticks on
+	// (planner.ExecutorConf.Lookahead), and the new plan is executed from
+	// its first action at that tick. 0 (the
 	// zero value) is off: plans are made from the latest odometry and
 	// executed from the action for the tick they arrive. -1 is automatic:
 	// k is the median of the last plans' arrival times, in ticks, and
@@ -218,17 +218,12 @@ type goalMsg struct {
 }
 
 type planRequest struct {
-	ctx       context.Context
-	gen       int   // goal generation the plan is for
-	tick      int64 // tick at which the observation was taken
-	obs, goal []float64
-	start     time.Time
-	frame     string
-	stamp     time.Time
-	// warm is the plan being executed for the same goal and the ticks
-	// since that plan's observation (nil if none), for planners that use
-	// it (planner.WarmPolicy).
-	warm *planner.Warm
+	ctx   context.Context
+	gen   int         // goal generation the plan is for
+	ask   planner.Ask // the executor's ask: tick, observation, state to plan from, goal
+	start time.Time
+	frame string
+	stamp time.Time
 }
 
 type planResult struct {
@@ -245,6 +240,10 @@ func NewNode(conf NodeConf) (*Node, error) {
 		return nil, fmt.Errorf("robot.NodeConf: %w", err)
 	}
 	n := newNode(conf)
+	c, err := n.newControl(time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("robot.NodeConf: %w", err)
+	}
 	if err := n.connect(); err != nil {
 		n.cancel()
 		n.closeROS()
@@ -252,7 +251,7 @@ func NewNode(conf NodeConf) (*Node, error) {
 	}
 	n.wg.Add(2)
 	go n.planLoop()
-	go n.tickLoop()
+	go n.tickLoop(c)
 	n.log.Info("planning node started", "master", conf.MasterAddress, "rate_hz", conf.Rate,
 		"open_loop", conf.OpenLoop, "odom_timeout", conf.OdomTimeout, "plan_deadline", conf.PlanDeadline)
 	return n, nil
@@ -429,11 +428,7 @@ func (n *Node) planLoop() {
 				p   *planner.Plan
 				err error
 			)
-			if wp, ok := n.conf.Policy.(planner.WarmPolicy); ok {
-				p, err = wp.PlanWarm(req.ctx, req.obs, req.goal, req.warm)
-			} else {
-				p, err = n.conf.Policy.Plan(req.ctx, req.obs, req.goal)
-			}
+			p, err = n.plan(req)
 			if req.ctx.Err() == nil {
 				// A cancelled request (new goal, odometry stop) may have
 				// returned early: its time is not a plan's.
@@ -448,33 +443,54 @@ func (n *Node) planLoop() {
 	}
 }
 
+// plan runs the policy for req: a planner.RequestPolicy gets the
+// executor's request (lookahead, unguided replans), any other policy the
+// observation and goal.
+func (n *Node) plan(req planRequest) (*planner.Plan, error) {
+	rp, ok := n.conf.Policy.(planner.RequestPolicy)
+	if !ok {
+		return n.conf.Policy.Plan(req.ctx, req.ask.From, req.ask.Goal)
+	}
+	plans, err := rp.PlanRequests(req.ctx, []planner.Request{req.ask.Request()})
+	if err != nil {
+		return nil, err
+	}
+	if len(plans) != 1 {
+		return nil, fmt.Errorf("%d plans for one request", len(plans))
+	}
+	return plans[0], nil
+}
+
 // control is the tick loop's state; only the tick loop touches it.
 type control struct {
 	wd          *Watchdog
+	ex          *planner.Executor // the receding-horizon loop: plans, replans, actions
 	tick        int64
 	state       []float64 // latest finite odometry
 	frame       string    // its frame_id
 	goal        []float64 // current valid goal, nil when idle
 	gen         int       // bumped on every goal change and odometry stop, to drop stale plans
-	plan        *planner.Plan
-	idx         int           // next action of plan
-	fromRest    bool          // plan arrived while the robot stood still without one
-	next        *planner.Plan // arrived, made for tick nextAt (Lookahead)
-	nextAt      int64
-	arrivals    []int // ticks the last plans took to arrive, newest last
 	inflight    *planRequest
 	cancelIn    context.CancelFunc
-	lastReq     int64 // tick of the last request
-	late        bool  // the inflight request's lateness was reported
+	late        bool // the inflight request's lateness was reported
 	frameWarned string
 	rotWarned   bool // the rotated-odometry warning was logged
 	clampWarned bool // the out-of-range-action warning was logged
 }
 
-func (n *Node) tickLoop() {
+// newControl returns the tick loop's state at time now, before any input.
+func (n *Node) newControl(now time.Time) (*control, error) {
+	ex, err := planner.NewExecutor(planner.ExecutorConfFor(n.conf.Policy, n.conf.OpenLoop, n.conf.Lookahead))
+	if err != nil {
+		return nil, err
+	}
+	return &control{wd: NewWatchdog(now, n.conf.OdomTimeout), ex: ex}, nil
+}
+
+func (n *Node) tickLoop(c *control) {
 	defer n.wg.Done()
 	defer close(n.tickDone)
-	c := &control{wd: NewWatchdog(time.Now(), n.conf.OdomTimeout)}
+	c.wd = NewWatchdog(time.Now(), n.conf.OdomTimeout) // odometry is awaited from here
 	ticker := time.NewTicker(n.period)
 	defer ticker.Stop()
 	last := time.Now()
@@ -531,17 +547,15 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 		n.planArrived(c, r, now)
 	default:
 	}
-	if c.next != nil && c.tick >= c.nextAt {
-		c.plan, c.idx, c.fromRest = c.next, int(c.tick-c.nextAt), false
-		c.next = nil
-	}
+	tick := int(c.tick)
 	if c.inflight != nil && !c.late && now.Sub(c.inflight.start) > n.conf.PlanDeadline {
 		c.late = true
 		c.wd.PlanLate(fmt.Sprintf("plan not ready after %v (deadline %v)", now.Sub(c.inflight.start).Round(time.Millisecond), n.conf.PlanDeadline))
 	}
-	if c.plan != nil && c.idx >= len(c.plan.Actions) {
-		c.wd.PlanLate(fmt.Sprintf("plan of %d actions ran out before the next plan was ready", len(c.plan.Actions)))
-		c.plan = nil
+	if c.ex.RanOut(tick) {
+		p, _, _, _ := c.ex.Executing()
+		c.wd.PlanLate(fmt.Sprintf("plan of %d actions ran out before the next plan was ready", len(p.Actions)))
+		c.ex.Drop()
 	}
 	// The odometry timeout is checked before planning, so no plan is
 	// requested from odometry older than the timeout.
@@ -552,30 +566,33 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 		// longer is, and its skip would count the stopped ticks: drop it.
 		n.dropPlans(c)
 	}
-	due := c.plan == nil || c.tick-c.lastReq >= int64(n.conf.OpenLoop)
+	due := c.ex.Due(tick)
 	if c.wd.Active(FaultPlanner) {
-		due = c.tick-c.lastReq >= int64(n.conf.OpenLoop) // retry a failing planner at the replan cadence, not every tick
+		due = c.ex.Retry(tick) // retry a failing planner at the replan cadence, not every tick
 	}
-	if c.goal != nil && odomOK && c.inflight == nil && c.next == nil && due {
+	if c.goal != nil && odomOK && due {
 		n.request(c, now)
 	}
 	n.logTransitions(c)
 	if !ok {
 		// Anything planned before the fault is stale by the time it clears.
-		c.plan, c.next = nil, nil
+		c.ex.Drop()
 		n.statsMu.Lock()
 		n.safetyTicks++
 		n.statsMu.Unlock()
 		return nil
 	}
-	if c.goal == nil || c.plan == nil {
+	if c.goal == nil {
 		return nil
 	}
-	a, clamped := clampAction(c.plan.Actions[c.idx])
-	c.idx++
+	planned, ok := c.ex.Action(tick)
+	if !ok {
+		return nil
+	}
+	a, clamped := clampAction(planned)
 	if clamped && !c.clampWarned {
 		c.clampWarned = true
-		n.log.Warn("policy returned an action outside [-1, 1]; clamping published actions", "action", c.plan.Actions[c.idx-1])
+		n.log.Warn("policy returned an action outside [-1, 1]; clamping published actions", "action", planned)
 	}
 	return a
 }
@@ -596,7 +613,8 @@ func clampAction(a []float64) ([]float64, bool) {
 // result that still arrives for it is stale.
 func (n *Node) dropPlans(c *control) {
 	c.gen++
-	c.plan, c.next = nil, nil
+	c.ex.Drop()
+	c.ex.Cancel()
 	if c.cancelIn != nil {
 		c.cancelIn()
 		c.cancelIn = nil
@@ -646,17 +664,12 @@ func (n *Node) newGoal(c *control, g goalMsg) {
 
 func (n *Node) request(c *control, now time.Time) {
 	ctx, cancel := context.WithCancel(n.ctx)
-	req := planRequest{ctx: ctx, gen: c.gen, tick: c.tick, obs: append([]float64(nil), c.state...),
-		goal: append([]float64(nil), c.goal...), start: now, frame: c.frame, stamp: n.rosNow()}
-	// A plan that arrived while the robot stood still waiting for it did
-	// not move the robot over the ticks since its odometry: handing it over
-	// would make a robot at rest look pinned (planner.Pinned).
-	if c.plan != nil && !c.fromRest {
-		req.warm = &planner.Warm{Plan: c.plan, Executed: c.idx, Ahead: n.lookahead(c)}
-	}
+	ask := c.ex.Ask(int(c.tick), c.state, c.goal)
+	req := planRequest{ctx: ctx, gen: c.gen, ask: ask, start: now, frame: c.frame, stamp: n.rosNow()}
 	select {
 	case n.reqs <- req:
-		c.inflight, c.cancelIn, c.lastReq, c.late = &req, cancel, c.tick, false
+		c.inflight, c.cancelIn, c.late = &req, cancel, false
+		c.ex.Asked(ask)
 	default: // the planner still holds a cancelled request; try next tick
 		cancel()
 	}
@@ -664,77 +677,37 @@ func (n *Node) request(c *control, now time.Time) {
 
 func (n *Node) planArrived(c *control, r planResult, now time.Time) {
 	stale := r.req.gen != c.gen
-	if c.inflight != nil && c.inflight.tick == r.req.tick && !stale {
+	if c.inflight != nil && c.inflight.ask.Tick == r.req.ask.Tick && !stale {
 		c.inflight = nil
 		c.cancelIn()
 		c.cancelIn = nil
+		c.ex.Cancel()
 	}
 	if stale || errors.Is(r.err, context.Canceled) {
 		return
 	}
 	if r.err == nil {
-		r.err = checkPlan(r.plan, r.req.warm)
+		r.err = checkPlan(r.plan)
 	}
 	if r.err != nil {
 		c.wd.PlanFailed(fmt.Errorf("plan: %w", r.err))
 		return
 	}
-	// The plan starts at the observation of tick r.req.tick, or Ahead
-	// ticks later; the actions of the ticks since then are already in the
-	// past.
-	took := int(c.tick - r.req.tick)
-	c.arrivals = append(c.arrivals, took)
-	if len(c.arrivals) > arrivalWindow {
-		c.arrivals = c.arrivals[1:]
-	}
-	skip := took - r.plan.Ahead
-	if skip >= len(r.plan.Actions) {
-		c.wd.PlanLate(fmt.Sprintf("plan of %d actions arrived %d ticks after its observation", len(r.plan.Actions), took))
+	// The plan starts at the observation of tick ask.Tick, or Ahead ticks
+	// later; the actions of the ticks since then are already in the past.
+	if err := c.ex.Arrive(int(c.tick), r.req.ask, r.plan); err != nil {
+		c.wd.PlanLate(err.Error())
 		return
 	}
 	// A usable plan, even a late one, ends planner and lateness faults.
 	c.wd.PlanReady()
 	n.publishPlan(r)
-	if skip < 0 {
-		// Made for a later tick: the current plan runs until then.
-		c.next, c.nextAt = r.plan, r.req.tick+int64(r.plan.Ahead)
-		return
-	}
-	c.fromRest = c.plan == nil
-	c.plan, c.idx = r.plan, skip
 }
 
-// arrivalWindow is how many of the latest plans' arrival times automatic
-// lookahead takes the median of.
-const arrivalWindow = 9
-
-// lookahead returns the ticks ahead the next replan is made
-// (NodeConf.Lookahead): the median of the latest arrival times when
-// automatic, 0 before any plan has arrived or when off.
-func (n *Node) lookahead(c *control) int {
-	switch {
-	case n.conf.Lookahead >= 0:
-		return n.conf.Lookahead
-	case len(c.arrivals) == 0:
-		return 0
-	}
-	a := slices.Clone(c.arrivals)
-	slices.Sort(a)
-	return a[len(a)/2]
-}
-
-// checkPlan rejects plans the node cannot execute, among them plans made
-// further ahead than asked (warm: the request's previous plan, or nil).
-func checkPlan(p *planner.Plan, warm *planner.Warm) error {
+// checkPlan rejects plans the node cannot execute.
+func checkPlan(p *planner.Plan) error {
 	if p == nil || len(p.Actions) == 0 {
 		return errors.New("empty plan")
-	}
-	asked := 0
-	if warm != nil {
-		asked = warm.Ahead
-	}
-	if p.Ahead < 0 || p.Ahead > asked {
-		return fmt.Errorf("plan made %d ticks ahead, asked for at most %d", p.Ahead, asked)
 	}
 	for i, a := range p.Actions {
 		if len(a) < 2 {
@@ -788,7 +761,7 @@ func (n *Node) publishPlan(r planResult) {
 			continue
 		}
 		path.Poses = append(path.Poses, geometry_msgs.PoseStamped{
-			Header: std_msgs.Header{FrameId: frame, Stamp: r.req.stamp.Add(time.Duration(r.plan.Ahead+i+1) * n.period)},
+			Header: std_msgs.Header{FrameId: frame, Stamp: r.req.stamp.Add(time.Duration(r.req.ask.Ahead+i+1) * n.period)},
 			Pose: geometry_msgs.Pose{
 				Position:    geometry_msgs.Point{X: o[0], Y: o[1]},
 				Orientation: geometry_msgs.Quaternion{W: 1},

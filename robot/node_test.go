@@ -2,6 +2,7 @@ package robot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -31,7 +32,7 @@ func stepNode(t *testing.T, conf NodeConf) (*Node, *control, *logBuffer) {
 		conf.Map = m
 	}
 	if conf.Policy == nil {
-		conf.Policy = WaypointPolicy{Maze: m} // never called: the test plays the planner
+		conf.Policy = playedPolicy{} // never called: the test plays the planner
 	}
 	conf.MasterAddress = "127.0.0.1:1" // not contacted
 	log, logs := testLogger(t)
@@ -42,8 +43,27 @@ func stepNode(t *testing.T, conf NodeConf) (*Node, *control, *logBuffer) {
 	}
 	n := newNode(conf)
 	t.Cleanup(n.cancel)
-	return n, &control{wd: NewWatchdog(t0, conf.OdomTimeout)}, logs
+	c, err := n.newControl(t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, c, logs
 }
+
+// playedPolicy is a planner.RequestPolicy whose plans the test answers
+// itself; conf gives the executor its unstick rule
+// (planner.ExecutorConfFor).
+type playedPolicy struct{ conf planner.Config }
+
+func (playedPolicy) Plan(context.Context, []float64, []float64) (*planner.Plan, error) {
+	return nil, errors.New("the test plays the planner")
+}
+
+func (playedPolicy) PlanRequests(context.Context, []planner.Request) ([]*planner.Plan, error) {
+	return nil, errors.New("the test plays the planner")
+}
+
+func (p playedPolicy) Config() planner.Config { return p.conf }
 
 func sendOdom(n *Node, at time.Time, x, y float64) {
 	n.odomIn <- odomMsg{at: at, state: []float64{x, y, 0, 0}, frame: "odom"}
@@ -69,7 +89,7 @@ func noRequest(t *testing.T, n *Node, when string) {
 	t.Helper()
 	select {
 	case r := <-n.reqs:
-		t.Fatalf("%s: plan requested (tick %d, obs %v)", when, r.tick, r.obs)
+		t.Fatalf("%s: plan requested (tick %d, obs %v)", when, r.ask.Tick, r.ask.Obs)
 	default:
 	}
 }
@@ -118,8 +138,8 @@ func TestStepSameGoalKeepsPlan(t *testing.T) {
 	if a := n.step(c, ms(220)); a != nil {
 		t.Errorf("action %v right after a new goal, want zero until its plan", a)
 	}
-	if r := takeRequest(t, n); r.goal[1] != 1.01 {
-		t.Errorf("request for goal %v, want (1, 1.01)", r.goal)
+	if r := takeRequest(t, n); r.ask.Goal[1] != 1.01 {
+		t.Errorf("request for goal %v, want (1, 1.01)", r.ask.Goal)
 	}
 }
 
@@ -152,8 +172,8 @@ func TestStepCancel(t *testing.T) {
 	}
 	sendGoalMsg(n, 1, 1.5, "odom")
 	n.step(c, ms(70))
-	if r := takeRequest(t, n); r.goal[1] != 1.5 {
-		t.Errorf("request for goal %v after the cancel, want (1, 1.5)", r.goal)
+	if r := takeRequest(t, n); r.ask.Goal[1] != 1.5 {
+		t.Errorf("request for goal %v after the cancel, want (1, 1.5)", r.ask.Goal)
 	}
 	if k := logs.count("new goal"); k != 3 {
 		t.Errorf("new goal logged %d times, want 3 (the goal after the cancel is new)", k)
@@ -195,8 +215,8 @@ func TestStepOdomStopDropsPlanInFlight(t *testing.T) {
 	sendOdom(n, ms(610), 2.5, 3)
 	n.step(c, ms(610))
 	r2 := takeRequest(t, n)
-	if r2.obs[0] != 2.5 {
-		t.Errorf("new request from obs %v, want the fresh odometry (2.5, 3)", r2.obs)
+	if r2.ask.Obs[0] != 2.5 {
+		t.Errorf("new request from obs %v, want the fresh odometry (2.5, 3)", r2.ask.Obs)
 	}
 	answer(n, r1, constPlan(200, 0.7, 0.7)) // the old plan finally arrives
 	sendOdom(n, ms(620), 2.5, 3)
@@ -388,20 +408,28 @@ func TestNewSimNodeStartInWall(t *testing.T) {
 	}
 }
 
-// Every replan for the same goal carries the plan being executed and how
-// many of its actions ran since its observation, so a planner can tell a
-// pinned robot (planner.Config.Unstick), except a plan that arrived while
-// the robot stood still waiting for it (the robot did not move because it
-// had no plan, not because it was pinned); a new goal starts afresh.
-func TestStepPassesThePlanBeingExecuted(t *testing.T) {
-	n, c, _ := stepNode(t, NodeConf{OpenLoop: 5})
+// movingPlan is a plan of 50 actions a whose positions say the robot
+// moves 10 cm per frame from (3, 3), as the robot in the tests never does.
+func movingPlan(a ...float64) *planner.Plan {
+	p := constPlan(50, a...)
+	for i := range p.Observations {
+		p.Observations[i] = []float64{3 + 0.1*float64(i+1), 3, 1, 0}
+	}
+	return p
+}
+
+// The node asks through its executor: a robot that stays put while its
+// plan says it moves is pinned, and its next replans are asked for
+// without guidance (planner.Config.Unstick), except after a plan that
+// arrived while the robot stood still waiting for it (the robot did not
+// move because it had no plan, not because it was pinned); a new goal
+// starts afresh.
+func TestStepAsksThroughTheExecutor(t *testing.T) {
+	n, c, _ := stepNode(t, NodeConf{OpenLoop: 5, Policy: playedPolicy{planner.Config{Unstick: 2, StopRadius: 0.5}}})
 	sendOdom(n, ms(0), 3, 3)
 	sendGoalMsg(n, 1, 1, "odom")
 	n.step(c, ms(10))
 	r1 := takeRequest(t, n)
-	if r1.warm != nil {
-		t.Fatalf("first request carries a previous plan %+v", r1.warm)
-	}
 	tick := 1
 	next := func() planRequest {
 		t.Helper()
@@ -418,77 +446,75 @@ func TestStepPassesThePlanBeingExecuted(t *testing.T) {
 		t.Fatal("no replan in 20 ticks with open loop 5")
 		return planRequest{}
 	}
-	p1 := constPlan(50, 0.5, -0.5)
-	answer(n, r1, p1)
+	answer(n, r1, movingPlan(0.5, -0.5))
 	r2 := next()
-	if r2.warm != nil {
-		t.Fatalf("replan after the plan the robot waited for at rest carries %+v, want none", r2.warm)
-	}
-	p2 := constPlan(50, 0.5, -0.5)
-	answer(n, r2, p2)
+	answer(n, r2, movingPlan(0.5, -0.5))
 	r3 := next()
-	if r3.warm == nil || r3.warm.Plan != p2 {
-		t.Fatalf("replan carries %+v, want the plan being executed", r3.warm)
+	answer(n, r3, movingPlan(0.5, -0.5))
+	r4 := next()
+	var got []int
+	for _, r := range []planRequest{r1, r2, r3, r4} {
+		got = append(got, r.ask.Unguided)
 	}
-	if want := int(r3.tick - r2.tick); r3.warm.Executed != want {
-		t.Errorf("replan says %d actions executed, want %d (ticks since the plan's observation)", r3.warm.Executed, want)
+	if want := []int{0, 0, 2, 1}; !slices.Equal(got, want) {
+		t.Errorf("unguided %v, want %v: guided at first and after the plan from rest, then pinned", got, want)
 	}
 	tick += 10
 	sendOdom(n, ms(10*tick), 3, 3)
 	sendGoalMsg(n, 1.2, 1, "odom")
 	n.step(c, ms(10*tick))
-	if r4 := takeRequest(t, n); r4.warm != nil {
-		t.Errorf("request for a new goal carries the old goal's plan")
+	if r5 := takeRequest(t, n); r5.ask.Unguided != 0 {
+		t.Errorf("request for a new goal: unguided %d, want 0", r5.ask.Unguided)
 	}
 }
 
-// warmPolicy records what PlanWarm was given.
-type warmPolicy struct {
-	got chan *planner.Warm
+// requestPolicy records the requests it is given.
+type requestPolicy struct {
+	got chan []planner.Request
 }
 
-func (w warmPolicy) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
-	return w.PlanWarm(ctx, obs, goal, &planner.Warm{}) // never the nil PlanWarm gets
+func (w requestPolicy) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
+	return nil, errors.New("want PlanRequests")
 }
 
-func (w warmPolicy) PlanWarm(ctx context.Context, obs, goal []float64, warm *planner.Warm) (*planner.Plan, error) {
-	w.got <- warm
-	return constPlan(10, 0, 0), nil
+func (w requestPolicy) PlanRequests(ctx context.Context, reqs []planner.Request) ([]*planner.Plan, error) {
+	w.got <- reqs
+	return []*planner.Plan{constPlan(10, 0, 0)}, nil
 }
 
-// plainPolicy is a Policy that is not a planner.WarmPolicy.
-type plainPolicy struct{ calls chan struct{} }
+// plainPolicy is a Policy that is not a planner.RequestPolicy.
+type plainPolicy struct{ calls chan []float64 }
 
 func (p plainPolicy) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
-	p.calls <- struct{}{}
+	p.calls <- obs
 	return constPlan(10, 0, 0), nil
 }
 
-// The plan loop hands a request's previous plan to a planner.WarmPolicy
-// (PlanWarm, even without one), and plans with Plan otherwise.
-func TestPlanLoopPassesPreviousPlan(t *testing.T) {
-	pol := warmPolicy{got: make(chan *planner.Warm, 1)}
+// The plan loop hands a planner.RequestPolicy the executor's request
+// (PlanRequests), and plans with Plan from the state asked otherwise.
+func TestPlanLoopPassesTheRequest(t *testing.T) {
+	pol := requestPolicy{got: make(chan []planner.Request, 1)}
 	n, _, _ := stepNode(t, NodeConf{Policy: pol})
 	n.wg.Add(1)
 	go n.planLoop()
-	prev := &planner.Warm{Plan: constPlan(10, 1, 0), Executed: 4}
-	for _, w := range []*planner.Warm{prev, nil} {
-		n.reqs <- planRequest{ctx: context.Background(), obs: []float64{3, 3, 0, 0}, goal: []float64{1, 1}, warm: w}
-		if got := <-pol.got; got != w {
-			t.Errorf("policy given %+v, want %+v", got, w)
-		}
-		if r := <-n.res; r.err != nil {
-			t.Fatal(r.err)
-		}
+	ask := planner.Ask{Obs: []float64{3, 3, 0, 0}, From: []float64{3.2, 3, 1, 0}, Goal: []float64{1, 1}, Ahead: 2, Unguided: 2}
+	n.reqs <- planRequest{ctx: context.Background(), ask: ask}
+	if got := <-pol.got; len(got) != 1 || !slices.Equal(got[0].Obs, ask.From) || !slices.Equal(got[0].Goal, ask.Goal) || !got[0].Unguided {
+		t.Errorf("policy given %+v, want one request from %v to %v, unguided", got, ask.From, ask.Goal)
 	}
-	plain := plainPolicy{calls: make(chan struct{}, 1)}
+	if r := <-n.res; r.err != nil {
+		t.Fatal(r.err)
+	}
+	plain := plainPolicy{calls: make(chan []float64, 1)}
 	n, _, _ = stepNode(t, NodeConf{Policy: plain})
 	n.wg.Add(1)
 	go n.planLoop()
-	n.reqs <- planRequest{ctx: context.Background(), obs: []float64{3, 3, 0, 0}, goal: []float64{1, 1}, warm: prev}
-	<-plain.calls
+	n.reqs <- planRequest{ctx: context.Background(), ask: ask}
+	if got := <-plain.calls; !slices.Equal(got, ask.From) {
+		t.Errorf("plain policy asked from %v, want %v", got, ask.From)
+	}
 	if r := <-n.res; r.err != nil || r.plan == nil {
-		t.Fatalf("plain policy with a previous plan: plan %v, error %v", r.plan, r.err)
+		t.Fatalf("plain policy: plan %v, error %v", r.plan, r.err)
 	}
 }
 
@@ -537,9 +563,9 @@ func TestStepLookahead(t *testing.T) {
 			for tick < 4 {
 				step()
 			}
-			r2 := takeRequest(t, n) // tick 4, without p1
-			if r2.warm != nil {
-				t.Fatalf("replan after the plan waited for at rest carries %+v", r2.warm)
+			r2 := takeRequest(t, n) // tick 4, not ahead of p1
+			if r2.ask.Ahead != 0 {
+				t.Fatalf("replan after the plan waited for at rest made %d ahead, want 0", r2.ask.Ahead)
 			}
 			answer(n, r2, idxPlan(2, 50))
 			if a := step(); !slices.Equal(a, []float64{0.01, 0.2}) { // tick 5: p2 from its action 1
@@ -548,12 +574,10 @@ func TestStepLookahead(t *testing.T) {
 			step()
 			step()
 			r3 := takeRequest(t, n) // tick 7
-			if r3.warm == nil || r3.warm.Plan == nil || r3.warm.Executed != 3 || r3.warm.Ahead != c.want {
-				t.Fatalf("third request carries %+v, want plan 2 with 3 executed and %d ahead", r3.warm, c.want)
+			if r3.ask.Ahead != c.want {
+				t.Fatalf("third request made %d ahead, want %d", r3.ask.Ahead, c.want)
 			}
-			p3 := idxPlan(3, 50)
-			p3.Ahead = r3.warm.Ahead
-			answer(n, r3, p3)
+			answer(n, r3, idxPlan(3, 50))
 			// p3 arrives at tick 8, one tick after its request.
 			act := func(k, i int) []float64 { return idxPlan(k, i+1).Actions[i] }
 			want := map[int][][]float64{
@@ -622,44 +646,33 @@ func TestStepLookaheadEdges(t *testing.T) {
 		// Arrivals of 4, 2 and 1 ticks: neither the latest, the least
 		// nor the most.
 		_, _, _, r := drive(t, NodeConf{Lookahead: -1}, 4, 2, 1)
-		if r.warm == nil || r.warm.Ahead != 2 {
-			t.Fatalf("fourth request carries %+v, want 2 ahead", r.warm)
+		if r.ask.Ahead != 2 {
+			t.Fatalf("fourth request made %d ahead, want 2", r.ask.Ahead)
 		}
 	})
 	t.Run("a new goal drops the plan held for later", func(t *testing.T) {
-		n, c, step, r := drive(t, NodeConf{Lookahead: 5}, 1, 1)
-		p := idxPlan(3, 50)
-		p.Ahead = 5
-		answer(n, r, p)
-		step() // arrives, held
-		if c.next != p {
-			t.Fatal("plan made 5 ahead not held")
+		n, _, step, r := drive(t, NodeConf{Lookahead: 5}, 1, 1)
+		answer(n, r, idxPlan(3, 50))
+		if a := step(); len(a) != 2 || a[1] != 0.2 { // arrives, held: plan 2 runs on
+			t.Fatalf("plan made 5 ahead, arrived: action %v, want plan 2's", a)
 		}
 		sendGoalMsg(n, 1.5, 1, "odom")
-		step()
-		if c.next != nil || c.plan != nil {
-			t.Fatalf("after a new goal: held plan %v, current plan %v; want both dropped", c.next != nil, c.plan != nil)
+		for range 8 {
+			if a := step(); a != nil {
+				t.Fatalf("after a new goal: action %v, want none until a plan for it arrives", a)
+			}
 		}
 	})
 	t.Run("a plan made ahead that arrives late skips the ticks past", func(t *testing.T) {
-		n, c, step, r := drive(t, NodeConf{Lookahead: 1}, 1, 1)
-		p := idxPlan(3, 50)
-		p.Ahead = 1
+		n, _, step, r := drive(t, NodeConf{Lookahead: 1}, 1, 1)
+		if r.ask.Ahead != 1 {
+			t.Fatalf("request made %d ahead, want 1", r.ask.Ahead)
+		}
 		step()
 		step() // 2 ticks since the request, 1 later than made for
-		answer(n, r, p)
-		if a := step(); !slices.Equal(a, idxPlan(3, 50).Actions[2]) || c.plan != p {
+		answer(n, r, idxPlan(3, 50))
+		if a := step(); !slices.Equal(a, idxPlan(3, 50).Actions[2]) {
 			t.Fatalf("plan made 1 ahead, arriving 3 ticks after its request: action %v, want its action 2", a)
-		}
-	})
-	t.Run("a plan made further ahead than asked is refused", func(t *testing.T) {
-		n, c, step, r := drive(t, NodeConf{Lookahead: 1}, 1, 1)
-		p := idxPlan(3, 50)
-		p.Ahead = 2
-		answer(n, r, p)
-		step()
-		if c.plan == p || c.next == p || !c.wd.Active(FaultPlanner) {
-			t.Fatal("plan made 2 ahead when asked for 1: accepted, or no planner fault")
 		}
 	})
 	if _, err := (NodeConf{Policy: WaypointPolicy{}, Map: umaze(t), Lookahead: -2}).withDefaults(); err == nil || !strings.Contains(err.Error(), "Lookahead -2") {

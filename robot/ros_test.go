@@ -624,35 +624,47 @@ func TestReadParamsLookahead(t *testing.T) {
 // pushPolicy drives straight at the goal at full thrust, walls or not,
 // with plans that say the robot goes 3 m/s that way: like the model's
 // plans that pin medium's robots, they say "move" where the robot is
-// blocked. It reports the position of every replan at which
-// planner.Pinned fires on what the node handed it.
+// blocked. Its unstick rule (Config, one unguided replan) has the node's
+// executor judge every replan, and it reports the position of every
+// replan asked for without guidance: where the robot was found pinned.
 type pushPolicy struct {
 	pinned chan r2.Point
 }
 
+func (p pushPolicy) Config() planner.Config { return planner.Config{Unstick: 1, StopRadius: 0.5} }
+
 func (p pushPolicy) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
-	return p.PlanWarm(ctx, obs, goal, nil)
+	plans, err := p.PlanRequests(ctx, []planner.Request{{Obs: obs, Goal: goal}})
+	if err != nil {
+		return nil, err
+	}
+	return plans[0], nil
 }
 
-func (p pushPolicy) PlanWarm(_ context.Context, obs, goal []float64, warm *planner.Warm) (*planner.Plan, error) {
-	if planner.Pinned(warm, obs) {
-		select {
-		case p.pinned <- r2.Point{X: obs[0], Y: obs[1]}:
-		default:
+func (p pushPolicy) PlanRequests(_ context.Context, reqs []planner.Request) ([]*planner.Plan, error) {
+	var plans []*planner.Plan
+	for _, r := range reqs {
+		obs, goal := r.Obs, r.Goal
+		if r.Unguided {
+			select {
+			case p.pinned <- r2.Point{X: obs[0], Y: obs[1]}:
+			default:
+			}
 		}
+		d := math.Hypot(goal[0]-obs[0], goal[1]-obs[1])
+		ux, uy := (goal[0]-obs[0])/d, (goal[1]-obs[1])/d
+		pl := &planner.Plan{}
+		for f := 1; f <= 50; f++ {
+			pl.Actions = append(pl.Actions, []float64{ux, uy})
+			pl.Observations = append(pl.Observations, []float64{obs[0] + 0.03*float64(f)*ux, obs[1] + 0.03*float64(f)*uy, 3 * ux, 3 * uy})
+		}
+		plans = append(plans, pl)
 	}
-	d := math.Hypot(goal[0]-obs[0], goal[1]-obs[1])
-	ux, uy := (goal[0]-obs[0])/d, (goal[1]-obs[1])/d
-	pl := &planner.Plan{Start: append([]float64(nil), obs...)}
-	for f := 1; f <= 50; f++ {
-		pl.Actions = append(pl.Actions, []float64{ux, uy})
-		pl.Observations = append(pl.Observations, []float64{obs[0] + 0.03*float64(f)*ux, obs[1] + 0.03*float64(f)*uy, 3 * ux, 3 * uy})
-	}
-	return pl, nil
+	return plans, nil
 }
 
-// Over ROS, with the node's real timing, the plan and the executed count
-// the node hands its planner are enough to tell a pinned robot: a robot
+// Over ROS, with the node's real timing, the node's executor tells a
+// pinned robot from the plans and its odometry: a robot
 // driven from rest at (3, 1) toward the goal (1, 1), through the wall
 // between them, is found pinned where the wall stops it, and not on the
 // way there (its first open loop from rest moves it about 10 cm).

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,7 +21,6 @@ import (
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
 	"github.com/dfplan/dfplan/planner"
-	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/sim"
 )
 
@@ -64,8 +63,8 @@ steps, guidance %g, MCG %d, %d tokens (the flag defaults below), overlaid
 with the settings shipped with the maze's model
 (models/shipped/MAZE.plan.yaml) or with --plan FILE. Planner flags given on
 the command line override both. A table goes to stdout; logs and progress
-to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.GuidanceScale,
-			robot.DFPlannerConfig.MCGSamples, robot.DFPlannerConfig.HorizonTokens),
+to stderr.`, planner.DefaultConfig.SamplingSteps, planner.DefaultConfig.GuidanceScale,
+			planner.DefaultConfig.MCGSamples, planner.DefaultConfig.HorizonTokens),
 		Example: `  # the Diffusion Forcing planner on the embedded medium-maze model
   dfplan bench --maze medium --planner df --episodes 10
 
@@ -96,9 +95,9 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 	fl.BoolVar(&f.ros, "ros", false, "run the episodes through the ROS planning node in real time, as a robot does: a simulator node and the planning node (dfplan node's) join the master of ROS_MASTER_URI in a private namespace, odometry and cmd_vel at 100 Hz, the planner as slow as it is on this machine (df, df-nomcg and fullseq)")
 	fl.StringVar(&f.engine, "engine", dynamics.EngineNative, "how df planners run the network: native (hand-written passes) or graph (the gorgonia graph; results in results/ made before the native passes were, and reproduce exactly only on it)")
 	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the defaults; default: the settings shipped with --maze's model, if any")
-	// The df planners' defaults are the ROS node's (robot.DFPlannerConfig),
+	// The df planners' defaults are the ROS node's (planner.DefaultConfig),
 	// so the benchmark scores the planner a robot runs.
-	addPlanFlags(fl, &f.plan, robot.DFPlannerConfig)
+	addPlanFlags(fl, &f.plan, planner.DefaultConfig)
 	return cmd
 }
 
@@ -107,21 +106,17 @@ to stderr.`, robot.DFPlannerConfig.SamplingSteps, robot.DFPlannerConfig.Guidance
 func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.StringVar(&c.Schedule, "schedule", d.Schedule, "override the df planners' scheduling matrix (pyramid, full_sequence, autoregressive)")
 	fl.IntVar(&c.SamplingSteps, "sampling-steps", d.SamplingSteps, "DDIM steps from noise to clean per token")
-	fl.IntVar(&c.HorizonTokens, "horizon-tokens", d.HorizonTokens, "tokens planned (0 = the planner's default, 30)")
+	fl.IntVar(&c.HorizonTokens, "horizon-tokens", d.HorizonTokens, fmt.Sprintf("tokens planned (0 = %d)", planner.DefaultConfig.HorizonTokens))
 	fl.IntVar(&c.OpenLoop, "open-loop", d.OpenLoop, "planned frames executed before replanning (0 = one token)")
 	fl.Float64Var(&c.Uncertainty, "uncertainty", d.Uncertainty, "pyramid uncertainty scale u (> 0; 0 means 1)")
 	fl.Float64Var(&c.GuidanceScale, "guidance-scale", d.GuidanceScale, "goal guidance scale")
-	fl.IntVar(&c.WarmRows, "warm-rows", d.WarmRows, "start each replan this many sampling rows in, from the previous plan shifted by the executed frames (0 = from pure noise)")
 	fl.IntVar(&c.MCGSamples, "mcg-samples", d.MCGSamples, "Monte Carlo Guidance samples for df (df-nomcg and fullseq use 1)")
-	fl.BoolVar(&c.MCGChain, "mcg-chain", d.MCGChain, "df: draw the MCG samples close to the reference planner's way, each re-noising every token of the previous sample's prediction at its own level (off: redraw only the tokens not yet started)")
 	fl.Float64Var(&c.Eta, "eta", d.Eta, "DDIM eta (0 = deterministic)")
 	fl.Float64Var(&c.Discount, "discount", d.Discount, "df planners: weight plan frame f by discount^f in the goal objective, so the near future counts more (0 or 1 = all frames alike)")
 	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within --stop-gate of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
 	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
 	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
-	fl.IntVar(&c.Stall, "stall", d.Stall, "df planners: a robot that has come no closer to its goal for this many guided replans also gets the --unstick replans without guidance (0 = off)")
-	fl.BoolVar(&c.StepWaiting, "step-waiting", d.StepWaiting, "df planners: every row, also step the tokens still waiting at the top noise level, with guidance, as the reference planner does (off: they keep their value)")
 }
 
 // withPlanFlags returns base with the planner flags given on fl's command
@@ -198,7 +193,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if f.planPath != "" && !needModel {
 		return usagef("--plan %s: planner settings are for df, df-nomcg and fullseq; --planner %s uses none", f.planPath, f.plannerName)
 	}
-	base, source := robot.DFPlannerConfig, ""
+	base, source := planner.DefaultConfig, ""
 	if needModel {
 		if model, err = loadModel(f.model, maze); err != nil {
 			return err
@@ -214,8 +209,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if f.plan, err = withPlanFlags(cmd.Flags(), base); err != nil {
 		return usageError{err}
 	}
-	if err := checkPlanFlags(cmd.Flags(), f.plan, source); err != nil {
-		return err
+	if err := f.plan.Validate(); err != nil {
+		return planFlagError(cmd.Flags(), err, source)
 	}
 	var master string
 	if f.ros {
@@ -228,7 +223,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	// a bad setting is the only line a failed run prints.
 	policies, configs := make([]bench.Planner, len(names)), make([]any, len(names))
 	for i, name := range names {
-		if policies[i], configs[i], err = makeBenchPlanner(name, f, maze, model); err != nil {
+		if policies[i], configs[i], err = makeBenchPlanner(name, f, cmd.Flags(), source, maze, model); err != nil {
 			return err
 		}
 	}
@@ -245,7 +240,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		}
 		var res *bench.Result
 		if f.ros {
-			res, err = rosBench(ctx, master, c, p, bar.Update, cmd.ErrOrStderr())
+			res, err = rosBench(ctx, master, c, p, cmd.ErrOrStderr())
 		} else {
 			res, err = bench.Run(ctx, c, p)
 		}
@@ -260,7 +255,13 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		slog.Info("bench done", "planner", name, "maze", maze.Name(), "score", s.ScoreMean, "success", s.SuccessRate, "wall", res.Wall.Round(1e6))
 		results = append(results, res)
 	}
-	if err := bench.WriteTable(cmd.OutOrStdout(), results); err != nil {
+	return writeBenchOutputs(cmd.OutOrStdout(), f, maze, results, configs)
+}
+
+// writeBenchOutputs prints the table to stdout and writes the files the
+// flags ask for: --json (with each planner's config), --trace, --plot.
+func writeBenchOutputs(stdout io.Writer, f *benchFlags, maze *sim.Maze, results []*bench.Result, configs []any) error {
+	if err := bench.WriteTable(stdout, results); err != nil {
 		return err
 	}
 	if f.jsonPath != "" {
@@ -310,68 +311,25 @@ func checkOutputs(paths map[string]string) error {
 	return nil
 }
 
-// planProblem is what is wrong with df planner settings: the setting, by
-// its flag and by its key in a settings file, its value and the problem.
-type planProblem struct {
-	flag, key string
-	value     any
-	want      string
-}
-
-// checkPlan returns the first problem with the df planner settings c, or
-// nil. Zero means "the default" wherever the planner says so.
-func checkPlan(c planner.Config) *planProblem {
-	switch {
-	case c.SamplingSteps < 1:
-		return &planProblem{"sampling-steps", "sampling_steps", c.SamplingSteps, "want ≥ 1"}
-	case c.HorizonTokens < 0:
-		return &planProblem{"horizon-tokens", "horizon_tokens", c.HorizonTokens, "want ≥ 0"}
-	case c.OpenLoop < 0:
-		return &planProblem{"open-loop", "open_loop", c.OpenLoop, "want ≥ 0"}
-	case c.MCGSamples < 1:
-		return &planProblem{"mcg-samples", "mcg_samples", c.MCGSamples, "want ≥ 1"}
-	case c.WarmRows < 0 || c.WarmRows >= c.SamplingSteps:
-		return &planProblem{"warm-rows", "warm_rows", c.WarmRows, fmt.Sprintf("want 0 … sampling steps − 1 (%d)", c.SamplingSteps-1)}
-	case !(c.GuidanceScale >= 0) || math.IsInf(c.GuidanceScale, 0):
-		return &planProblem{"guidance-scale", "guidance_scale", c.GuidanceScale, "want ≥ 0"}
-	case !(c.Discount >= 0 && c.Discount <= 1):
-		return &planProblem{"discount", "discount", c.Discount, "want 0 … 1"}
-	case !(c.StopWeight >= 0) || math.IsInf(c.StopWeight, 0):
-		return &planProblem{"stop-weight", "stop_weight", c.StopWeight, "want ≥ 0"}
-	case !(c.StopRadius >= 0) || math.IsInf(c.StopRadius, 0):
-		return &planProblem{"stop-radius", "stop_radius", c.StopRadius, "want ≥ 0"}
-	case !(c.StopGate >= 0) || math.IsInf(c.StopGate, 0):
-		return &planProblem{"stop-gate", "stop_gate", c.StopGate, "want ≥ 0"}
-	case c.StopWeight > 0 && c.GuidanceScale == 0:
-		return &planProblem{"stop-weight", "stop_weight", c.StopWeight, "acts through guidance, and the guidance scale is 0 (--stop-weight 0 plans without it)"}
-	case c.Unstick < 0 || c.Unstick > planner.MaxUnstick:
-		return &planProblem{"unstick", "unstick", c.Unstick, fmt.Sprintf("want 0 … %d", planner.MaxUnstick)}
-	case c.Stall < 0 || c.Stall > planner.MaxStall:
-		return &planProblem{"stall", "stall", c.Stall, fmt.Sprintf("want 0 … %d", planner.MaxStall)}
-	case c.Stall > 0 && c.Unstick == 0:
-		return &planProblem{"stall", "stall", c.Stall, "frees a stalled robot with the unguided replans, and unstick is 0"}
+// planFlagError turns a planner config error into a usage error that
+// names the setting: by its flag if the flag was given (or there are no
+// settings from source, "" for the defaults), else by its key in source.
+// Errors other than a *planner.FieldError are returned as they are.
+func planFlagError(fl *pflag.FlagSet, err error, source string) error {
+	var fe *planner.FieldError
+	if !errors.As(err, &fe) {
+		return err
 	}
-	return nil
-}
-
-// checkPlanFlags checks the df planner settings after the flags are
-// applied over the settings from source ("" for the defaults) and names
-// the flag, or the setting in source if the flag was not given.
-func checkPlanFlags(fl *pflag.FlagSet, c planner.Config, source string) error {
-	p := checkPlan(c)
-	switch {
-	case p == nil:
-		return nil
-	case fl.Changed(p.flag) || source == "":
-		return usagef("--%s %v: %s", p.flag, p.value, p.want)
-	default:
-		return usagef("%s: %s %v: %s", source, p.key, p.value, p.want)
+	flag := strings.ReplaceAll(fe.Field, "_", "-")
+	if fl.Changed(flag) || source == "" {
+		return usagef("--%s %v: %s", flag, fe.Value, fe.Want)
 	}
+	return usagef("%s: %s %v: %s", source, fe.Field, fe.Value, fe.Want)
 }
 
 // makeBenchPlanner builds the named planner and returns the config to
 // record with its results.
-func makeBenchPlanner(name string, f *benchFlags, maze *sim.Maze, model *dynamics.Model) (bench.Planner, any, error) {
+func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source string, maze *sim.Maze, model *dynamics.Model) (bench.Planner, any, error) {
 	seed := uint64(f.seed)
 	switch name {
 	case "expert":
@@ -394,10 +352,16 @@ func makeBenchPlanner(name string, f *benchFlags, maze *sim.Maze, model *dynamic
 			return planner.NewMPPI(step, c)
 		}}, conf, nil
 	}
-	conf := presetConfig(name, f.plan)
+	conf, err := planner.Preset(name, f.plan)
+	if err != nil {
+		return bench.Planner{}, nil, err
+	}
 	conf.Seed = seed
 	p, err := planner.New(model, conf)
 	if err != nil {
+		if fe := (*planner.FieldError)(nil); errors.As(err, &fe) {
+			return bench.Planner{}, nil, planFlagError(fl, err, source)
+		}
 		return bench.Planner{}, nil, usageError{fmt.Errorf("planner %s: %w", name, err)}
 	}
 	return bench.Planner{Name: name, Batch: p, OpenLoop: p.Config().OpenLoop}, p.Config(), nil

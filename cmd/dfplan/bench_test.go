@@ -305,12 +305,9 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 	if got := benchConfig(t, "--model", path, "--unstick", "3"); got.Unstick != 3 {
 		t.Errorf("--unstick 3: planned with unstick %d", got.Unstick)
 	}
-	if got := benchConfig(t, "--model", path, "--mcg-chain"); !got.MCGChain {
-		t.Error("--mcg-chain: planned without the chained MCG")
-	}
-	// The ablations plan without MCG, so the file must not say chained.
-	if got := benchConfig(t, "--model", path, "--mcg-chain", "--planner", "df-nomcg"); got.MCGChain || got.MCGSamples != 1 {
-		t.Errorf("df-nomcg with --mcg-chain: recorded mcg_chain %v, mcg_samples %d; want false, 1", got.MCGChain, got.MCGSamples)
+	// The ablations plan without MCG, whatever the flags say.
+	if got := benchConfig(t, "--model", path, "--mcg-samples", "4", "--planner", "df-nomcg"); got.MCGSamples != 1 {
+		t.Errorf("df-nomcg with --mcg-samples 4: recorded mcg_samples %d, want 1", got.MCGSamples)
 	}
 	// Without guidance a shipped unstick has nothing to take away, and is
 	// no reason to refuse the run.
@@ -398,8 +395,8 @@ func TestBenchBadInput(t *testing.T) {
 		{"negative mcg samples", []string{"--mcg-samples", "-1"}, 2, "--mcg-samples -1"},
 		// The shipped settings' log line must not come before the error.
 		{"bad setting over the shipped ones", []string{"--maze", "medium", "--mcg-samples", "-2"}, 2, "--mcg-samples -2"},
-		{"open loop beyond the horizon", []string{"--maze", "medium", "--open-loop", "151"}, 2, "open_loop 151 frames exceeds the horizon of 150 frames"},
-		{"eta above 1", []string{"--maze", "medium", "--eta", "2"}, 2, "eta 2, want in [0, 1]"},
+		{"open loop beyond the horizon", []string{"--maze", "medium", "--open-loop", "151"}, 2, "--open-loop 151: exceeds the horizon of 150 frames"},
+		{"eta above 1", []string{"--maze", "medium", "--eta", "2"}, 2, "--eta 2: want 0 … 1"},
 		{"negative stop weight", []string{"--stop-weight", "-2"}, 2, "--stop-weight -2"},
 		{"NaN stop weight", []string{"--stop-weight", "NaN"}, 2, "--stop-weight NaN"},
 		{"stop weight without guidance", []string{"--stop-weight", "2", "--guidance-scale", "0"}, 2, "--stop-weight 2: acts through guidance, and the guidance scale is 0"},
@@ -413,7 +410,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"two settings documents", []string{"--plan", twoDocs}, 2, "more than one YAML document"},
 		{"settings without a df planner", []string{"--planner", "expert", "--plan", badKey}, 2, "--plan " + badKey + ": planner settings are for df"},
 		{"shipped stop weight without guidance", []string{"--guidance-scale", "0"}, 2, "planner settings shipped for umaze: stop_weight 2: acts through guidance"},
-		{"open loop beyond horizon", []string{"--model", umazeModel, "--horizon-tokens", "2", "--open-loop", "500"}, 2, "open_loop 500"},
+		{"open loop beyond horizon", []string{"--model", umazeModel, "--horizon-tokens", "2", "--open-loop", "500"}, 2, "--open-loop 500: exceeds the horizon of 4 frames"},
 		{"goal in a wall", []string{"--planner", "expert", "--goal", "0,0"}, 2, "--goal 0,0: not in free space"},
 		{"goal outside the maze", []string{"--planner", "expert", "--goal", "9,9"}, 2, "--goal 9,9: not in free space"},
 		{"goal not a point", []string{"--planner", "expert", "--goal", "1;1"}, 2, "want x,y"},
@@ -426,8 +423,9 @@ func TestBenchBadInput(t *testing.T) {
 		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
 		{"negative unstick", []string{"--unstick", "-1"}, 2, "--unstick -1: want 0 … 100"},
 		{"unstick above its bound", []string{"--unstick", "101"}, 2, "--unstick 101: want 0 … 100"},
-		{"negative stall", []string{"--stall", "-2"}, 2, "--stall -2: want 0 … 1000"},
-		{"stall without unstick", []string{"--maze", "umaze", "--stall", "20"}, 2, "--stall 20: frees a stalled robot with the unguided replans, and unstick is 0"},
+		{"a removed experiment's flag", []string{"--mcg-chain"}, 2, "unknown flag: --mcg-chain"},
+		{"a removed experiment's setting", []string{"--plan", writeTemp(t, "stall.yaml", "stall: 20\n")}, 2, "unknown key stall"},
+		{"mcg samples above their bound", []string{"--mcg-samples", "300"}, 2, "--mcg-samples 300: want 1 … 256"},
 		{"ros with a planner without a model", []string{"--planner", "mppi", "--ros"}, 2, "--ros runs the planning node's planners (df, df-nomcg, fullseq), not mppi"},
 		{"ros with all", []string{"--planner", "all", "--ros"}, 2, "--ros runs one planner at a time"},
 		{"ros with a plan delay", []string{"--ros", "--plan-delay", "3"}, 2, "--plan-delay with --ros"},

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -9,13 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"maps"
-	"math"
 	"os"
 	"os/signal"
-	"regexp"
 	"runtime"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +21,7 @@ import (
 
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/d4rl"
+	"github.com/dfplan/dfplan/internal/strictyaml"
 	"github.com/dfplan/dfplan/internal/sysmem"
 )
 
@@ -250,80 +246,11 @@ func readTrainFile(path string) (trainFile, error) {
 	if err != nil {
 		return tf, fmt.Errorf("--config: %w", err)
 	}
-	if err := decodeStrict(b, &tf); err != nil {
-		return tf, fmt.Errorf("--config %s: %s (want sections model: and train:)", path, yamlError(err, ""))
+	if err := strictyaml.Decode(b, &tf); err != nil {
+		return tf, fmt.Errorf("--config %s: %s (want sections model: and train:)", path, strictyaml.Describe(err, ""))
 	}
 	return tf, nil
 }
-
-// decodeStrict decodes one YAML document from data into v: unknown keys
-// and a second document are errors, an empty input leaves v as it is.
-func decodeStrict(data []byte, v any) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		return err
-	}
-	var more any
-	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return errors.New("more than one YAML document")
-	}
-	// yaml.v3 truncates a fraction given for an integer field (2.5 → 2):
-	// compare what was written with what was kept.
-	var in, out any
-	if err := yaml.Unmarshal(data, &in); err != nil {
-		return err
-	}
-	b, err := yaml.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if err := yaml.Unmarshal(b, &out); err != nil {
-		return err
-	}
-	return fractionKept(in, out, "")
-}
-
-// fractionKept names a number in the decoded document in whose place
-// out, the same document re-encoded from the value it was decoded into,
-// holds an integer it is not: a fraction given for an integer setting.
-// Keys are visited in sorted order, so the same file names the same key.
-func fractionKept(in, out any, key string) error {
-	switch x := in.(type) {
-	case map[string]any:
-		o, _ := out.(map[string]any)
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			vin := x[k]
-			name := k
-			if key != "" {
-				name = key + "." + k
-			}
-			if err := fractionKept(vin, o[k], name); err != nil {
-				return err
-			}
-		}
-	case float64:
-		if x == math.Trunc(x) {
-			return nil
-		}
-		switch out.(type) {
-		case int, nil:
-			return &fractionError{key, x}
-		}
-	}
-	return nil
-}
-
-// fractionError is a fraction given for an integer setting.
-type fractionError struct {
-	key string
-	v   float64
-}
-
-func (e *fractionError) Error() string { return fmt.Sprintf("%s: %g, want a whole number", e.key, e.v) }
 
 // decodeSection overlays one YAML section on v, rejecting unknown keys.
 func decodeSection(n map[string]any, v any, path, section string) error {
@@ -334,29 +261,10 @@ func decodeSection(n map[string]any, v any, path, section string) error {
 	if err != nil {
 		return fmt.Errorf("--config %s: %s: %v", path, section, err)
 	}
-	if err := decodeStrict(b, v); err != nil {
-		return fmt.Errorf("--config %s: %s", path, yamlError(err, section+"."))
+	if err := strictyaml.Decode(b, v); err != nil {
+		return fmt.Errorf("--config %s: %s", path, strictyaml.Describe(err, section+"."))
 	}
 	return nil
-}
-
-var unknownField = regexp.MustCompile(`field (\S+) not found in type`)
-
-// yamlError turns a yaml.v3 error into one line; unknown keys are named
-// with their section (model.z_dim).
-func yamlError(err error, prefix string) string {
-	if m := unknownField.FindAllStringSubmatch(err.Error(), -1); m != nil {
-		var keys []string
-		for _, k := range m {
-			keys = append(keys, prefix+k[1])
-		}
-		return "unknown key " + strings.Join(keys, ", ")
-	}
-	msg := strings.ReplaceAll(err.Error(), "\n", ";")
-	if prefix != "" {
-		msg = "section " + strings.TrimSuffix(prefix, ".") + ": " + msg
-	}
-	return msg
 }
 
 func fileSHA256(path string) (string, error) {

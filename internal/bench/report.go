@@ -224,10 +224,10 @@ type TraceLine struct {
 	State   vec    `json:"state"`
 	Goal    vec    `json:"goal"`
 	InWall  int    `json:"in_wall"`
-	// Unguided is planner.Plan.Unguided: > 0 for a plan sampled without
+	// Unguided is planner.Ask.Unguided: > 0 for a plan sampled without
 	// guidance because the robot was pinned.
 	Unguided int `json:"unguided"`
-	// Ahead is planner.Plan.Ahead: > 0 for a plan made from the state
+	// Ahead is planner.Ask.Ahead: > 0 for a plan made from the state
 	// predicted that many steps after State (lookahead); its frames start
 	// there.
 	Ahead int `json:"ahead,omitempty"`
@@ -271,7 +271,7 @@ func WriteTrace(w io.Writer, results []*Result) error {
 			g := r.Specs[rp.Episode].Goal
 			line := TraceLine{
 				Planner: r.Planner, Episode: rp.Episode, Step: rp.Step,
-				State: rp.State[:], Goal: vec{g.X, g.Y}, InWall: rp.InWall, Unguided: rp.Plan.Unguided, Ahead: rp.Plan.Ahead,
+				State: rp.State[:], Goal: vec{g.X, g.Y}, InWall: rp.InWall, Unguided: rp.Ask.Unguided, Ahead: rp.Ask.Ahead,
 				MCGShift: math.Round(rp.Plan.MCGShift*1e4) / 1e4,
 				Obs:      vecs(rp.Plan.Observations), Actions: vecs(rp.Plan.Actions),
 			}

@@ -13,16 +13,11 @@ import (
 	"github.com/dfplan/dfplan/sim"
 )
 
-// BatchPolicy plans for many episodes in one call.
+// BatchPolicy plans for many episodes in one call (planner.Planner is
+// one): the executors' asks, lookahead and unstick rule included.
 type BatchPolicy interface {
-	PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error)
-}
-
-// WarmBatchPolicy is a BatchPolicy that can start from each episode's
-// previous plan (planner.Planner is one).
-type WarmBatchPolicy interface {
-	BatchPolicy
-	PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*planner.Warm) ([]*planner.Plan, error)
+	planner.Policy
+	PlanRequests(ctx context.Context, reqs []planner.Request) ([]*planner.Plan, error)
 }
 
 // Planner is a planner under test.
@@ -71,11 +66,10 @@ type Config struct {
 	// that stood still waiting is not taken for pinned). 0 (default) is
 	// D4RL's protocol: the simulator waits for the planner.
 	Delay int
-	// Lookahead, with Delay > 0, asks planners that take the previous plan
-	// (the df planners) to plan from the state their current plan
-	// predicts for the step the new plan arrives (planner.Warm.Ahead), and
-	// executes such a plan from its first action on arrival instead of
-	// its action Delay.
+	// Lookahead, with Delay > 0, asks batch planners (the df planners) to
+	// plan from the state their current plan predicts for the step the
+	// new plan arrives (planner.ExecutorConf.Lookahead), and executes such
+	// a plan from its first action on arrival instead of its action Delay.
 	Lookahead bool
 }
 
@@ -108,9 +102,9 @@ type Result struct {
 	// outside the map: how well the plans respect a layout the planner
 	// never sees (measured here, never used to plan).
 	PlanFrames, PlanFramesInWall int
-	// StartedPlans and UnguidedPlans count the executed plans that say
-	// where they were made from (planner.Plan.Start: only those can tell
-	// a pinned robot) and those sampled without guidance to free one
+	// StartedPlans and UnguidedPlans count the executed plans asked of a
+	// batch planner (only those can be asked without guidance) and those
+	// sampled without guidance to free a pinned robot
 	// (planner.Config.Unstick).
 	StartedPlans, UnguidedPlans int
 	// MCGShift holds planner.Plan.MCGShift of every executed plan that
@@ -122,7 +116,7 @@ type Result struct {
 	// episode's last plan even if it was still in flight at its end.
 	Delay int
 	// Lookahead is Config.Lookahead, for planners that can look ahead
-	// (WarmBatchPolicy).
+	// (BatchPolicy).
 	Lookahead bool
 	// ROS, if set, says the episodes ran through the ROS planning node in
 	// real time (dfplan bench --ros), not in this loop.
@@ -141,6 +135,8 @@ type Replan struct {
 	Episode, Step int
 	State         sim.State
 	Plan          *planner.Plan
+	// Ask is how the plan was asked for (lookahead, unguided).
+	Ask planner.Ask
 	// InWall is the number of the plan's predicted positions inside a
 	// wall or outside the map.
 	InWall int
@@ -171,8 +167,8 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 		Paths: make([][]r2.Point, n), LastPlans: make([]*planner.Plan, n),
 		Delay: c.Delay,
 	}
-	// Only planners that take the previous plan can look ahead.
-	if _, warm := p.Batch.(WarmBatchPolicy); warm && c.Delay > 0 {
+	// Only batch planners can look ahead.
+	if _, ok := p.Batch.(BatchPolicy); ok && c.Delay > 0 {
 		res.Lookahead = c.Lookahead
 	}
 	var policies []planner.Policy
@@ -196,34 +192,41 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 	}
 	states := make([]sim.State, n)
 	run := make([]running, n)
+	ahead := 0 // planner.ExecutorConf.Lookahead
+	if res.Lookahead {
+		ahead = c.Delay
+	}
 	for e, s := range res.Specs {
 		states[e] = s.Start
 		res.FirstReach[e] = -1
 		res.Paths[e] = append(make([]r2.Point, 0, steps+1), r2.Point{X: s.Start[0], Y: s.Start[1]})
+		pol := planner.Policy(p.Batch)
+		if p.Batch == nil {
+			pol = policies[e]
+		}
+		ex, err := planner.NewExecutor(planner.ExecutorConfFor(pol, p.OpenLoop, ahead))
+		if err != nil {
+			return nil, fmt.Errorf("bench: planner %s: %w", p.Name, err)
+		}
+		run[e].ex = ex
 	}
 	// Each plan is executed for span steps before the next one takes
 	// over: the open loop, or the delay if the next plan takes longer.
 	span := max(p.OpenLoop, c.Delay)
-	ahead := 0 // planner.Warm.Ahead
-	if res.Lookahead {
-		ahead = c.Delay
-	}
 	start := time.Now()
 	for step := 0; step < steps; step++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("bench: %s at step %d: %w", p.Name, step, err)
 		}
-		var need, executed []int
+		var need []int
+		var asks []planner.Ask
 		for e := range run {
 			r := &run[e]
 			r.arrive(step, c.Delay)
-			if r.due(step, p.OpenLoop) {
+			if r.ex.Due(step) {
 				need = append(need, e)
-				if r.fromRest {
-					executed = append(executed, -1) // no previous plan to judge
-				} else {
-					executed = append(executed, r.next)
-				}
+				goal := res.Specs[e].Goal
+				asks = append(asks, r.ex.Ask(step, states[e][:], []float64{goal.X, goal.Y}))
 			}
 		}
 		if len(need) > 0 {
@@ -233,7 +236,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				if c.MaxBatch > 0 {
 					hi = min(lo+c.MaxBatch, hi)
 				}
-				part, err := planFor(ctx, p, policies, need[lo:hi], executed[lo:hi], ahead, states, res)
+				part, err := planFor(ctx, p, policies, need[lo:hi], asks[lo:hi], res)
 				if err != nil {
 					return nil, fmt.Errorf("bench: %s at step %d: %w", p.Name, step, err)
 				}
@@ -257,30 +260,31 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				}
 				res.PlanFrames += frames
 				res.PlanFramesInWall += inWall
-				if plans[i].Start != nil {
+				if p.Batch != nil {
 					res.StartedPlans++
 				}
-				if plans[i].Unguided > 0 {
+				if asks[i].Unguided > 0 {
 					res.UnguidedPlans++
 				}
 				if plans[i].MCGShift > 0 {
 					res.MCGShift = append(res.MCGShift, plans[i].MCGShift)
 				}
 				if c.Trace {
-					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i], InWall: inWall})
+					res.Replans = append(res.Replans, Replan{Episode: e, Step: step, State: states[e], Plan: plans[i], Ask: asks[i], InWall: inWall})
 				}
 				if len(plans[i].Actions) <= c.Delay {
 					return nil, fmt.Errorf("bench: %s at step %d: a plan of %d actions arrives %d steps late, with none left to execute (the plan delay must be below the plan's length)", p.Name, step, len(plans[i].Actions), c.Delay)
 				}
-				run[e].pending, run[e].asked = plans[i], step
+				run[e].ex.Asked(asks[i])
+				run[e].pending, run[e].ask = plans[i], asks[i]
 			}
 		}
 		for e := range states {
 			r := &run[e]
 			r.arrive(step, c.Delay)
-			a := []float64{0, 0} // no plan, or it ran out: stand still
-			if r.plan != nil && r.next < len(r.plan.Actions) {
-				a = r.plan.Actions[r.next]
+			a, ok := r.ex.Action(step)
+			if !ok {
+				a = []float64{0, 0} // no plan, or it ran out: stand still
 			}
 			states[e] = c.Maze.Step(states[e], sim.Action{a[0], a[1]})
 			pos := r2.Point{X: states[e][0], Y: states[e][1]}
@@ -290,15 +294,14 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				res.Success[e], res.FirstReach[e] = true, step
 			}
 			res.Paths[e] = append(res.Paths[e], pos)
-			if r.plan == nil {
+			pl, _, next, ran := r.ex.Executing()
+			if pl == nil {
 				continue
 			}
-			r.next++
-			r.ran++
 			// The plan's stretch is over: compare where it said the robot
 			// would be with where it is.
-			if obs := r.plan.Observations; (r.ran == span || r.next == len(r.plan.Actions)) && r.next <= len(obs) && len(obs[r.next-1]) >= 2 {
-				res.Drift = append(res.Drift, math.Hypot(pos.X-obs[r.next-1][0], pos.Y-obs[r.next-1][1]))
+			if obs := pl.Observations; (ran == span || next == len(pl.Actions)) && next <= len(obs) && len(obs[next-1]) >= 2 {
+				res.Drift = append(res.Drift, math.Hypot(pos.X-obs[next-1][0], pos.Y-obs[next-1][1]))
 			}
 		}
 		if c.Progress != nil {
@@ -324,33 +327,16 @@ func (r *Result) ScoreReturns() {
 	}
 }
 
-// planFor asks p for plans for the episodes in need, timing every call.
-//
-// executed[i] is the number of need[i]'s previous plan's actions executed
-// so far; -1 hands the policy no previous plan. ahead is passed on as
-// planner.Warm.Ahead.
-func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, executed []int, ahead int, states []sim.State, res *Result) ([]*planner.Plan, error) {
-	obs := make([][]float64, len(need))
-	goals := make([][]float64, len(need))
-	for i, e := range need {
-		obs[i] = states[e][:]
-		goals[i] = []float64{res.Specs[e].Goal.X, res.Specs[e].Goal.Y}
-	}
+// planFor asks p for the plans asks of the episodes in need, timing
+// every call.
+func planFor(ctx context.Context, p Planner, policies []planner.Policy, need []int, asks []planner.Ask, res *Result) ([]*planner.Plan, error) {
 	if p.Batch != nil {
-		t := time.Now()
-		var plans []*planner.Plan
-		var err error
-		if wp, ok := p.Batch.(WarmBatchPolicy); ok {
-			warm := make([]*planner.Warm, len(need))
-			for i, e := range need {
-				if prev := res.LastPlans[e]; prev != nil && executed[i] >= 0 {
-					warm[i] = &planner.Warm{Plan: prev, Executed: min(executed[i], len(prev.Actions)), Ahead: ahead}
-				}
-			}
-			plans, err = wp.PlanBatchWarm(ctx, obs, goals, warm)
-		} else {
-			plans, err = p.Batch.PlanBatch(ctx, obs, goals)
+		reqs := make([]planner.Request, len(asks))
+		for i, a := range asks {
+			reqs[i] = a.Request()
 		}
+		t := time.Now()
+		plans, err := p.Batch.PlanRequests(ctx, reqs)
 		if err != nil {
 			return nil, err
 		}
@@ -361,7 +347,7 @@ func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, ex
 	plans := make([]*planner.Plan, len(need))
 	for i, e := range need {
 		t := time.Now()
-		pl, err := policies[e].Plan(ctx, obs[i], goals[i])
+		pl, err := policies[e].Plan(ctx, asks[i].From, asks[i].Goal)
 		if err != nil {
 			return nil, err
 		}
@@ -372,41 +358,23 @@ func planFor(ctx context.Context, p Planner, policies []planner.Policy, need, ex
 	return plans, nil
 }
 
-// running is where an episode is in its plans.
+// running is an episode's executor and the plan in flight to it
+// (Config.Delay > 0).
 type running struct {
-	plan    *planner.Plan // being executed; nil before the first arrives
-	next    int           // index of plan's next action
-	ran     int           // actions of plan executed so far
-	pending *planner.Plan // asked for, not yet arrived (Config.Delay > 0)
-	asked   int           // step the newest plan was asked for
-	// fromRest: plan arrived while the robot stood still without one
-	// (Config.Delay > 0), so the robot's motion since plan's state says
-	// nothing about plan.
-	fromRest bool
+	ex      *planner.Executor
+	pending *planner.Plan // asked for, not yet arrived
+	ask     planner.Ask   // pending's ask
 }
 
-// arrive switches to the plan in flight if it is delay steps old. It is
-// executed from the action for this step: action delay of a plan made
-// from the state it was asked at, action 0 of one made from the state
-// predicted for now (planner.Plan.Ahead = delay).
+// arrive hands the plan in flight to the executor once it is delay steps
+// old.
 func (r *running) arrive(step, delay int) {
-	if r.pending != nil && step-r.asked >= delay {
-		r.fromRest = r.plan == nil && delay > 0
-		r.plan, r.next, r.ran, r.pending = r.pending, max(delay-r.pending.Ahead, 0), 0, nil
+	if r.pending != nil && step-r.ask.Tick >= delay {
+		// Made for step ask.Tick + ask.Ahead ≤ step: Arrive cannot hold it,
+		// and plans of no more than delay actions were refused at the ask.
+		_ = r.ex.Arrive(step, r.ask, r.pending)
+		r.pending = nil
 	}
-}
-
-// due reports whether the episode asks for a plan at step: none is in
-// flight, and it has none yet, or the open loop since the last ask has
-// run, or its plan has run out.
-func (r *running) due(step, openLoop int) bool {
-	switch {
-	case r.pending != nil:
-		return false
-	case r.plan == nil:
-		return true
-	}
-	return step-r.asked >= openLoop || r.next >= len(r.plan.Actions)
 }
 
 // Summary is a result's headline numbers.

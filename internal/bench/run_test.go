@@ -59,6 +59,31 @@ func TestRunSameSeedSameEpisodes(t *testing.T) {
 	}
 }
 
+// obsBatcher is a fake batch planner: plans for observations.
+type obsBatcher interface {
+	PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error)
+}
+
+// batch makes an obsBatcher a BatchPolicy: it plans for each request's
+// Obs and Goal.
+type batch struct{ obsBatcher }
+
+func (b batch) Plan(ctx context.Context, obs, goal []float64) (*planner.Plan, error) {
+	plans, err := b.PlanBatch(ctx, [][]float64{obs}, [][]float64{goal})
+	if err != nil {
+		return nil, err
+	}
+	return plans[0], nil
+}
+
+func (b batch) PlanRequests(ctx context.Context, reqs []planner.Request) ([]*planner.Plan, error) {
+	obs, goals := make([][]float64, len(reqs)), make([][]float64, len(reqs))
+	for i, r := range reqs {
+		obs[i], goals[i] = r.Obs, r.Goal
+	}
+	return b.PlanBatch(ctx, obs, goals)
+}
+
 // batchCounter plans a constant action and records call sizes.
 type batchCounter struct{ sizes []int }
 
@@ -74,7 +99,7 @@ func (b *batchCounter) PlanBatch(_ context.Context, obs, _ [][]float64) ([]*plan
 func TestRunBatchesAndCapsBatch(t *testing.T) {
 	m := umaze(t)
 	bc := &batchCounter{}
-	_, err := Run(context.Background(), Config{Maze: m, Episodes: 5, Steps: 6, MaxBatch: 2}, Planner{Name: "const", Batch: bc, OpenLoop: 3})
+	_, err := Run(context.Background(), Config{Maze: m, Episodes: 5, Steps: 6, MaxBatch: 2}, Planner{Name: "const", Batch: batch{bc}, OpenLoop: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +164,7 @@ func TestRunRecordsFirstReach(t *testing.T) {
 		{r2.Point{X: start[0] + 20, Y: start[1]}, -1, math.NaN()},
 	} {
 		c := Config{Maze: m, Episodes: 1, Seed: 3, Steps: 12, Goal: &tc.goal}
-		r, err := Run(context.Background(), c, Planner{Name: "still", Batch: &batchCounter{}, OpenLoop: 3})
+		r, err := Run(context.Background(), c, Planner{Name: "still", Batch: batch{&batchCounter{}}, OpenLoop: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,15 +177,15 @@ func TestRunRecordsFirstReach(t *testing.T) {
 
 func TestRunRejects(t *testing.T) {
 	m := umaze(t)
-	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 0}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}}); err == nil {
+	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 0}, Planner{Name: "x", OpenLoop: 1, Batch: batch{&batchCounter{}}}); err == nil {
 		t.Error("0 episodes: want error")
 	}
-	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 1}, Planner{Name: "x", OpenLoop: 0, Batch: &batchCounter{}}); err == nil {
+	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 1}, Planner{Name: "x", OpenLoop: 0, Batch: batch{&batchCounter{}}}); err == nil {
 		t.Error("open loop 0: want error")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Run(ctx, Config{Maze: m, Episodes: 1}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}}); err == nil {
+	if _, err := Run(ctx, Config{Maze: m, Episodes: 1}, Planner{Name: "x", OpenLoop: 1, Batch: batch{&batchCounter{}}}); err == nil {
 		t.Error("cancelled context: want error")
 	}
 }
@@ -191,7 +216,7 @@ func (p simPlanner) PlanBatch(_ context.Context, obs, _ [][]float64) ([]*planner
 func TestRunMeasuresPlanDrift(t *testing.T) {
 	m := umaze(t)
 	for _, shift := range []float64{0, 0.1} {
-		r, err := Run(context.Background(), Config{Maze: m, Episodes: 3, Steps: 9}, Planner{Name: "sim", Batch: simPlanner{m, shift}, OpenLoop: 3})
+		r, err := Run(context.Background(), Config{Maze: m, Episodes: 3, Steps: 9}, Planner{Name: "sim", Batch: batch{simPlanner{m, shift}}, OpenLoop: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +247,7 @@ func TestRunCountsPlannedFramesInWalls(t *testing.T) {
 		shift float64
 		want  int // in-wall frames per plan (of 4)
 	}{{0, 0}, {-10, 4}} {
-		r, err := Run(context.Background(), Config{Maze: m, Episodes: 2, Steps: 6, Trace: true}, Planner{Name: "sim", Batch: simPlanner{m, tc.shift}, OpenLoop: 3})
+		r, err := Run(context.Background(), Config{Maze: m, Episodes: 2, Steps: 6, Trace: true}, Planner{Name: "sim", Batch: batch{simPlanner{m, tc.shift}}, OpenLoop: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,51 +273,13 @@ func TestRunCountsPlannedFramesInWalls(t *testing.T) {
 	}
 }
 
-// warmRecorder is batchCounter that also records the previous plans it is
-// handed.
-type warmRecorder struct {
-	batchCounter
-	warm  [][]*planner.Warm
-	plans [][]*planner.Plan
-}
-
-func (w *warmRecorder) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*planner.Warm) ([]*planner.Plan, error) {
-	w.warm = append(w.warm, warm)
-	plans, err := w.PlanBatch(ctx, obs, goals)
-	w.plans = append(w.plans, plans)
-	return plans, err
-}
-
-// A planner that can warm-start gets each episode's previous plan and the
-// number of its actions executed.
-func TestRunPassesPreviousPlans(t *testing.T) {
-	m := umaze(t)
-	w := &warmRecorder{}
-	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 2, Steps: 4}, Planner{Name: "warm", Batch: w, OpenLoop: 2}); err != nil {
-		t.Fatal(err)
-	}
-	if len(w.warm) != 2 {
-		t.Fatalf("%d planning calls, want 2", len(w.warm))
-	}
-	for e, pw := range w.warm[0] {
-		if pw != nil {
-			t.Errorf("first call, episode %d: previous plan %+v, want none", e, pw)
-		}
-	}
-	for e, pw := range w.warm[1] {
-		if pw == nil || pw.Executed != 2 || pw.Plan != w.plans[0][e] {
-			t.Errorf("second call, episode %d: previous plan %+v, want its own first plan with 2 executed", e, pw)
-		}
-	}
-}
-
 // The JSON records each episode's start, goal and where the robot ended: at the
 // goal for the expert, short of it for a robot that does not move.
 func TestJSONRecordsGoalAndFinalPosition(t *testing.T) {
 	m := umaze(t)
 	c := Config{Maze: m, Task: sim.MultiTask, Episodes: 3, Seed: 5, Steps: 300}
 	expert := runExpert(t, c)
-	still, err := Run(context.Background(), c, Planner{Name: "still", Batch: &batchCounter{}, OpenLoop: 3})
+	still, err := Run(context.Background(), c, Planner{Name: "still", Batch: batch{&batchCounter{}}, OpenLoop: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,42 +306,61 @@ func TestJSONRecordsGoalAndFinalPosition(t *testing.T) {
 	}
 }
 
-// firstUnguided marks the plans of the first observation of every call as
-// sampled without guidance.
-type firstUnguided struct{ batchCounter }
+// pinning plans stand still (zero actions) where their positions say
+// 1 m per frame, and have the unstick rule Unstick 2 (planner.Config): a
+// robot executing them is pinned at every replan it judges.
+type pinning struct{ batchCounter }
 
-func (f *firstUnguided) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error) {
+func (f *pinning) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error) {
 	plans, err := f.batchCounter.PlanBatch(ctx, obs, goals)
-	if err == nil {
-		for i, p := range plans {
-			p.Start = obs[i]
+	for i, p := range plans {
+		for j := range p.Observations {
+			p.Observations[j] = []float64{obs[i][0] + float64(j+1), obs[i][1], 0, 0}
 		}
-		plans[0].Unguided = 1
 	}
 	return plans, err
 }
 
+// withRule is a batch planner with a planner.Config, from which the
+// executors take their unstick rule (planner.ExecutorConfFor).
+type withRule struct {
+	batch
+	conf planner.Config
+}
+
+func (w withRule) Config() planner.Config { return w.conf }
+
 // The result counts the executed plans sampled without guidance
 // (planner.Config.Unstick), and the JSON gives their share.
 func TestRunCountsUnguidedPlans(t *testing.T) {
-	res, err := Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6}, Planner{Name: "f", Batch: &firstUnguided{}, OpenLoop: 2})
+	res, err := Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6, Trace: true}, Planner{Name: "f", Batch: withRule{batch{&pinning{}}, planner.Config{Unstick: 2, StopRadius: 1e-9}}, OpenLoop: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.StartedPlans != 6 || res.UnguidedPlans != 3 {
-		t.Fatalf("%d plans, %d unguided; want 6 and 3 (two episodes, three replans each, episode 0's unguided)", res.StartedPlans, res.UnguidedPlans)
+	// Replans at steps 0, 2 and 4: the first guided, then pinned (2
+	// unguided owed), then the second of them.
+	if res.StartedPlans != 6 || res.UnguidedPlans != 4 {
+		t.Fatalf("%d plans, %d unguided; want 6 and 4 (two episodes, three replans each, the last two unguided)", res.StartedPlans, res.UnguidedPlans)
 	}
-	if got := res.ToJSON(nil).PlansUnguided; got == nil || *got != 0.5 {
-		t.Errorf("JSON plans_unguided %v, want 0.5", got)
+	if got := res.ToJSON(nil).PlansUnguided; got == nil || math.Abs(*got-4.0/6) > 1e-3 {
+		t.Errorf("JSON plans_unguided %v, want 0.667", got)
 	}
-	// A planner whose plans do not say where they were made from cannot
-	// tell a pinned robot: null, not 0.
-	res, err = Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6}, Planner{Name: "b", Batch: &batchCounter{}, OpenLoop: 2})
+	var trace bytes.Buffer
+	if err := WriteTrace(&trace, []*Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(trace.String(), `"unguided":2,`); n != 2 {
+		t.Errorf("trace: %d plans with unguided 2, want 2:\n%s", n, trace.String())
+	}
+	// Per-episode planners (the baselines) cannot be asked for unguided
+	// plans: null, not 0.
+	res, err = Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6}, Planner{Name: "b", OpenLoop: 2,
+		New: func(int) (planner.Policy, error) { return batch{&batchCounter{}}, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := res.ToJSON(nil).PlansUnguided; got != nil {
-		t.Errorf("JSON plans_unguided %v for plans without a start, want null", *got)
+		t.Errorf("JSON plans_unguided %v for per-episode planners, want null", *got)
 	}
 }
 
@@ -373,7 +379,7 @@ func (f *shiftedPlans) PlanBatch(ctx context.Context, obs, goals [][]float64) ([
 // The JSON's mcg_shift averages over the plans that averaged over futures
 // only, and is absent when none did.
 func TestRunReportsMCGShift(t *testing.T) {
-	res, err := Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6, Trace: true}, Planner{Name: "s", Batch: &shiftedPlans{}, OpenLoop: 2})
+	res, err := Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6, Trace: true}, Planner{Name: "s", Batch: batch{&shiftedPlans{}}, OpenLoop: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +396,7 @@ func TestRunReportsMCGShift(t *testing.T) {
 	if n := strings.Count(trace.String(), `"mcg_shift":0.2,`); n != 3 {
 		t.Errorf("trace: %d plans with mcg_shift 0.2, want 3:\n%s", n, trace.String())
 	}
-	res, err = Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6}, Planner{Name: "b", Batch: &batchCounter{}, OpenLoop: 2})
+	res, err = Run(context.Background(), Config{Maze: umaze(t), Episodes: 2, Steps: 6}, Planner{Name: "b", Batch: batch{&batchCounter{}}, OpenLoop: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,14 +412,12 @@ func TestRunReportsMCGShift(t *testing.T) {
 // taggedPlanner numbers its plans (one episode: one plan per call) and
 // makes action j of plan k tag(k, j), so the executed path tells which
 // action of which plan ran at every step; it predicts position (j, 0) for
-// frame j, so plan drift tells which frame a stretch ended on. It records
-// the executed counts it is handed with each previous plan.
+// frame j, so plan drift tells which frame a stretch ended on, and lookahead
+// can predict from its plans unless they are twoD (positions only).
 type taggedPlanner struct {
-	length   int
-	plans    int
-	executed []int
-	ahead    []int // Warm.Ahead of every previous plan handed over
-	noAhead  bool  // plan from the observation even when asked to look ahead
+	length int
+	plans  int
+	twoD   bool
 }
 
 func tag(k, j int) []float64 { return []float64{0.05 * float64(k+1), 0.02*float64(j) - 0.1} }
@@ -424,28 +428,16 @@ func (p *taggedPlanner) PlanBatch(_ context.Context, obs, _ [][]float64) ([]*pla
 		pl := &planner.Plan{}
 		for j := range p.length {
 			pl.Actions = append(pl.Actions, tag(p.plans, j))
-			pl.Observations = append(pl.Observations, []float64{float64(j), 0})
+			o := []float64{float64(j), 0, 0, 0}
+			if p.twoD {
+				o = o[:2]
+			}
+			pl.Observations = append(pl.Observations, o)
 		}
 		plans[i] = pl
 		p.plans++
 	}
 	return plans, nil
-}
-
-// PlanBatchWarm plans, as the df planners do, from the state predicted
-// Warm.Ahead steps on when asked to (its plans predict every frame).
-func (p *taggedPlanner) PlanBatchWarm(ctx context.Context, obs, goals [][]float64, warm []*planner.Warm) ([]*planner.Plan, error) {
-	plans, err := p.PlanBatch(ctx, obs, goals)
-	for i, w := range warm {
-		if w != nil {
-			p.executed = append(p.executed, w.Executed)
-			p.ahead = append(p.ahead, w.Ahead)
-			if !p.noAhead {
-				plans[i].Ahead = w.Ahead
-			}
-		}
-	}
-	return plans, err
 }
 
 // With a plan delay, a plan asked for at step s is executed from step
@@ -472,7 +464,7 @@ func TestRunDelaysPlans(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &taggedPlanner{length: tc.plan}
 			r, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Seed: 2, Steps: tc.steps, Delay: tc.delay, Trace: true},
-				Planner{Name: "tagged", Batch: p, OpenLoop: tc.openLoop})
+				Planner{Name: "tagged", Batch: batch{p}, OpenLoop: tc.openLoop})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -498,20 +490,6 @@ func TestRunDelaysPlans(t *testing.T) {
 			if want := (tc.steps-1)/tc.period + 1; len(r.Replans) != want {
 				t.Fatalf("%d plans, want %d", len(r.Replans), want)
 			}
-			// The first ask has no previous plan; with a delay, neither
-			// has the second (its previous plan came while at rest).
-			handed := len(r.Replans) - 1
-			if tc.delay > 0 {
-				handed--
-			}
-			if len(p.executed) != handed {
-				t.Fatalf("%d replans handed a previous plan, want %d", len(p.executed), handed)
-			}
-			for i, e := range p.executed {
-				if e != min(tc.period, tc.plan) {
-					t.Fatalf("replan %d handed the previous plan with %d steps executed since its state, want %d", i, e, min(tc.period, tc.plan))
-				}
-			}
 			// Plan k's stretch ends on its frame last, at step k·period + last.
 			last := min(tc.delay+tc.period, tc.plan) - 1
 			var want []float64
@@ -524,11 +502,11 @@ func TestRunDelaysPlans(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Delay: -1}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}}); err == nil {
+	if _, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Delay: -1}, Planner{Name: "x", OpenLoop: 1, Batch: batch{&batchCounter{}}}); err == nil {
 		t.Error("negative delay: want error")
 	}
 	// batchCounter's plans have 3 actions: nothing left after a delay of 3.
-	_, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Delay: 3}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}})
+	_, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Delay: 3}, Planner{Name: "x", OpenLoop: 1, Batch: batch{&batchCounter{}}})
 	if err == nil || !strings.Contains(err.Error(), "a plan of 3 actions arrives 3 steps late") {
 		t.Errorf("delay as long as the plan: error %v, want one naming the plan's length and the delay", err)
 	}
@@ -542,8 +520,8 @@ func TestRunLookahead(t *testing.T) {
 	m := umaze(t)
 	const delay, openLoop, length, steps = 4, 3, 12, 20
 	p := &taggedPlanner{length: length}
-	r, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Seed: 2, Steps: steps, Delay: delay, Lookahead: true},
-		Planner{Name: "tagged", Batch: p, OpenLoop: openLoop})
+	r, err := Run(context.Background(), Config{Maze: m, Episodes: 1, Seed: 2, Steps: steps, Delay: delay, Lookahead: true, Trace: true},
+		Planner{Name: "tagged", Batch: batch{p}, OpenLoop: openLoop})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -564,17 +542,21 @@ func TestRunLookahead(t *testing.T) {
 			t.Fatalf("step %d: robot at %v, want (%g, %g) after action %v", step, got, s[0], s[1], a)
 		}
 	}
-	if !slices.Equal(p.executed, []int{4, 0, 0}) || !slices.Equal(p.ahead, []int{delay, delay, delay}) {
-		t.Errorf("previous plans handed over with %v executed and %v ahead, want [4 0 0] and [4 4 4]", p.executed, p.ahead)
+	var ahead []int
+	for _, rp := range r.Replans {
+		ahead = append(ahead, rp.Ask.Ahead)
+	}
+	if want := []int{0, 0, delay, delay, delay}; !slices.Equal(ahead, want) {
+		t.Errorf("plans asked for %v ahead, want %v", ahead, want)
 	}
 	if j := r.ToJSON(nil); j.PlanDelay != delay || j.LookaheadSteps != delay {
 		t.Errorf("JSON records plan delay %d and lookahead %d, want %d and %d", j.PlanDelay, j.LookaheadSteps, delay, delay)
 	}
-	// A planner that cannot predict that far plans from the observation
-	// (Plan.Ahead 0): its plan runs from action 4, as without lookahead.
-	p = &taggedPlanner{length: length, noAhead: true}
+	// Plans that predict no state to plan ahead from: the next is made
+	// from the observation, and runs from action 4, as without lookahead.
+	p = &taggedPlanner{length: length, twoD: true}
 	r, err = Run(context.Background(), Config{Maze: m, Episodes: 1, Seed: 2, Steps: steps, Delay: delay, Lookahead: true},
-		Planner{Name: "tagged", Batch: p, OpenLoop: openLoop})
+		Planner{Name: "tagged", Batch: batch{p}, OpenLoop: openLoop})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +572,8 @@ func TestRunLookahead(t *testing.T) {
 		}
 	}
 	// Baselines cannot look ahead, and the JSON does not say they did.
-	r, err = Run(context.Background(), Config{Maze: m, Episodes: 1, Steps: 8, Delay: 2, Lookahead: true}, Planner{Name: "x", OpenLoop: 1, Batch: &batchCounter{}})
+	r, err = Run(context.Background(), Config{Maze: m, Episodes: 1, Steps: 8, Delay: 2, Lookahead: true}, Planner{Name: "x", OpenLoop: 1,
+		New: func(int) (planner.Policy, error) { return batch{&batchCounter{}}, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
