@@ -48,7 +48,7 @@ def settings(objs, with_stop=True):
         if not mo:
             continue
         seen = {(o["config"]["horizon_tokens"], o["config"]["sampling_steps"], o["config"]["guidance_scale"], o["config"]["open_loop"],
-                 o["config"]["eta"], o["config"]["warm_rows"], o["config"].get("stop_weight", 0) if with_stop else 0,
+                 o["config"]["eta"], o["config"].get("warm_rows", 0), o["config"].get("stop_weight", 0) if with_stop else 0,
                  o["config"].get("stop_gate", 2 * o["config"].get("stop_radius", 0.5)) if with_stop and o["config"].get("stop_weight", 0) else 0,
                  o["config"].get("discount", 0) or 1, o["config"].get("unstick", 0)) for o in mo}
         mcg = {o["config"]["mcg_samples"] for o in mo if o["planner"] == "df"}

@@ -87,7 +87,7 @@ type NodeConf struct {
 	// executed from the action for the tick they arrive. -1 is automatic:
 	// k is the median of the last plans' arrival times, in ticks, and
 	// dfplan node's default, by a rule written before its runs through
-	// the node (results/lookahead/README.md, rule 2).
+	// the node (experiments/lookahead/README.md, rule 2).
 	Lookahead int
 
 	// OdomTopic is the odometry input (nav_msgs/Odometry). It defaults to "odom".
