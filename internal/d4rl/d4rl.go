@@ -105,6 +105,9 @@ func read(r io.ReaderAt, size int64) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not a .npz archive: %w", err)
 	}
+	if err := verifyMembers(r, size); err != nil {
+		return nil, err
+	}
 	keys := map[string]string{} // key -> entry name
 	for _, k := range zr.Keys() {
 		keys[strings.TrimSuffix(k, ".npy")] = k
@@ -161,6 +164,37 @@ func read(r io.ReaderAt, size int64) (*Dataset, error) {
 		return nil, err
 	}
 	return &d, nil
+}
+
+// verifyMembers reads every member of the zip archive to its end, so that
+// archive/zip checks its size and CRC-32. npyio alone does not: it reads
+// exactly the bytes an array's header promises and stops short of the
+// member's end, where archive/zip compares the checksum, so a flipped bit
+// in the data would go unnoticed.
+func verifyMembers(r io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return fmt.Errorf("not a .npz archive: %w", err)
+	}
+	for _, f := range zr.File {
+		if err := verifyMember(f); err != nil {
+			if errors.Is(err, zip.ErrChecksum) {
+				return fmt.Errorf("member %s: CRC-32 mismatch: the file is corrupt", f.Name)
+			}
+			return fmt.Errorf("member %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+func verifyMember(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
+	return err
 }
 
 func isVector(shape []int, n int) bool {

@@ -244,3 +244,52 @@ func TestReadErrors(t *testing.T) {
 		})
 	}
 }
+
+// flipDataBit flips the lowest bit of byte off of member key's array data
+// in the stored (uncompressed) archive at path, as a bad disk or transfer
+// would, leaving the archive's structure intact.
+func flipDataBit(t *testing.T, path, key string, off int) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.Index(string(b), key+".npy") // the local header's name comes first
+	magic := strings.Index(string(b[name:]), "\x93NUMPY")
+	if name < 0 || magic < 0 {
+		t.Fatalf("%s: no member %s.npy", path, key)
+	}
+	start := name + magic
+	hlen := int(b[start+8]) | int(b[start+9])<<8
+	b[start+10+hlen+off] ^= 1
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A flipped bit in any member's data is refused by name, even where the
+// changed value is itself valid (a finite float, a 0/1 flag): only the
+// CRC-32 tells. numpy refuses such a file too.
+func TestReadRefusesCorruptMember(t *testing.T) {
+	for _, tc := range []struct {
+		key string
+		off int
+	}{
+		{KeyObservations, 4*9 + 2}, // a mantissa bit of observation 2, x: still finite
+		{KeyTimeouts, 0},           // flag 0 becomes 1
+		{KeyGoals, 5},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "flipped.npz")
+			if err := sample(8).Write(path); err != nil {
+				t.Fatal(err)
+			}
+			flipDataBit(t, path, tc.key, tc.off)
+			d, err := Read(path)
+			want := "member " + tc.key + ".npy: CRC-32 mismatch"
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Read = %v, %v; want an error naming %s and %q", d, err, path, want)
+			}
+		})
+	}
+}
