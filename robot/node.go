@@ -474,7 +474,7 @@ type control struct {
 func (n *Node) tickLoop() {
 	defer n.wg.Done()
 	defer close(n.tickDone)
-	c := &control{wd: NewWatchdog(time.Now(), n.conf.OdomTimeout)}
+	c := &control{wd: NewWatchdog(time.Now(), n.conf.OdomTimeout).LimitOdom(MapOdomLimits(n.conf.Map))}
 	ticker := time.NewTicker(n.period)
 	defer ticker.Stop()
 	last := time.Now()
