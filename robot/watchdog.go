@@ -69,7 +69,7 @@ type Transition struct {
 type Watchdog struct {
 	odomTimeout time.Duration
 	limits      OdomLimits
-	odomKind    string // what is wrong with the odometry while FaultBadOdom is raised
+	odomKind    string    // what is wrong with the odometry while FaultBadOdom is raised
 	lastOdom    time.Time // time of the last finite odometry (or the start)
 	active      [numFaults]bool
 	reasons     [numFaults]string
