@@ -7,9 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,9 +28,10 @@ var newNodePolicy = func(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 }
 
 // signalContext returns the context a ROS command runs under: cancelled by
-// SIGINT or SIGTERM. Tests replace it.
+// SIGINT or SIGTERM, which end parent (run's interruptContext; a second
+// signal exits at once). Tests replace it.
 var signalContext = func(parent context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	return context.WithCancel(parent)
 }
 
 // nodePolicies are the policies `dfplan node` can drive.

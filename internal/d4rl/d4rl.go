@@ -3,6 +3,7 @@ package d4rl
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -275,10 +276,16 @@ func readFlags(zr *npz.Reader, keys map[string]string, key string) ([]bool, []in
 // writes) with float32 arrays and bool flags. The file appears atomically:
 // on error no partial file is left.
 func (d *Dataset) Write(path string) error {
+	return d.WriteContext(context.Background(), path)
+}
+
+// WriteContext is Write, stopped when ctx ends: then it fails with ctx's
+// cause and leaves no file (atomicfile.WriteContext).
+func (d *Dataset) WriteContext(ctx context.Context, path string) error {
 	if err := d.Validate(); err != nil {
 		return fmt.Errorf("write dataset %s: %w", path, err)
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
+	return atomicfile.WriteContext(ctx, path, func(w io.Writer) error {
 		zw := zip.NewWriter(w)
 		entries := []struct {
 			key   string
@@ -336,23 +343,38 @@ func writeNPY(w io.Writer, descr string, shape []int, data any) error {
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return err
 	}
+	// The data goes out in chunks, so writing needs no second copy of it.
+	const chunk = 1 << 16 // values
 	switch v := data.(type) {
 	case []float32:
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
-		_, err := w.Write(b)
-		return err
-	case []bool:
-		b := make([]byte, len(v))
-		for i, x := range v {
-			if x {
-				b[i] = 1
+		b := make([]byte, 4*min(chunk, len(v)))
+		for len(v) > 0 {
+			n := min(chunk, len(v))
+			for i, x := range v[:n] {
+				binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
 			}
+			if _, err := w.Write(b[:4*n]); err != nil {
+				return err
+			}
+			v = v[n:]
 		}
-		_, err := w.Write(b)
-		return err
+		return nil
+	case []bool:
+		b := make([]byte, min(chunk, len(v)))
+		for len(v) > 0 {
+			n := min(chunk, len(v))
+			for i, x := range v[:n] {
+				b[i] = 0
+				if x {
+					b[i] = 1
+				}
+			}
+			if _, err := w.Write(b[:n]); err != nil {
+				return err
+			}
+			v = v[n:]
+		}
+		return nil
 	}
 	return errors.New("unsupported array type")
 }

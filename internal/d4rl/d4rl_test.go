@@ -38,6 +38,7 @@ func TestRoundTrip(t *testing.T) {
 		{"with goals", sample(7)},
 		{"without goals", func() *Dataset { d := sample(3); d.Goals = nil; return d }()},
 		{"empty", sample(0)},
+		{"more than one write chunk", sample(20000)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "d.npz")
