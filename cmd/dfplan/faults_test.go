@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -73,5 +74,29 @@ func TestProgressLineNamesUnit(t *testing.T) {
 		if !strings.Contains(buf.String(), tc.want) {
 			t.Errorf("unit %q: progress line %q, want it to contain %q", tc.unit, buf.String(), tc.want)
 		}
+	}
+}
+
+// A bad --model is refused at once, before the node waits for a master
+// (none runs here): it wins over ~model, so nothing ROS says can save it.
+func TestNodeChecksModelBeforeROS(t *testing.T) {
+	t.Setenv("ROS_MASTER_URI", "http://127.0.0.1:1")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	withSignalContext(t, ctx)
+	bad := writeTemp(t, "bad.safetensors", "not a checkpoint")
+	for _, tc := range []struct {
+		name, model, want string
+	}{
+		{"corrupt", bad, "--model: "},
+		{"missing", filepath.Join(t.TempDir(), "absent.safetensors"), "no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(t, "", "node", "--model", tc.model)
+			if r.code != 1 || strings.Contains(r.stderr, "master unreachable") || !strings.Contains(r.stderr, tc.want) ||
+				!strings.Contains(r.stderr, tc.model) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want 1 at once and one line naming %s and %q", r.code, r.stderr, tc.model, tc.want)
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/sim"
@@ -169,6 +170,13 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 			if err := checkNodePlan(fl, f); err != nil {
 				return fmt.Errorf("policy %s: %w", f.policy, err)
 			}
+		}
+	}
+	if fl.Changed("model") && f.policy == "df" {
+		// A model on the command line wins over ~model: a corrupt or
+		// missing one is named at once, not once a master answers.
+		if _, _, err := dynamics.Load(f.model); err != nil {
+			return fmt.Errorf("policy %s: --model: %w", f.policy, err)
 		}
 	}
 	master, interrupted, err := connectMaster(ctx, fl, f.maze)
