@@ -179,6 +179,7 @@ type Node struct {
 	log    *slog.Logger
 
 	ros     *goroslib.Node
+	watch   *masterWatch
 	subOdom *goroslib.Subscriber
 	subGoal *goroslib.Subscriber
 	pubCmd  *goroslib.Publisher
@@ -304,10 +305,12 @@ func (n *Node) connect() error {
 	if n.subGoal, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n.ros, Topic: c.GoalTopic, Callback: n.onGoal, QueueSize: 8}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", c.GoalTopic, err)
 	}
-	return nil
+	n.watch, err = watchMaster(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, n.log)
+	return err
 }
 
 func (n *Node) closeROS() {
+	n.watch.Close()
 	for _, s := range []*goroslib.Subscriber{n.subOdom, n.subGoal} {
 		if s != nil {
 			s.Close()
