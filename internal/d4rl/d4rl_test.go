@@ -173,7 +173,12 @@ func buildNPZ(t *testing.T, entries map[string]npyEntry) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := writeNPY(w, e.descr, e.shape, e.data); err != nil {
+		if e.descr == "raw" { // bytes as they are
+			_, err = w.Write(e.data.([]byte))
+		} else {
+			err = writeNPY(w, e.descr, e.shape, e.data)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -230,6 +235,18 @@ func TestReadErrors(t *testing.T) {
 		{"goal width 3", with(func(e map[string]npyEntry) {
 			e[KeyGoals] = npyEntry{"<f4", []int{4, 3}, make([]float32, 12)}
 		}), "infos/goal: shape [4 3]"},
+		{"shape beyond the data", with(func(e map[string]npyEntry) {
+			e[KeyObservations] = npyEntry{"<f4", []int{1000000000000, 4}, make([]float32, 16)}
+		}), "observations: shape [1000000000000 4] of <f4 does not match the 64 bytes of data"},
+		{"shape short of the data", with(func(e map[string]npyEntry) {
+			e[KeyRewards] = npyEntry{"<f4", []int{3}, make([]float32, 4)}
+		}), "rewards: shape [3] of <f4 does not match the 16 bytes"},
+		{"header longer than the member", with(func(e map[string]npyEntry) {
+			e[KeyActions] = npyEntry{"raw", nil, []byte("\x93NUMPY\x02\x00\xff\xff\xff\x7f{'descr'")}
+		}), "actions: .npy header of 2147483659 bytes in a member of 20 bytes"},
+		{"header that makes npyio panic", with(func(e map[string]npyEntry) {
+			e[KeyActions] = npyEntry{"raw", nil, []byte("\x93NUMPY\x01\x00\x04\x00abcd")}
+		}), "actions: not a readable .npy array: malformed .npy header"},
 		{"NaN observation", with(func(e map[string]npyEntry) {
 			o := make([]float32, 16)
 			o[13] = nan

@@ -1,6 +1,7 @@
 package d4rl
 
 import (
+	"archive/zip"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -48,6 +49,63 @@ func FuzzRead(f *testing.F) {
 		}
 		if _, err := Read(path); err != nil {
 			t.Fatalf("read back: %v", err)
+		}
+	})
+}
+
+// FuzzReadObservations fuzzes one member's .npy bytes inside an archive
+// whose CRC-32s are right, so that inputs get past the checksum to the
+// array parser: header, dtype, shape and data.
+func FuzzReadObservations(f *testing.F) {
+	var buf bytes.Buffer
+	d := sample(3)
+	for _, e := range []struct {
+		descr string
+		shape []int
+		data  any
+	}{
+		{"<f4", []int{3, 4}, d.Observations},
+		{"<f4", []int{12}, d.Observations},
+		{"<f4", []int{3, 4, 1}, d.Observations},
+		{"|b1", []int{3}, d.Terminals},
+	} {
+		buf.Reset()
+		if err := writeNPY(&buf, e.descr, e.shape, e.data); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(append([]byte(nil), buf.Bytes()...))
+	}
+	f.Add([]byte("\x93NUMPY\x01\x00\x46\x00{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000, 4), }\n"))
+	f.Fuzz(func(t *testing.T, npy []byte) {
+		var archive bytes.Buffer
+		zw := zip.NewWriter(&archive)
+		for k, e := range goodEntries(3) {
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: k + ".npy", Method: zip.Store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k == KeyObservations {
+				_, err = w.Write(npy)
+			} else {
+				err = writeNPY(w, e.descr, e.shape, e.data)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		b := archive.Bytes()
+		ds, err := read(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q spans lines; want one", err)
+			}
+			return
+		}
+		if err := ds.Validate(); err != nil {
+			t.Fatalf("read a dataset that does not validate: %v", err)
 		}
 	})
 }
