@@ -2,6 +2,7 @@ package robot
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/golang/geo/r2"
 
 	"github.com/dfplan/dfplan/robot/rostest"
+	"github.com/dfplan/dfplan/sim"
 )
 
 // await polls cond until it holds, failing the test after waitFor.
@@ -24,6 +26,24 @@ func await(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
 	}
+}
+
+// simAndNode starts the simulated robot at start and the planning node
+// with the waypoint policy on maze m, on the test's master; both close on
+// cleanup.
+func simAndNode(t *testing.T, m *sim.Maze, start r2.Point, log *slog.Logger) (*SimNode, *Node) {
+	t.Helper()
+	sn, err := NewSimNode(SimNodeConf{Maze: m, Start: &start, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sn.Close)
+	node, err := NewNode(NodeConf{Policy: WaypointPolicy{Maze: m}, Map: m, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(node.Close)
+	return sn, node
 }
 
 // near reports whether the simulated robot is within 0.3 of (x, y).
@@ -44,18 +64,8 @@ func TestNodesSurviveMasterRestart(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", rostest.FreePort(t))
 	kill := rostest.StartMasterAt(t, addr)
 	rostest.Run(t, waitFor, "rosparam", "set", "/dfplan/open_loop", "7")
-	m := umaze(t)
 	log, logs := testLogger(t)
-	sn, err := NewSimNode(SimNodeConf{Maze: m, Start: &r2.Point{X: 3, Y: 1}, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sn.Close()
-	node, err := NewNode(NodeConf{Policy: WaypointPolicy{Maze: m}, Map: m, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer node.Close()
+	sn, _ := simAndNode(t, umaze(t), r2.Point{X: 3, Y: 1}, log)
 
 	sendGoal(t, "3.0", "3.0")
 	await(t, "robot at the first goal (3, 3)", near(sn, 3, 3))

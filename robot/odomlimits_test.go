@@ -6,7 +6,6 @@ import (
 
 	"github.com/golang/geo/r2"
 
-	"github.com/dfplan/dfplan/robot/rostest"
 )
 
 // umaze's map spans [-0.7, 4.3] on both axes (walls included); the limits
@@ -86,47 +85,5 @@ func TestWatchdogOdomLimitsLifecycle(t *testing.T) {
 	}
 	if tr := w.Transitions(); len(tr) != 2 || tr[0].Raised || tr[1].Raised {
 		t.Fatalf("transitions %+v, want bad_odom and no_odom cleared", tr)
-	}
-}
-
-// TestNodeOdomLimitsWithROS: odometry from outside the map (the probe's
-// (25, 25) and (1e300, 1)) or faster than the robot goes, published by a
-// real ROS client, stops the robot with one line naming the value, and
-// the robot drives again on sane odometry.
-func TestNodeOdomLimitsWithROS(t *testing.T) {
-	rostest.Require(t, "rostopic")
-	master := rostest.Master(t)
-	m := umaze(t)
-	log, logs := testLogger(t)
-	node, err := NewNode(NodeConf{Policy: WaypointPolicy{Maze: m}, Map: m, Log: log, MasterAddress: master})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer node.Close()
-	c, odom := odomClient(t, master)
-	sendGoal(t, "1.0", "1.0")
-	c.driving(t)
-	for _, tc := range []struct {
-		name  string
-		state [4]float64
-		log   string
-	}{
-		{"outside the map", [4]float64{25, 25, 0, 0}, "odometry position (25, 25) is outside the map"},
-		{"1e300", [4]float64{1e300, 1, 0, 0}, "odometry position (1e+300, 1) is outside the map"},
-		{"too fast", [4]float64{3, 3, 0, 40}, "odometry velocity (0, 40) exceeds"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			odom.set(tc.state, false)
-			c.stopped(t)
-			c.stopped(t) // still stopped a while later, and logged once
-			if n := logs.count("safety stop", "fault=bad_odom", tc.log); n != 1 {
-				t.Errorf("%d log lines naming %q, want 1", n, tc.log)
-			}
-			odom.set([4]float64{3, 3, 0, 0}, false)
-			c.driving(t)
-		})
-	}
-	if n := logs.count("planner_error"); n != 0 {
-		t.Errorf("planner errors logged %d times; wrong odometry must not reach the planner", n)
 	}
 }
