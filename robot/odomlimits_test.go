@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/golang/geo/r2"
-
 )
 
 // umaze's map spans [-0.7, 4.3] on both axes (walls included); the limits
