@@ -33,7 +33,10 @@ the maze's episode length runs out, and writes the transitions as a .npz with
 D4RL's keys: observations (N×4), actions (N×2), rewards (sparse), terminals,
 timeouts (goal switches) and infos/goal (N×2). --noise adds Gaussian noise to
 each action before clipping (D4RL's noisy datasets use 0.5). The same flags
-always give the same file.`,
+always give the same file. The dataset is held in memory until it is
+written (38 bytes a step): a --steps beyond the available memory is
+refused before any work. Ctrl-C (SIGINT) or SIGTERM stops gen with status
+130 or 143 and leaves no partial file.`,
 		Example: `  dfplan gen --maze umaze --steps 1000000 --out umaze.npz
   dfplan gen --maze medium --steps 2000000 --noise 0.5 --seed 1 --out medium-noisy.npz`,
 		Args: cobra.NoArgs,

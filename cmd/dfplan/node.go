@@ -73,10 +73,11 @@ The df policy plans with the same settings as 'dfplan bench' without
 planner flags: the defaults below, overlaid with the settings shipped with
 the maze's model (models/shipped/MAZE.plan.yaml, if any) or with --plan.
 
-Ctrl-C (or SIGTERM) stops the robot and exits; a second one kills the
-process at once. If ROS shuts the node down (rosnode kill, or another node
-started with the same name), it stops the robot, logs why and exits with
-status 0.`,
+Ctrl-C (SIGINT) or SIGTERM stops the robot and exits with status 130 or
+143 (128 + the signal); a second one exits at once. If ROS shuts the node
+down (rosnode kill, or another node started with the same name), it stops
+the robot, logs why and exits with status 0. If the master restarts, the
+node logs it and registers again (topics and its private parameters).`,
 		Example: `  # with roscore and 'dfplan simnode' running
   dfplan node --maze umaze
 
