@@ -18,40 +18,18 @@ import (
 // These tests run the real binary, as a user's shell or a process manager
 // does, and signal it.
 
-var built struct {
-	once sync.Once
-	path string
-	err  error
-	out  []byte
-}
-
-// dfplanBinary builds the dfplan binary once per test process.
+// dfplanBinary builds the dfplan binary into the test's temporary
+// directory.
 func dfplanBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
-	built.once.Do(func() {
-		dir, err := os.MkdirTemp("", "dfplan-bin-")
-		if err != nil {
-			built.err = err
-			return
-		}
-		built.path = filepath.Join(dir, "dfplan")
-		built.out, built.err = exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
-	})
-	if built.err != nil {
-		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	path := filepath.Join(t.TempDir(), "dfplan")
+	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return built.path
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.path != "" {
-		os.RemoveAll(filepath.Dir(built.path))
-	}
-	os.Exit(code)
+	return path
 }
 
 // started is a dfplan process whose stderr is watched line by line.
@@ -64,10 +42,10 @@ type started struct {
 	code   int
 }
 
-// startDfplan starts the binary in dir with args.
-func startDfplan(t *testing.T, dir string, args ...string) *started {
+// startDfplan starts the binary bin in dir with args.
+func startDfplan(t *testing.T, bin, dir string, args ...string) *started {
 	t.Helper()
-	cmd := exec.Command(dfplanBinary(t), args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -171,32 +149,43 @@ var signals = []struct {
 	{"SIGINT", syscall.SIGINT, 130},
 }
 
-// checkInterrupted checks the end of an interrupted command: the exit
-// status 128+signal, one line, naming the signal, and no stack trace.
-func checkInterrupted(t *testing.T, s *started, sigName string, code int, want string) {
+// interrupt starts bin with args in a fresh directory, waits for ready on
+// stderr, sends sig and waits for the exit. It returns the process, its
+// exit status and the files it left in the directory, besides keep.
+func interrupt(t *testing.T, bin string, sig syscall.Signal, ready string, keep []string, args ...string) (*started, int, []string) {
 	t.Helper()
-	got := s.wait(t)
+	dir := t.TempDir()
+	s := startDfplan(t, bin, dir, args...)
+	s.await(t, ready)
+	s.cmd.Process.Signal(sig)
+	code := s.wait(t)
+	return s, code, leftovers(t, dir, keep...)
+}
+
+// checkInterrupted checks the end of an interrupted command: the exit
+// status 128+signal, one line naming want and the signal, no stack trace
+// and no file left behind.
+func checkInterrupted(t *testing.T, s *started, code int, left []string, sigName string, wantCode int, want string) {
+	t.Helper()
 	lines := s.errorLines()
-	if got != code || len(lines) != 1 || !strings.Contains(lines[0], want) || !strings.Contains(lines[0], sigName) ||
+	if code != wantCode || len(lines) != 1 || !strings.Contains(lines[0], want) || !strings.Contains(lines[0], sigName) ||
 		strings.Contains(s.stderr(), "goroutine ") {
-		t.Errorf("exit %d, stderr:\n%s\nwant exit %d and one line naming %q and %s", got, s.stderr(), code, want, sigName)
+		t.Errorf("exit %d, stderr:\n%s\nwant exit %d and one line naming %q and %s", code, s.stderr(), wantCode, want, sigName)
+	}
+	if len(left) != 0 {
+		t.Errorf("files left behind: %v", left)
 	}
 }
 
 // gen stops on SIGTERM or SIGINT while generating, and removes the file
 // it was writing.
 func TestGenStopsOnSignal(t *testing.T) {
+	bin := dfplanBinary(t)
 	for _, sg := range signals {
 		t.Run(sg.name, func(t *testing.T) {
-			dir := t.TempDir()
 			// 50 M steps: minutes of work, so the signal comes mid-run.
-			s := startDfplan(t, dir, "gen", "--maze", "large", "--steps", "50000000", "--out", "big.npz")
-			s.await(t, "gen started")
-			s.cmd.Process.Signal(sg.sig)
-			checkInterrupted(t, s, sg.name, sg.code, "generate: stopped after")
-			if left := leftovers(t, dir); len(left) != 0 {
-				t.Errorf("files left behind: %v", left)
-			}
+			s, code, left := interrupt(t, bin, sg.sig, "gen started", nil, "gen", "--maze", "large", "--steps", "50000000", "--out", "big.npz")
+			checkInterrupted(t, s, code, left, sg.name, sg.code, "generate: stopped after")
 		})
 	}
 }
@@ -204,6 +193,7 @@ func TestGenStopsOnSignal(t *testing.T) {
 // The ROS nodes stop on SIGTERM or SIGINT alike: robot stopped, off the
 // graph, exit 128+signal with one line.
 func TestNodesStopOnSignal(t *testing.T) {
+	bin := dfplanBinary(t)
 	rostest.Master(t)
 	for _, tc := range []struct {
 		args  []string
@@ -214,14 +204,8 @@ func TestNodesStopOnSignal(t *testing.T) {
 	} {
 		for _, sg := range signals {
 			t.Run(tc.args[0]+"/"+sg.name, func(t *testing.T) {
-				dir := t.TempDir()
-				s := startDfplan(t, dir, tc.args...)
-				s.await(t, tc.ready)
-				s.cmd.Process.Signal(sg.sig)
-				checkInterrupted(t, s, sg.name, sg.code, "interrupted by")
-				if left := leftovers(t, dir); len(left) != 0 {
-					t.Errorf("files left behind: %v", left)
-				}
+				s, code, left := interrupt(t, bin, sg.sig, tc.ready, nil, tc.args...)
+				checkInterrupted(t, s, code, left, sg.name, sg.code, "interrupted by")
 			})
 		}
 	}
@@ -231,8 +215,9 @@ func TestNodesStopOnSignal(t *testing.T) {
 // line, and leave no temporary file; train's checkpoint, written
 // atomically, may be there to resume from.
 func TestTrainAndBenchStopOnSignal(t *testing.T) {
+	bin := dfplanBinary(t)
 	data := filepath.Join(t.TempDir(), "data.npz")
-	g := startDfplan(t, t.TempDir(), "gen", "--maze", "umaze", "--steps", "20000", "--out", data)
+	g := startDfplan(t, bin, t.TempDir(), "gen", "--maze", "umaze", "--steps", "20000", "--out", data)
 	if code := g.wait(t); code != 0 {
 		t.Fatalf("gen: exit %d\n%s", code, g.stderr())
 	}
@@ -247,20 +232,13 @@ func TestTrainAndBenchStopOnSignal(t *testing.T) {
 	} {
 		for _, sg := range signals {
 			t.Run(tc.name+"/"+sg.name, func(t *testing.T) {
-				dir := t.TempDir()
-				s := startDfplan(t, dir, tc.args...)
-				s.await(t, tc.ready)
-				s.cmd.Process.Signal(sg.sig)
-				code := s.wait(t)
-				lines := s.errorLines()
+				s, code, left := interrupt(t, bin, sg.sig, tc.ready, tc.keep, tc.args...)
 				// train and bench also watch the signals themselves, so
 				// their own error may win the race to the exit status: 1.
-				if (code != sg.code && code != 1) || len(lines) != 1 || strings.Contains(s.stderr(), "goroutine ") {
-					t.Errorf("exit %d, stderr:\n%s\nwant exit %d (or 1) and one line", code, s.stderr(), sg.code)
+				if code == 1 {
+					code = sg.code
 				}
-				if left := leftovers(t, dir, tc.keep...); len(left) != 0 {
-					t.Errorf("files left behind: %v", left)
-				}
+				checkInterrupted(t, s, code, left, "", sg.code, "")
 			})
 		}
 	}
