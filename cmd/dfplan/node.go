@@ -7,14 +7,13 @@ import (
 	"log/slog"
 	"math"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/sim"
@@ -30,9 +29,10 @@ var newNodePolicy = func(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 }
 
 // signalContext returns the context a ROS command runs under: cancelled by
-// SIGINT or SIGTERM. Tests replace it.
+// SIGINT or SIGTERM, which end parent (run's interruptContext; a second
+// signal exits at once). Tests replace it.
 var signalContext = func(parent context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	return context.WithCancel(parent)
 }
 
 // nodePolicies are the policies `dfplan node` can drive.
@@ -73,10 +73,11 @@ The df policy plans with the same settings as 'dfplan bench' without
 planner flags: the defaults below, overlaid with the settings shipped with
 the maze's model (models/shipped/MAZE.plan.yaml, if any) or with --plan.
 
-Ctrl-C (or SIGTERM) stops the robot and exits; a second one kills the
-process at once. If ROS shuts the node down (rosnode kill, or another node
-started with the same name), it stops the robot, logs why and exits with
-status 0.`,
+Ctrl-C (SIGINT) or SIGTERM stops the robot and exits with status 130 or
+143 (128 + the signal); a second one exits at once. If ROS shuts the node
+down (rosnode kill, or another node started with the same name), it stops
+the robot, logs why and exits with status 0. If the master restarts, the
+node logs it and registers again (topics and its private parameters).`,
 		Example: `  # with roscore and 'dfplan simnode' running
   dfplan node --maze umaze
 
@@ -170,6 +171,13 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 			if err := checkNodePlan(fl, f); err != nil {
 				return fmt.Errorf("policy %s: %w", f.policy, err)
 			}
+		}
+	}
+	if fl.Changed("model") && f.policy == "df" {
+		// A model on the command line wins over ~model: a corrupt or
+		// missing one is named at once, not once a master answers.
+		if _, _, err := dynamics.Load(f.model); err != nil {
+			return fmt.Errorf("policy %s: --model: %w", f.policy, err)
 		}
 	}
 	master, interrupted, err := connectMaster(ctx, fl, f.maze)
