@@ -7,12 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -25,6 +22,11 @@ import (
 )
 
 func init() { subcommands = append(subcommands, newBenchCmd) }
+
+// defaultBenchBatch bounds the episodes planned in one batched call, so
+// that the planner's memory does not grow with --episodes (all 1,000
+// episodes at once took 1.6 GB; docs/performance.md).
+const defaultBenchBatch = 32
 
 // benchPlanners lists the planners `bench` knows, in table order.
 var benchPlanners = []string{"df", "df-nomcg", "fullseq", "mppi", "expert", "random"}
@@ -72,9 +74,7 @@ to stderr.`, planner.DefaultConfig.SamplingSteps, planner.DefaultConfig.Guidance
   dfplan bench --maze umaze --planner all --episodes 50 --seed 1 --json umaze.json --plot umaze.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return runBench(ctx, cmd, &f)
+			return runBench(cmd.Context(), cmd, &f) // a signal ends the context (main)
 		},
 	}
 	fl := cmd.Flags()
@@ -89,7 +89,7 @@ to stderr.`, planner.DefaultConfig.SamplingSteps, planner.DefaultConfig.Guidance
 	fl.StringVar(&f.jsonPath, "json", "", "also write results as JSON to this file")
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
-	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
+	fl.IntVar(&f.batch, "batch", defaultBenchBatch, "most episodes planned in one batched call; the planner's memory grows with it, not with --episodes (0 = all at once)")
 	fl.BoolVar(&f.lookahead, "lookahead", false, "with --plan-delay or --ros: df planners plan from the state the current plan predicts for when the new plan arrives, and the new plan is executed from its first action then (dfplan node --lookahead). With --ros it is the node's automatic lookahead (--lookahead -1) and on by default, as in dfplan node (--lookahead=false turns it off); with --plan-delay it is off by default, as it helped umaze's single-task goal and cost its multi-task goals there (experiments/lookahead/README.md)")
 	fl.IntVar(&f.delay, "plan-delay", 0, "plans arrive `N` steps after they are asked for, as on a robot whose planner is slower than its control loop (the ROS node): the robot keeps executing its current plan meanwhile, then the new one from its action N on; N must be below the plan length (expert and random plan one step) (0 = the simulator waits for the planner, D4RL's protocol)")
 	fl.BoolVar(&f.ros, "ros", false, "run the episodes through the ROS planning node in real time, as a robot does: a simulator node and the planning node (dfplan node's) join the master of ROS_MASTER_URI in a private namespace, odometry and cmd_vel at 100 Hz, the planner as slow as it is on this machine (df, df-nomcg and fullseq)")
@@ -165,7 +165,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--plan-delay with --ros: plans arrive when the planner has them")
 	case f.ros && f.tracePath != "":
 		return usagef("--trace with --ros: the planning node publishes its plans on ~plan instead")
-	case f.ros && f.batch != 0:
+	case f.ros && cmd.Flags().Changed("batch"):
 		return usagef("--batch with --ros: the planning node plans for one robot")
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")

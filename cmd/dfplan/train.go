@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -9,10 +10,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"os/signal"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -174,8 +173,7 @@ fine-tune continues with the same command plus --resume.`,
 				"parameters", tr.Model().NumParams(), "from_step", tr.Step(), "steps", tc.Steps,
 				"batch", tc.Batch, "horizon", tc.Horizon, "engine", tc.Engine, "threads", runtime.GOMAXPROCS(0))
 
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
+			ctx := cmd.Context() // a signal ends it (main)
 			rep := newTrainReporter(cmd.ErrOrStderr(), tr.Step(), tc.Steps)
 			s, err := tr.Run(ctx, dynamics.RunOptions{
 				CheckpointPath:  out,
@@ -189,7 +187,7 @@ fine-tune continues with the same command plus --resume.`,
 			rep.done()
 			if err != nil {
 				if ctx.Err() != nil {
-					return fmt.Errorf("interrupted at step %d; checkpoint in %s, continue with --resume", s.Steps, out)
+					return fmt.Errorf("%v at step %d; checkpoint in %s, continue with --resume", context.Cause(ctx), s.Steps, out)
 				}
 				return err
 			}
