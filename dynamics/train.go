@@ -1,6 +1,8 @@
 package dynamics
 
 import (
+	"github.com/dfplan/dfplan/d4rl"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,19 +16,11 @@ import (
 	"time"
 )
 
-// Dataset is the training data: one long array of transitions, as in the
-// D4RL schema. Row i holds observation o_i and the action a_i taken there;
-// Terminals[i] or Timeouts[i] mark that row i+1 does not follow row i.
-type Dataset struct {
-	N              int
-	ObsDim, ActDim int
-	Observations   []float32 // N×ObsDim, row-major
-	Actions        []float32 // N×ActDim
-	Terminals      []bool    // N, may be nil
-	Timeouts       []bool    // N, may be nil
-}
-
-func (d *Dataset) validate(c Config) error {
+// validateData checks that the training data (the D4RL arrays; row i
+// holds observation o_i and the action a_i taken there, and Terminals[i] or
+// Timeouts[i] mark that row i+1 does not follow row i) fit config c and
+// hold only finite numbers.
+func validateData(d *d4rl.Dataset, c Config) error {
 	if d.ObsDim != c.ObsDim || d.ActDim != c.ActDim {
 		return fmt.Errorf("data has obs_dim %d and act_dim %d, config wants %d and %d", d.ObsDim, d.ActDim, c.ObsDim, c.ActDim)
 	}
@@ -212,7 +206,7 @@ var ErrTooLittleData = errors.New("too little data")
 // (o_s..o_{s+L}) and L actions that crosses no terminal (nor timeout, with
 // cutAtTimeouts) and stays inside one split segment; it returns the starts
 // of training and of validation windows.
-func windows(d *Dataset, L int, valFrac float64, segments int, cutAtTimeouts bool) (train, val []int) {
+func windows(d *d4rl.Dataset, L int, valFrac float64, segments int, cutAtTimeouts bool) (train, val []int) {
 	if d.N < L+1 {
 		return nil, nil
 	}
@@ -271,7 +265,7 @@ func (t *Trainer) lossWindow() int { return min(max(t.cfg.Steps/10, 1), 100) }
 type Trainer struct {
 	model *Model
 	cfg   TrainConfig
-	data  *Dataset
+	data  *d4rl.Dataset
 
 	// Normalized frames: obs (N×ObsDim) and act (N×ActDim).
 	obsN, actN []float32
@@ -295,11 +289,11 @@ type valBatch struct {
 
 // NewTrainer starts training a fresh model with the given architecture; the
 // normalization comes from the data.
-func NewTrainer(cfg Config, tc TrainConfig, data *Dataset) (*Trainer, error) {
+func NewTrainer(cfg Config, tc TrainConfig, data *d4rl.Dataset) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := data.validate(cfg); err != nil {
+	if err := validateData(data, cfg); err != nil {
 		return nil, fmt.Errorf("training data: %w", err)
 	}
 	norm := NormalizationFromFrames(data.Observations, data.Actions, data.N, data.ObsDim, data.ActDim)
@@ -316,8 +310,8 @@ func NewTrainer(cfg Config, tc TrainConfig, data *Dataset) (*Trainer, error) {
 // and tc may differ from the training that made m in any setting. Use it
 // to train on with a changed loss (e.g. token_decay); to continue the same
 // run after an interruption, use ResumeTrainer.
-func FineTuneTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) {
-	if err := data.validate(m.cfg); err != nil {
+func FineTuneTrainer(m *Model, tc TrainConfig, data *d4rl.Dataset) (*Trainer, error) {
+	if err := validateData(data, m.cfg); err != nil {
 		return nil, fmt.Errorf("training data: %w", err)
 	}
 	return startTrainer(m, tc, data)
@@ -325,7 +319,7 @@ func FineTuneTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) 
 
 // startTrainer begins a run on m at step 0: zero optimizer moments and
 // the random stream of tc.Seed.
-func startTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) {
+func startTrainer(m *Model, tc TrainConfig, data *d4rl.Dataset) (*Trainer, error) {
 	st := trainState{header: trainStateHeader{Config: tc}}
 	for _, p := range m.params {
 		st.adamM = append(st.adamM, make([]float32, len(p.data)))
@@ -339,7 +333,7 @@ func startTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) {
 // position are restored, so the loss curve continues where it stopped. tc
 // may differ from the saved configuration only in Steps (and Shards and the
 // validation schedule, which do not change the training trajectory).
-func ResumeTrainer(path string, checkpoint []byte, tc TrainConfig, data *Dataset) (*Trainer, *Meta, error) {
+func ResumeTrainer(path string, checkpoint []byte, tc TrainConfig, data *d4rl.Dataset) (*Trainer, *Meta, error) {
 	m, meta, st, err := loadBytes(checkpoint)
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume from %s: %w", path, err)
@@ -351,7 +345,7 @@ func ResumeTrainer(path string, checkpoint []byte, tc TrainConfig, data *Dataset
 	if d := trajectoryDiff(old, tc); d != "" {
 		return nil, nil, fmt.Errorf("resume from %s: %s differs from the checkpoint's training config; resume with the same settings", path, d)
 	}
-	if err := data.validate(m.cfg); err != nil {
+	if err := validateData(data, m.cfg); err != nil {
 		return nil, nil, fmt.Errorf("training data: %w", err)
 	}
 	pcg := &rand.PCG{}
@@ -399,7 +393,7 @@ func trajectoryDiff(a, b TrainConfig) string {
 	return "the training config"
 }
 
-func newTrainer(m *Model, tc TrainConfig, data *Dataset, pcg *rand.PCG, st trainState) (*Trainer, error) {
+func newTrainer(m *Model, tc TrainConfig, data *d4rl.Dataset, pcg *rand.PCG, st trainState) (*Trainer, error) {
 	if err := tc.Validate(); err != nil {
 		return nil, err
 	}
@@ -914,7 +908,7 @@ func (t *Trainer) provenance(p Provenance, startStep int, start time.Time, now f
 
 // Train trains a fresh model (or resumes, see ResumeTrainer) and returns
 // it with the run's summary: NewTrainer followed by Run.
-func Train(ctx context.Context, cfg Config, tc TrainConfig, data *Dataset, o RunOptions) (*Model, Summary, error) {
+func Train(ctx context.Context, cfg Config, tc TrainConfig, data *d4rl.Dataset, o RunOptions) (*Model, Summary, error) {
 	t, err := NewTrainer(cfg, tc, data)
 	if err != nil {
 		return nil, Summary{}, err

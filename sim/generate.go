@@ -8,7 +8,7 @@ import (
 
 	"github.com/golang/geo/r2"
 
-	"github.com/dfplan/dfplan/internal/d4rl"
+	"github.com/dfplan/dfplan/d4rl"
 )
 
 // GenConfig configures Generate.

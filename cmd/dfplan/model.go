@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
 )
@@ -158,7 +159,7 @@ Use data the model was not trained on, e.g. 'dfplan gen' with another seed.`,
 			if err != nil {
 				return err
 			}
-			d, err := readDataset(data)
+			d, err := d4rl.Read(data)
 			if err != nil {
 				return fmt.Errorf("--data: %w", err)
 			}

@@ -19,7 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/dfplan/dfplan/dynamics"
-	"github.com/dfplan/dfplan/internal/d4rl"
+	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/internal/strictyaml"
 	"github.com/dfplan/dfplan/internal/sysmem"
 )
@@ -149,7 +149,7 @@ fine-tune continues with the same command plus --resume.`,
 			if err := start.CheckData("--data "+data, sum); err != nil {
 				return startError(err, out)
 			}
-			ds, err := readDataset(data)
+			ds, err := d4rl.Read(data)
 			if err != nil {
 				return err
 			}
@@ -325,13 +325,3 @@ func (r *trainReporter) update(p dynamics.Progress) {
 }
 
 func (r *trainReporter) done() { r.p.Done() }
-
-// readDataset reads a D4RL-schema .npz as training data.
-func readDataset(path string) (*dynamics.Dataset, error) {
-	ds, err := d4rl.Read(path)
-	if err != nil {
-		return nil, err
-	}
-	return &dynamics.Dataset{N: ds.N, ObsDim: ds.ObsDim, ActDim: ds.ActDim,
-		Observations: ds.Observations, Actions: ds.Actions, Terminals: ds.Terminals, Timeouts: ds.Timeouts}, nil
-}
