@@ -14,7 +14,8 @@ var benchShapes = []struct {
 	tr      string
 	m, k, n int
 }{
-	{"NN", 4, 4, 4}, // under smallWork: both paths are gonum
+	{"NN", 4, 4, 4}, // tiny: call and packing overhead
+	{"NN", 1, 8, 8},
 	{"NN", 8, 8, 8},
 	{"NN", 1, 128, 128}, // 1–3 rows: one sequence, or a row remainder
 	{"NN", 2, 128, 128},

@@ -61,11 +61,14 @@ var portable = gonum.Implementation{}
 // with ldc ≥ n. Elements of C outside the m×n window are not touched. Bad
 // dimensions, leading dimensions or slice lengths panic.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if !useAsm || n*k < smallWork {
+	if !useAsm {
 		portable.Sgemm(trans(transA), trans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	check(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
 	if beta != 1 {
 		scale(beta, m, n, c, ldc)
 	}
@@ -74,12 +77,6 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	}
 	blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
 }
-
-// smallWork is the n·k below which gonum is used even with the kernel
-// available, since packing costs more than it saves there. It does not
-// depend on m: a row of C must be computed the same way whatever number of
-// rows it is multiplied with (see the package doc).
-var smallWork = 100
 
 func trans(t bool) blas.Transpose {
 	if t {

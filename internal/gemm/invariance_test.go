@@ -54,16 +54,11 @@ func rowsProduct(tA, tB bool, n, k int, alpha, beta float32, aRows [][]float32, 
 // is packed rather than read in place, and more than one row block); for
 // each transpose pair and shapes with k over one k block and n not a
 // multiple of 16, and with n ≥ 256 (transposed A packed).
+//
+// The portable path (gonum) is not held to this: gonum splits k into
+// blocks when it goes parallel, which depends on m.
 func TestRowInvariance(t *testing.T) {
-	for _, path := range []string{"default", "asm only"} {
-		t.Run(path, func(t *testing.T) {
-			if path == "asm only" {
-				withAsm(t, func() { testRowInvariance(t) })
-				return
-			}
-			testRowInvariance(t)
-		})
-	}
+	withAsm(t, func() { testRowInvariance(t) })
 }
 
 func testRowInvariance(t *testing.T) {
