@@ -18,8 +18,8 @@ import (
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
-	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/d4rl"
+	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/strictyaml"
 	"github.com/dfplan/dfplan/internal/sysmem"
 )
