@@ -668,17 +668,17 @@ func (t *Trainer) gradients(engine string, obs0, x, x0, w []float32, k []int) (f
 			return 0, errs[s]
 		}
 		loss += losses[s]
-		for i, g := range t.shardGrads[s] {
-			dst := t.grads[i]
-			if s == 0 {
-				copy(dst, g)
-				continue
-			}
-			for j, v := range g {
+	}
+	// The shards' gradients, summed in shard order.
+	forEachParam(len(t.grads), func(i int) {
+		dst := t.grads[i]
+		copy(dst, t.shardGrads[0][i])
+		for s := 1; s < S; s++ {
+			for j, v := range t.shardGrads[s][i] {
 				dst[j] += v
 			}
 		}
-	}
+	})
 	return loss, nil
 }
 
@@ -691,11 +691,17 @@ func (t *Trainer) gradients(engine string, obs0, x, x0, w []float32, k []int) (f
 func (t *Trainer) adamW() {
 	c := t.cfg
 	step := t.state.header.Step + 1
-	norm2 := 0.0
-	for _, g := range t.grads {
-		for _, v := range g {
-			norm2 += float64(v) * float64(v)
+	// Per-parameter sums of squares, added in parameter order: the same
+	// norm whatever the thread count.
+	sq := make([]float64, len(t.grads))
+	forEachParam(len(t.grads), func(i int) {
+		for _, v := range t.grads[i] {
+			sq[i] += float64(v) * float64(v)
 		}
+	})
+	norm2 := 0.0
+	for _, v := range sq {
+		norm2 += v
 	}
 	scale := 1.0
 	if n := math.Sqrt(norm2); c.GradClip > 0 && n > c.GradClip {
@@ -705,7 +711,8 @@ func (t *Trainer) adamW() {
 	bc1 := 1 - math.Pow(c.Beta1, float64(step))
 	bc2 := 1 - math.Pow(c.Beta2, float64(step))
 	b1, b2 := float32(c.Beta1), float32(c.Beta2)
-	for i, p := range t.model.params {
+	forEachParam(len(t.model.params), func(i int) {
+		p := t.model.params[i]
 		decay := 0.0
 		if len(p.shape) == 2 {
 			decay = c.WeightDecay
@@ -720,7 +727,34 @@ func (t *Trainer) adamW() {
 			pj := float64(p.data[j])
 			p.data[j] = float32(pj - lr*(mh/(math.Sqrt(vh)+c.Eps)+decay*pj))
 		}
+	})
+}
+
+// forEachParam calls f(i) for i in 0..n-1 on up to GOMAXPROCS goroutines.
+// Each parameter's work is independent, so the outcome does not depend on
+// the thread count.
+func forEachParam(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
 	}
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Save writes a resumable checkpoint: the model plus optimizer state and
