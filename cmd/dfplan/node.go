@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ type nodeFlags struct {
 	rate, stopWeight          float64
 	openLoop, lookahead       int
 	odomTimeout, planDeadline time.Duration
+	healthEvery               time.Duration
 }
 
 func newNodeCmd() *cobra.Command {
@@ -100,6 +102,7 @@ node logs it and registers again (topics and its private parameters).`,
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
 	fl.IntVar(&f.lookahead, "lookahead", -1, "replan from the state the current plan predicts this many ticks on, and execute the new plan from its first action then; -1 = automatic: the median of the last plans' arrival times (the default, by a rule written before its runs: experiments/lookahead/README.md, rule 2); 0 = off: plan from the latest odometry and execute from the action for the tick the plan arrives (~lookahead)")
+	fl.DurationVar(&f.healthEvery, "health-every", time.Minute, "log the node's health (goroutines, heap, open files, replans and their latency, safety ticks) this often; 0 = never")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }
@@ -126,6 +129,8 @@ func (f *nodeFlags) validate() error {
 		return fmt.Errorf("odometry timeout %v: want > 0", f.odomTimeout)
 	case f.planDeadline <= 0:
 		return fmt.Errorf("plan deadline %v: want > 0", f.planDeadline)
+	case f.healthEvery < 0:
+		return fmt.Errorf("health-every %v: want ≥ 0 (0 = never)", f.healthEvery)
 	case !(f.stopWeight >= 0) || math.IsInf(f.stopWeight, 0):
 		return fmt.Errorf("stop weight %g: want >= 0", f.stopWeight)
 	case f.plan != "" && f.policy != "df":
@@ -240,8 +245,44 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	if err != nil {
 		return err
 	}
+	if f.healthEvery > 0 {
+		go logHealth(ctx, node, f.healthEvery, log)
+	}
 	runUntilStopped(ctx, stop, node)
 	return nil
+}
+
+// healthy is a running node that reports its statistics.
+type healthy interface {
+	Done() <-chan struct{}
+	Stats() robot.NodeStats
+}
+
+// logHealth logs one line about the running node every period until ctx
+// ends or the node stops: what a long run on a robot should watch for
+// leaks (goroutines, heap, open files) and for plans getting slower.
+func logHealth(ctx context.Context, n healthy, period time.Duration, log *slog.Logger) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.Done():
+			return
+		case <-t.C:
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		files := -1
+		if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
+			files = len(fds)
+		}
+		s := n.Stats()
+		log.Info("node health", "goroutines", runtime.NumGoroutine(), "heap_mb", fmt.Sprintf("%.1f", float64(ms.HeapAlloc)/1e6),
+			"open_files", files, "replans", s.Replans, "replan_p50", s.ReplanP50.Round(10*time.Microsecond),
+			"replan_p99", s.ReplanP99.Round(10*time.Microsecond), "goals", s.Goals, "safety_ticks", s.SafetyTicks)
+	}
 }
 
 // checkNodePlan checks f.plan before the node waits for ROS (runNode).
