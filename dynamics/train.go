@@ -961,17 +961,31 @@ func Train(ctx context.Context, cfg Config, tc TrainConfig, data *d4rl.Dataset, 
 // live). It errs high rather than low, and is meant for refusing a run
 // that cannot fit before it starts.
 func TrainMemory(c Config, tc TrainConfig, rows, threads int) int64 {
-	td, e, z, h, L := int64(c.TokenDim()), int64(c.EmbedDim), int64(c.ZDim), int64(c.Hidden), int64(c.Layers)
 	fd := int64(c.FrameDim())
-	perRow := (td + e + z) + 3*td + h*(11+10*L) + 14*z // floats per token row, forward and backward
+	perRow := rowFloats(c)
 	shardRows := int64((tc.Batch + tc.Shards - 1) / tc.Shards * tc.Horizon)
 	running := int64(min(max(threads, 1), tc.Shards))
 	params := int64(ParamCount(c))
 	data := int64(rows) * (2*4*fd + 2 + 8) // raw and normalized frames, flags, window starts
 	weights := params * 4 * (4 + int64(tc.Shards))
-	batch := int64(tc.Batch*tc.Horizon) * (4*td + 1) * 4
+	batch := int64(tc.Batch*tc.Horizon) * (4*int64(c.TokenDim()) + 1) * 4
 	live := data + weights + batch + 4*perRow*shardRows*running
 	return 2 * live
+}
+
+// rowFloats is the float32s a pass keeps per token row: the activations
+// forward records for the backward pass, and the backward pass's gradients.
+func rowFloats(c Config) int64 {
+	td, e, z, h, L := int64(c.TokenDim()), int64(c.EmbedDim), int64(c.ZDim), int64(c.Hidden), int64(c.Layers)
+	return (td + e + z) + 3*td + h*(11+10*L) + 14*z
+}
+
+// PredictMemory estimates the peak bytes of one Predict call over rows
+// token rows (batch × tokens; the planner's batch counts each Monte Carlo
+// sample), with the vector–Jacobian product: what the pass allocates per
+// row, doubled for the garbage collector's headroom.
+func PredictMemory(c Config, rows int) int64 {
+	return 2 * 4 * rowFloats(c) * int64(rows)
 }
 
 // ParamCount is the number of trainable scalars of a model of config c.

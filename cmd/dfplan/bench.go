@@ -17,6 +17,7 @@ import (
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
+	"github.com/dfplan/dfplan/internal/sysmem"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/sim"
 )
@@ -364,5 +365,25 @@ func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source stri
 		}
 		return bench.Planner{}, nil, usageError{fmt.Errorf("planner %s: %w", name, err)}
 	}
-	return bench.Planner{Name: name, Batch: p, OpenLoop: p.Config().OpenLoop}, p.Config(), nil
+	pc := p.Config()
+	episode := f.steps
+	if episode == 0 {
+		episode = maze.EpisodeLength()
+	}
+	if frames := pc.HorizonTokens * model.Config().FrameStack; frames > episode {
+		return bench.Planner{}, nil, planFlagError(fl, &planner.FieldError{Field: "horizon_tokens", Value: pc.HorizonTokens,
+			Want: fmt.Sprintf("plans %d frames, longer than the %d-step episode", frames, episode)}, source)
+	}
+	batch := f.batch
+	if batch == 0 {
+		batch = f.episodes
+	}
+	rows := min(batch, f.episodes) * pc.MCGSamples * pc.HorizonTokens
+	if need := dynamics.PredictMemory(model.Config(), rows); need > 0 {
+		if avail, err := sysmem.Available(); err == nil && need > avail {
+			return bench.Planner{}, nil, usagef("--batch %d: planning %d episodes at once with %d Monte Carlo samples of %d tokens needs about %s, but %s is available; lower --batch",
+				f.batch, min(batch, f.episodes), pc.MCGSamples, pc.HorizonTokens, sysmem.Format(need), sysmem.Format(avail))
+		}
+	}
+	return bench.Planner{Name: name, Batch: p, OpenLoop: pc.OpenLoop}, pc, nil
 }
