@@ -366,10 +366,8 @@ func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source stri
 		return bench.Planner{}, nil, usageError{fmt.Errorf("planner %s: %w", name, err)}
 	}
 	pc := p.Config()
-	episode := f.steps
-	if episode == 0 {
-		episode = maze.EpisodeLength()
-	}
+	// Against the maze's episode, not --steps, which only cuts a run short.
+	episode := maze.EpisodeLength()
 	if frames := pc.HorizonTokens * model.Config().FrameStack; frames > episode {
 		return bench.Planner{}, nil, planFlagError(fl, &planner.FieldError{Field: "horizon_tokens", Value: pc.HorizonTokens,
 			Want: fmt.Sprintf("plans %d frames, longer than the %d-step episode", frames, episode)}, source)
