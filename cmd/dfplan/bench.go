@@ -49,8 +49,9 @@ type benchFlags struct {
 func newBenchCmd() *cobra.Command {
 	var f benchFlags
 	cmd := &cobra.Command{
-		Use:   "bench",
-		Short: "Benchmark planners on a maze (D4RL maze2d protocol)",
+		Use:         "bench",
+		Annotations: map[string]string{usesNetwork: "yes"},
+		Short:       "Benchmark planners on a maze (D4RL maze2d protocol)",
 		Long: fmt.Sprintf(`Runs planners on the built-in maze simulator: seeded random starts (and goals
 with --task multi), the maze's episode length, sparse reward, D4RL-normalized
 score. Every planner sees the same starts and goals for the same --seed.

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dfplan/dfplan/internal/atomicfile"
+	"github.com/dfplan/dfplan/internal/gemm"
 )
 
 // usageError marks an error the user caused with the command line itself
@@ -31,6 +32,11 @@ func (e usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
+
+// usesNetwork annotates the commands that run the network (train, bench,
+// node, model eval): they say once when its products cannot use the CPU's
+// vector units (internal/gemm).
+const usesNetwork = "uses-network"
 
 // subcommands is filled by each command file's init function.
 var subcommands []func() *cobra.Command
@@ -51,6 +57,9 @@ func newRootCmd() *cobra.Command {
 				level = slog.LevelDebug
 			}
 			slog.SetDefault(slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level})))
+			if cmd.Annotations[usesNetwork] != "" && !gemm.Accelerated() {
+				slog.Warn("the network's matrix products run on the portable pure-Go path, several times slower", "why", gemm.Kernel())
+			}
 		},
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug details to stderr")

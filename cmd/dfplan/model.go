@@ -127,8 +127,9 @@ func newModelEvalCmd() *cobra.Command {
 		seed             uint64
 	)
 	cmd := &cobra.Command{
-		Use:   "eval MODEL.safetensors --data FILE.npz",
-		Short: "Measure how well a model recovers clean tokens at given noise levels",
+		Use:         "eval MODEL.safetensors --data FILE.npz",
+		Annotations: map[string]string{usesNetwork: "yes"},
+		Short:       "Measure how well a model recovers clean tokens at given noise levels",
 		Long: `Eval noises every token of random windows of --data to one noise level,
 lets the model predict the clean tokens, and prints the error next to that of
 predicting the data mean (normalized MSE, and position RMSE in data units).

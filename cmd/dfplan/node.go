@@ -51,8 +51,9 @@ type nodeFlags struct {
 func newNodeCmd() *cobra.Command {
 	var f nodeFlags
 	cmd := &cobra.Command{
-		Use:   "node [ROS remappings like odom:=/robot/odom]",
-		Short: "Run the planner as a ROS 1 node: odom and goals in, cmd_vel and plans out",
+		Use:         "node [ROS remappings like odom:=/robot/odom]",
+		Annotations: map[string]string{usesNetwork: "yes"},
+		Short:       "Run the planner as a ROS 1 node: odom and goals in, cmd_vel and plans out",
 		Long: `Runs the receding-horizon planner as a ROS 1 node (see docs/ros.md).
 
 Subscribes odom (nav_msgs/Odometry) and move_base_simple/goal

@@ -42,8 +42,9 @@ func newTrainCmd() *cobra.Command {
 		every                 time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "train --data FILE.npz --out MODEL.safetensors",
-		Short: "Train a Diffusion Forcing dynamics model on a D4RL-style dataset",
+		Use:         "train --data FILE.npz --out MODEL.safetensors",
+		Annotations: map[string]string{usesNetwork: "yes"},
+		Short:       "Train a Diffusion Forcing dynamics model on a D4RL-style dataset",
 		Long: `Train fits the causal Diffusion Forcing network (dynamics package) to the
 trajectories in a .npz dataset: windows of tokens with independent noise
 levels, weighted MSE on the predicted clean tokens, AdamW.
