@@ -158,6 +158,20 @@ func residual(blocks [][2]dense, hs [][]float32, rows int, a, sa [][]float32, g 
 	}
 }
 
+// rowArrays returns allocators of arrays of n rows: mk(w) is one n × w
+// array, mks(k, w) is k of them.
+func rowArrays(n int) (mk func(w int) []float32, mks func(k, w int) [][]float32) {
+	mk = func(w int) []float32 { return make([]float32, n*w) }
+	mks = func(k, w int) [][]float32 {
+		s := make([][]float32, k)
+		for i := range s {
+			s[i] = mk(w)
+		}
+		return s
+	}
+	return mk, mks
+}
+
 // forward runs the network on in (already checked) and records the tape.
 func (m *Model) forward(l *layers, in *Input) *tape {
 	c := m.cfg
@@ -165,14 +179,7 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 	N := B * H
 	td, e, zd, hd := c.TokenDim(), c.EmbedDim, c.ZDim, c.Hidden
 	row := td + e + zd
-	mk := func(w int) []float32 { return make([]float32, N*w) }
-	mks := func(n, w int) [][]float32 {
-		s := make([][]float32, n)
-		for i := range s {
-			s[i] = mk(w)
-		}
-		return s
-	}
+	mk, mks := rowArrays(N)
 	L := c.Layers
 	tp := &tape{b: B, h: H, inp: mk(row), aIn: mk(hd), sIn: mk(hd),
 		hPre: mks(L+1, hd), aPre: mks(L, hd), sPre: mks(L, hd),
@@ -292,14 +299,7 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 	N := B * H
 	td, e, zd, hd, L := c.TokenDim(), c.EmbedDim, c.ZDim, c.Hidden, c.Layers
 	row := td + e + zd
-	mk := func(w int) []float32 { return make([]float32, N*w) }
-	mks := func(n, w int) [][]float32 {
-		s := make([][]float32, n)
-		for i := range s {
-			s[i] = mk(w)
-		}
-		return s
-	}
+	mk, mks := rowArrays(N)
 	var gOutPre, gOutPos [][]float32 // block output gradients, for weight gradients only
 	if gl != nil {
 		gOutPre, gOutPos = mks(L, hd), mks(L, hd)
