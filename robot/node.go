@@ -234,6 +234,9 @@ type planResult struct {
 
 // NewNode validates conf, joins the ROS graph and starts the control loop.
 // It fails if the master cannot be reached (see WaitMaster to wait for it).
+// If ROS shuts the node down while it joins the graph, NewNode returns it
+// stopped, as if the request had come just after: Done is closed and Err
+// says who asked.
 func NewNode(conf NodeConf) (*Node, error) {
 	conf, err := conf.withDefaults()
 	if err != nil {
@@ -245,6 +248,12 @@ func NewNode(conf NodeConf) (*Node, error) {
 		return nil, fmt.Errorf("robot.NodeConf: %w", err)
 	}
 	if err := n.connect(); err != nil {
+		if n.Err() != nil {
+			// ROS asked the node to shut down while it was joining the
+			// graph, and goroslib refused the rest: a stop, not a failure.
+			// Done is closed; Close releases what was made.
+			return n, nil
+		}
 		n.cancel()
 		n.closeROS()
 		return nil, err
@@ -287,19 +296,24 @@ func (n *Node) connect() error {
 	if err != nil {
 		return err
 	}
+	joined("node")
 	priv := func(s string) string { return privateName(c.Namespace, c.Name, s) }
 	if n.pubCmd, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: c.CmdVelTopic, Msg: &geometry_msgs.Twist{}}); err != nil {
 		return fmt.Errorf("publish %s: %w", c.CmdVelTopic, err)
 	}
+	joined(c.CmdVelTopic)
 	if n.pubAct, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: priv("action"), Msg: &std_msgs.Float64MultiArray{}}); err != nil {
 		return fmt.Errorf("publish ~action: %w", err)
 	}
+	joined("~action")
 	if n.pubPlan, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: priv("plan"), Msg: &nav_msgs.Path{}, Latch: true}); err != nil {
 		return fmt.Errorf("publish ~plan: %w", err)
 	}
+	joined("~plan")
 	if n.subOdom, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n.ros, Topic: c.OdomTopic, Callback: n.onOdom, QueueSize: 64}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", c.OdomTopic, err)
 	}
+	joined(c.OdomTopic)
 	if n.subGoal, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n.ros, Topic: c.GoalTopic, Callback: n.onGoal, QueueSize: 8}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", c.GoalTopic, err)
 	}
