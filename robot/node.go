@@ -200,8 +200,9 @@ type Node struct {
 	tickJitter  samples
 	replanTime  samples
 	statsMu     sync.Mutex
-	safetyTicks int64 // guarded by statsMu
-	goals       int64 // goals driven to; guarded by statsMu
+	safetyTicks int64         // guarded by statsMu
+	goals       int64         // goals driven to; guarded by statsMu
+	goalTaken   chan struct{} // closed and replaced when goals grows; guarded by statsMu
 }
 
 type odomMsg struct {
@@ -284,6 +285,7 @@ func newNode(conf NodeConf) *Node {
 		res:       make(chan planResult, 1),
 		tickDone:  make(chan struct{}),
 		stopState: newStopState(),
+		goalTaken: make(chan struct{}),
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	return n
@@ -394,6 +396,26 @@ func (n *Node) Stats() NodeStats {
 	n.statsMu.Unlock()
 	return NodeStats{Ticks: ticks, TickJitterP50: j[0], TickJitterP99: j[1],
 		Replans: replans, ReplanP50: r[0], ReplanP99: r[1], SafetyTicks: safety, Goals: goals}
+}
+
+// awaitGoals waits until the node has taken k goals in all (Stats.Goals),
+// or ctx or limit ends first.
+func (n *Node) awaitGoals(ctx context.Context, k int64, limit <-chan time.Time) error {
+	for {
+		n.statsMu.Lock()
+		got, taken := n.goals, n.goalTaken
+		n.statsMu.Unlock()
+		if got >= k {
+			return nil
+		}
+		select {
+		case <-taken:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-limit:
+			return fmt.Errorf("the planning node took %d goals, want %d", got, k)
+		}
+	}
 }
 
 // onOdom runs on goroslib's goroutine: it only hands the message over.
@@ -672,6 +694,8 @@ func (n *Node) newGoal(c *control, g goalMsg) {
 	c.goal = g.goal
 	n.statsMu.Lock()
 	n.goals++
+	close(n.goalTaken)
+	n.goalTaken = make(chan struct{})
 	n.statsMu.Unlock()
 	n.log.Info("new goal", "x", g.goal[0], "y", g.goal[1])
 }
