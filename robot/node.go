@@ -80,9 +80,9 @@ type NodeConf struct {
 	// Lookahead is how many ticks ahead a replan is made. The robot keeps
 	// executing its current plan while the next one is made; with
 	// lookahead k the planner (a planner.RequestPolicy) plans from the
-	// state the current plan predicts k ticks on
-	// (planner.ExecutorConf.Lookahead), and the new plan is executed from
-	// its first action at that tick. 0 (the
+	// state predicted k ticks on, the odometry extrapolated at its
+	// velocity (planner.Predict, planner.ExecutorConf.Lookahead), and the
+	// new plan is executed from its first action at that tick. 0 (the
 	// zero value) is off: plans are made from the latest odometry and
 	// executed from the action for the tick they arrive. -1 is automatic:
 	// k is the median of the last plans' arrival times, in ticks, and
