@@ -3,9 +3,9 @@
 // independent noise levels, Diffusion Forcing training, and checkpoints.
 //
 // It knows nothing about mazes or planning; the planner drives it through a
-// batched forward pass and a vector–Jacobian product (Model.Predict). It
-// depends on no other project package: the training data arrive as a
-// Dataset (the D4RL arrays), not as a file.
+// batched forward pass and a vector–Jacobian product (Model.Predict). Of
+// the project's packages it uses only d4rl, for the type of its training
+// data (d4rl.Dataset, the D4RL arrays), and internal helpers.
 //
 // # Tokens
 //

@@ -1,6 +1,8 @@
 package dynamics
 
 import (
+	"github.com/dfplan/dfplan/d4rl"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -29,9 +31,9 @@ type Reconstruction struct {
 // predicts the clean tokens, and compares the error with predicting the
 // mean. Give it data the model was not trained on (e.g. generated with
 // another seed).
-func EvalReconstruction(m *Model, d *Dataset, fractions []float64, windowCount, horizon int, seed uint64) ([]Reconstruction, error) {
+func EvalReconstruction(m *Model, d *d4rl.Dataset, fractions []float64, windowCount, horizon int, seed uint64) ([]Reconstruction, error) {
 	c := m.cfg
-	if err := d.validate(c); err != nil {
+	if err := validateData(d, c); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInput, err)
 	}
 	if windowCount < 1 || horizon < 1 {

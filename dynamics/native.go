@@ -29,6 +29,21 @@ type dense struct {
 	w       []float32
 	b       []float32
 	in, out int
+	// wt, when set, is Wᵀ (out×in): back multiplies by it as it is
+	// instead of transposing W on every call (withTranspose).
+	wt []float32
+}
+
+// withTranspose returns l with Wᵀ kept beside W, for a layer that back
+// will pull many small batches through (one per token of the recurrence).
+func (l dense) withTranspose() dense {
+	l.wt = make([]float32, len(l.w))
+	for i := range l.in {
+		for j := range l.out {
+			l.wt[j*l.in+i] = l.w[i*l.out+j]
+		}
+	}
+	return l
 }
 
 // apply sets y (rows×out) = x (rows×in) · W + b.
@@ -41,6 +56,10 @@ func (l dense) apply(y, x []float32, rows int) {
 
 // back adds gy (rows×out) · Wᵀ to gx (rows×in).
 func (l dense) back(gx, gy []float32, rows int) {
+	if l.wt != nil {
+		sgemm(false, false, rows, l.in, l.out, gy, l.out, l.wt, l.in, gx, l.in)
+		return
+	}
 	sgemm(false, true, rows, l.in, l.out, gy, l.out, l.w, l.out, gx, l.in)
 }
 
@@ -158,6 +177,20 @@ func residual(blocks [][2]dense, hs [][]float32, rows int, a, sa [][]float32, g 
 	}
 }
 
+// rowArrays returns allocators of arrays of n rows: mk(w) is one n × w
+// array, mks(k, w) is k of them.
+func rowArrays(n int) (mk func(w int) []float32, mks func(k, w int) [][]float32) {
+	mk = func(w int) []float32 { return make([]float32, n*w) }
+	mks = func(k, w int) [][]float32 {
+		s := make([][]float32, k)
+		for i := range s {
+			s[i] = mk(w)
+		}
+		return s
+	}
+	return mk, mks
+}
+
 // forward runs the network on in (already checked) and records the tape.
 func (m *Model) forward(l *layers, in *Input) *tape {
 	c := m.cfg
@@ -165,14 +198,7 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 	N := B * H
 	td, e, zd, hd := c.TokenDim(), c.EmbedDim, c.ZDim, c.Hidden
 	row := td + e + zd
-	mk := func(w int) []float32 { return make([]float32, N*w) }
-	mks := func(n, w int) [][]float32 {
-		s := make([][]float32, n)
-		for i := range s {
-			s[i] = mk(w)
-		}
-		return s
-	}
+	mk, mks := rowArrays(N)
 	L := c.Layers
 	tp := &tape{b: B, h: H, inp: mk(row), aIn: mk(hd), sIn: mk(hd),
 		hPre: mks(L+1, hd), aPre: mks(L, hd), sPre: mks(L, hd),
@@ -283,6 +309,23 @@ func residualGrads(gb [][2]dense, hs, a, sa, gA, gOut [][]float32, rows int, g [
 	}
 }
 
+// recurrentTransposed is l with the transposes of the layers inside the
+// recurrence kept (dense.withTranspose); pre.in's only when its whole
+// input gradient is needed (wantX).
+func recurrentTransposed(l *layers, wantX bool) *layers {
+	r := *l
+	r.pre = make([][2]dense, len(l.pre))
+	for j, b := range l.pre {
+		r.pre[j] = [2]dense{b[0].withTranspose(), b[1].withTranspose()}
+	}
+	r.preOut, r.reset, r.upd = l.preOut.withTranspose(), l.reset.withTranspose(), l.upd.withTranspose()
+	r.candIn, r.candH = l.candIn.withTranspose(), l.candH.withTranspose()
+	if wantX {
+		r.preIn = l.preIn.withTranspose()
+	}
+	return &r
+}
+
 // backward pulls gOut = ∂J/∂x̂0 (time-major N × TokenDim) back through the
 // pass recorded in tp. It returns ∂J/∂X (time-major) when wantX, and adds
 // ∂J/∂θ for every weight θ to gl when gl is not nil.
@@ -292,14 +335,7 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 	N := B * H
 	td, e, zd, hd, L := c.TokenDim(), c.EmbedDim, c.ZDim, c.Hidden, c.Layers
 	row := td + e + zd
-	mk := func(w int) []float32 { return make([]float32, N*w) }
-	mks := func(n, w int) [][]float32 {
-		s := make([][]float32, n)
-		for i := range s {
-			s[i] = mk(w)
-		}
-		return s
-	}
+	mk, mks := rowArrays(N)
 	var gOutPre, gOutPos [][]float32 // block output gradients, for weight gradients only
 	if gl != nil {
 		gOutPre, gOutPos = mks(L, hd), mks(L, hd)
@@ -333,7 +369,10 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 		gOutT = make([][]float32, L)
 	}
 	// pre.in's rows for z_{t−1}, when ∂J/∂X is not needed.
-	wz := dense{w: l.preIn.w[(td+e)*hd:], in: zd, out: hd}
+	wz := dense{w: l.preIn.w[(td+e)*hd:], in: zd, out: hd}.withTranspose()
+	// The recurrence pulls H batches of B rows through the same layers:
+	// their transposes are made once.
+	rec := recurrentTransposed(l, wantX)
 	for t := H - 1; t >= 0; t-- {
 		rows := func(x []float32, w int) []float32 { return x[t*B*w : (t+1)*B*w] }
 		zPrev := tp.z0
@@ -352,13 +391,13 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 			grt[i] = ga * ch[i] * r[i] * (1 - r[i])
 			gcht[i] = ga * r[i]
 		}
-		l.candH.back(gzPrev, gcht, B)
+		rec.candH.back(gzPrev, gcht, B)
 		gut := rows(gu, zd)
-		l.candIn.back(gut, gnt, B)
+		rec.candIn.back(gut, gnt, B)
 		// [u, z'] feeds both gates.
 		clear(guz)
-		l.reset.back(guz, grt, B)
-		l.upd.back(guz, gst, B)
+		rec.reset.back(guz, grt, B)
+		rec.upd.back(guz, gst, B)
 		for b := range B {
 			for i := range zd {
 				gut[b*zd+i] += guz[b*2*zd+i]
@@ -366,18 +405,18 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 			}
 		}
 		ght := rows(gIn, hd)
-		l.preOut.back(ght, gut, B)
+		rec.preOut.back(ght, gut, B)
 		for j := range L {
 			aT[j], saT[j], gAT[j] = rows(tp.aPre[j], hd), rows(tp.sPre[j], hd), rows(gAPre[j], hd)
 			if gOutT != nil {
 				gOutT[j] = rows(gOutPre[j], hd)
 			}
 		}
-		residualBack(l.pre, ght, B, aT, saT, gAT, gOutT)
+		residualBack(rec.pre, ght, B, aT, saT, gAT, gOutT)
 		siluBack(ght, rows(tp.aIn, hd), rows(tp.sIn, hd))
 		if wantX {
 			clear(ginp)
-			l.preIn.back(ginp, ght, B)
+			rec.preIn.back(ginp, ght, B)
 			gxt := rows(gx, td)
 			for b := range B {
 				copy(gxt[b*td:(b+1)*td], ginp[b*row:b*row+td])

@@ -1,6 +1,8 @@
 package dynamics
 
 import (
+	"github.com/dfplan/dfplan/d4rl"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -152,7 +154,7 @@ func (r *RunStart) CheckData(name, sha256 string) error {
 
 // NewTrainer builds the run's trainer on data and fills the provenance
 // fields that come from where the run started (Init, InitChecksum).
-func (r *RunStart) NewTrainer(data *Dataset, prov *Provenance) (*Trainer, error) {
+func (r *RunStart) NewTrainer(data *d4rl.Dataset, prov *Provenance) (*Trainer, error) {
 	switch {
 	case r.Resumed:
 		prov.Init, prov.InitChecksum = r.meta.Provenance.Init, r.meta.Provenance.InitChecksum

@@ -1,6 +1,8 @@
 package dynamics
 
 import (
+	"github.com/dfplan/dfplan/d4rl"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,19 +16,11 @@ import (
 	"time"
 )
 
-// Dataset is the training data: one long array of transitions, as in the
-// D4RL schema. Row i holds observation o_i and the action a_i taken there;
-// Terminals[i] or Timeouts[i] mark that row i+1 does not follow row i.
-type Dataset struct {
-	N              int
-	ObsDim, ActDim int
-	Observations   []float32 // N×ObsDim, row-major
-	Actions        []float32 // N×ActDim
-	Terminals      []bool    // N, may be nil
-	Timeouts       []bool    // N, may be nil
-}
-
-func (d *Dataset) validate(c Config) error {
+// validateData checks that the training data (the D4RL arrays; row i
+// holds observation o_i and the action a_i taken there, and Terminals[i] or
+// Timeouts[i] mark that row i+1 does not follow row i) fit config c and
+// hold only finite numbers.
+func validateData(d *d4rl.Dataset, c Config) error {
 	if d.ObsDim != c.ObsDim || d.ActDim != c.ActDim {
 		return fmt.Errorf("data has obs_dim %d and act_dim %d, config wants %d and %d", d.ObsDim, d.ActDim, c.ObsDim, c.ActDim)
 	}
@@ -212,7 +206,7 @@ var ErrTooLittleData = errors.New("too little data")
 // (o_s..o_{s+L}) and L actions that crosses no terminal (nor timeout, with
 // cutAtTimeouts) and stays inside one split segment; it returns the starts
 // of training and of validation windows.
-func windows(d *Dataset, L int, valFrac float64, segments int, cutAtTimeouts bool) (train, val []int) {
+func windows(d *d4rl.Dataset, L int, valFrac float64, segments int, cutAtTimeouts bool) (train, val []int) {
 	if d.N < L+1 {
 		return nil, nil
 	}
@@ -271,7 +265,7 @@ func (t *Trainer) lossWindow() int { return min(max(t.cfg.Steps/10, 1), 100) }
 type Trainer struct {
 	model *Model
 	cfg   TrainConfig
-	data  *Dataset
+	data  *d4rl.Dataset
 
 	// Normalized frames: obs (N×ObsDim) and act (N×ActDim).
 	obsN, actN []float32
@@ -295,11 +289,11 @@ type valBatch struct {
 
 // NewTrainer starts training a fresh model with the given architecture; the
 // normalization comes from the data.
-func NewTrainer(cfg Config, tc TrainConfig, data *Dataset) (*Trainer, error) {
+func NewTrainer(cfg Config, tc TrainConfig, data *d4rl.Dataset) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := data.validate(cfg); err != nil {
+	if err := validateData(data, cfg); err != nil {
 		return nil, fmt.Errorf("training data: %w", err)
 	}
 	norm := NormalizationFromFrames(data.Observations, data.Actions, data.N, data.ObsDim, data.ActDim)
@@ -316,8 +310,8 @@ func NewTrainer(cfg Config, tc TrainConfig, data *Dataset) (*Trainer, error) {
 // and tc may differ from the training that made m in any setting. Use it
 // to train on with a changed loss (e.g. token_decay); to continue the same
 // run after an interruption, use ResumeTrainer.
-func FineTuneTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) {
-	if err := data.validate(m.cfg); err != nil {
+func FineTuneTrainer(m *Model, tc TrainConfig, data *d4rl.Dataset) (*Trainer, error) {
+	if err := validateData(data, m.cfg); err != nil {
 		return nil, fmt.Errorf("training data: %w", err)
 	}
 	return startTrainer(m, tc, data)
@@ -325,7 +319,7 @@ func FineTuneTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) 
 
 // startTrainer begins a run on m at step 0: zero optimizer moments and
 // the random stream of tc.Seed.
-func startTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) {
+func startTrainer(m *Model, tc TrainConfig, data *d4rl.Dataset) (*Trainer, error) {
 	st := trainState{header: trainStateHeader{Config: tc}}
 	for _, p := range m.params {
 		st.adamM = append(st.adamM, make([]float32, len(p.data)))
@@ -339,7 +333,7 @@ func startTrainer(m *Model, tc TrainConfig, data *Dataset) (*Trainer, error) {
 // position are restored, so the loss curve continues where it stopped. tc
 // may differ from the saved configuration only in Steps (and Shards and the
 // validation schedule, which do not change the training trajectory).
-func ResumeTrainer(path string, checkpoint []byte, tc TrainConfig, data *Dataset) (*Trainer, *Meta, error) {
+func ResumeTrainer(path string, checkpoint []byte, tc TrainConfig, data *d4rl.Dataset) (*Trainer, *Meta, error) {
 	m, meta, st, err := loadBytes(checkpoint)
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume from %s: %w", path, err)
@@ -351,7 +345,7 @@ func ResumeTrainer(path string, checkpoint []byte, tc TrainConfig, data *Dataset
 	if d := trajectoryDiff(old, tc); d != "" {
 		return nil, nil, fmt.Errorf("resume from %s: %s differs from the checkpoint's training config; resume with the same settings", path, d)
 	}
-	if err := data.validate(m.cfg); err != nil {
+	if err := validateData(data, m.cfg); err != nil {
 		return nil, nil, fmt.Errorf("training data: %w", err)
 	}
 	pcg := &rand.PCG{}
@@ -399,7 +393,7 @@ func trajectoryDiff(a, b TrainConfig) string {
 	return "the training config"
 }
 
-func newTrainer(m *Model, tc TrainConfig, data *Dataset, pcg *rand.PCG, st trainState) (*Trainer, error) {
+func newTrainer(m *Model, tc TrainConfig, data *d4rl.Dataset, pcg *rand.PCG, st trainState) (*Trainer, error) {
 	if err := tc.Validate(); err != nil {
 		return nil, err
 	}
@@ -674,17 +668,17 @@ func (t *Trainer) gradients(engine string, obs0, x, x0, w []float32, k []int) (f
 			return 0, errs[s]
 		}
 		loss += losses[s]
-		for i, g := range t.shardGrads[s] {
-			dst := t.grads[i]
-			if s == 0 {
-				copy(dst, g)
-				continue
-			}
-			for j, v := range g {
+	}
+	// The shards' gradients, summed in shard order.
+	forEachParam(len(t.grads), func(i int) {
+		dst := t.grads[i]
+		copy(dst, t.shardGrads[0][i])
+		for s := 1; s < S; s++ {
+			for j, v := range t.shardGrads[s][i] {
 				dst[j] += v
 			}
 		}
-	}
+	})
 	return loss, nil
 }
 
@@ -697,11 +691,17 @@ func (t *Trainer) gradients(engine string, obs0, x, x0, w []float32, k []int) (f
 func (t *Trainer) adamW() {
 	c := t.cfg
 	step := t.state.header.Step + 1
-	norm2 := 0.0
-	for _, g := range t.grads {
-		for _, v := range g {
-			norm2 += float64(v) * float64(v)
+	// Per-parameter sums of squares, added in parameter order: the same
+	// norm whatever the thread count.
+	sq := make([]float64, len(t.grads))
+	forEachParam(len(t.grads), func(i int) {
+		for _, v := range t.grads[i] {
+			sq[i] += float64(v) * float64(v)
 		}
+	})
+	norm2 := 0.0
+	for _, v := range sq {
+		norm2 += v
 	}
 	scale := 1.0
 	if n := math.Sqrt(norm2); c.GradClip > 0 && n > c.GradClip {
@@ -711,7 +711,8 @@ func (t *Trainer) adamW() {
 	bc1 := 1 - math.Pow(c.Beta1, float64(step))
 	bc2 := 1 - math.Pow(c.Beta2, float64(step))
 	b1, b2 := float32(c.Beta1), float32(c.Beta2)
-	for i, p := range t.model.params {
+	forEachParam(len(t.model.params), func(i int) {
+		p := t.model.params[i]
 		decay := 0.0
 		if len(p.shape) == 2 {
 			decay = c.WeightDecay
@@ -726,7 +727,34 @@ func (t *Trainer) adamW() {
 			pj := float64(p.data[j])
 			p.data[j] = float32(pj - lr*(mh/(math.Sqrt(vh)+c.Eps)+decay*pj))
 		}
+	})
+}
+
+// forEachParam calls f(i) for i in 0..n-1 on up to GOMAXPROCS goroutines.
+// Each parameter's work is independent, so the outcome does not depend on
+// the thread count.
+func forEachParam(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
 	}
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Save writes a resumable checkpoint: the model plus optimizer state and
@@ -914,7 +942,7 @@ func (t *Trainer) provenance(p Provenance, startStep int, start time.Time, now f
 
 // Train trains a fresh model (or resumes, see ResumeTrainer) and returns
 // it with the run's summary: NewTrainer followed by Run.
-func Train(ctx context.Context, cfg Config, tc TrainConfig, data *Dataset, o RunOptions) (*Model, Summary, error) {
+func Train(ctx context.Context, cfg Config, tc TrainConfig, data *d4rl.Dataset, o RunOptions) (*Model, Summary, error) {
 	t, err := NewTrainer(cfg, tc, data)
 	if err != nil {
 		return nil, Summary{}, err
@@ -933,17 +961,31 @@ func Train(ctx context.Context, cfg Config, tc TrainConfig, data *Dataset, o Run
 // live). It errs high rather than low, and is meant for refusing a run
 // that cannot fit before it starts.
 func TrainMemory(c Config, tc TrainConfig, rows, threads int) int64 {
-	td, e, z, h, L := int64(c.TokenDim()), int64(c.EmbedDim), int64(c.ZDim), int64(c.Hidden), int64(c.Layers)
 	fd := int64(c.FrameDim())
-	perRow := (td + e + z) + 3*td + h*(11+10*L) + 14*z // floats per token row, forward and backward
+	perRow := rowFloats(c)
 	shardRows := int64((tc.Batch + tc.Shards - 1) / tc.Shards * tc.Horizon)
 	running := int64(min(max(threads, 1), tc.Shards))
 	params := int64(ParamCount(c))
 	data := int64(rows) * (2*4*fd + 2 + 8) // raw and normalized frames, flags, window starts
 	weights := params * 4 * (4 + int64(tc.Shards))
-	batch := int64(tc.Batch*tc.Horizon) * (4*td + 1) * 4
+	batch := int64(tc.Batch*tc.Horizon) * (4*int64(c.TokenDim()) + 1) * 4
 	live := data + weights + batch + 4*perRow*shardRows*running
 	return 2 * live
+}
+
+// rowFloats is the float32s a pass keeps per token row: the activations
+// forward records for the backward pass, and the backward pass's gradients.
+func rowFloats(c Config) int64 {
+	td, e, z, h, L := int64(c.TokenDim()), int64(c.EmbedDim), int64(c.ZDim), int64(c.Hidden), int64(c.Layers)
+	return (td + e + z) + 3*td + h*(11+10*L) + 14*z
+}
+
+// PredictMemory estimates the peak bytes of one Predict call over rows
+// token rows (batch × tokens; the planner's batch counts each Monte Carlo
+// sample), with the vector–Jacobian product: what the pass allocates per
+// row, doubled for the garbage collector's headroom.
+func PredictMemory(c Config, rows int) int64 {
+	return 2 * 4 * rowFloats(c) * int64(rows)
 }
 
 // ParamCount is the number of trainable scalars of a model of config c.

@@ -1,6 +1,8 @@
 package dynamics
 
 import (
+	"github.com/dfplan/dfplan/d4rl"
+
 	"context"
 	"errors"
 	"math"
@@ -14,9 +16,9 @@ import (
 
 // pointMassData simulates a damped 2-D point mass under a PD controller
 // toward random goals: episodes of epLen steps ending in a timeout.
-func pointMassData(n, epLen int, seed uint64) *Dataset {
+func pointMassData(n, epLen int, seed uint64) *d4rl.Dataset {
 	r := rand.New(rand.NewPCG(seed, 1))
-	d := &Dataset{N: n, ObsDim: 4, ActDim: 2,
+	d := &d4rl.Dataset{N: n, ObsDim: 4, ActDim: 2,
 		Observations: make([]float32, n*4), Actions: make([]float32, n*2),
 		Terminals: make([]bool, n), Timeouts: make([]bool, n)}
 	var x, y, vx, vy, gx, gy float64
@@ -81,7 +83,7 @@ func trainLosses(t *testing.T, tr *Trainer, n int) []float64 {
 }
 
 func TestWindowsMayCrossTimeouts(t *testing.T) {
-	d := &Dataset{N: 20, Timeouts: make([]bool, 20), Terminals: make([]bool, 20)}
+	d := &d4rl.Dataset{N: 20, Timeouts: make([]bool, 20), Terminals: make([]bool, 20)}
 	d.Timeouts[9] = true
 	d.Terminals[14] = true
 	train, _ := windows(d, 3, 0, 2, false)
@@ -219,7 +221,7 @@ func TestTrainRejectsNaN(t *testing.T) {
 }
 
 func TestWindowsRespectEpisodeAndSplitBoundaries(t *testing.T) {
-	d := &Dataset{N: 20, Timeouts: make([]bool, 20), Terminals: make([]bool, 20)}
+	d := &d4rl.Dataset{N: 20, Timeouts: make([]bool, 20), Terminals: make([]bool, 20)}
 	d.Timeouts[9] = true // rows 0..9 and 10..19 are separate episodes
 	d.Terminals[14] = true
 	train, val := windows(d, 3, 0, 2, true)

@@ -43,10 +43,14 @@ func Preset(name string, c Config) (Config, error) {
 // base, and validates the result (Config.Validate). Unknown keys, a second
 // document and a fraction for an integer setting are errors
 // (internal/strictyaml); so is a value that cannot work (*FieldError).
+// On any error it returns base unchanged.
 func DecodeConfig(data []byte, base Config) (Config, error) {
 	c := base
 	if err := strictyaml.Decode(data, &c); err != nil {
 		return base, err
 	}
-	return c, c.Validate()
+	if err := c.Validate(); err != nil {
+		return base, err
+	}
+	return c, nil
 }

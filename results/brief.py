@@ -27,7 +27,7 @@ planners = [
 # The paper's numbers (Chen et al. 2024, Diffusion Forcing), as
 # DESIGN §5 quotes them: single-task umaze/medium/large, then multi-task.
 paper = [
-    ("paper: DF + MCG", [116.7, 149.4, 159.0], [119.1, 152.3, 167.9]),
+    ("paper: DF + MCG", [116.7, 149.4, 159.0], [119.1, 152.3, 167.1]),
     ("paper: DF without MCG", [110.1, 136.1, 142.8], None),
     ("paper: Diffuser", [113.9, 121.5, 123.0], None),
     ("paper: MPPI", [33.2, 10.2, 5.1], None),

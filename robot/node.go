@@ -179,6 +179,7 @@ type Node struct {
 	log    *slog.Logger
 
 	ros     *goroslib.Node
+	watch   *masterWatch
 	subOdom *goroslib.Subscriber
 	subGoal *goroslib.Subscriber
 	pubCmd  *goroslib.Publisher
@@ -319,10 +320,13 @@ func (n *Node) connect() error {
 	if n.subGoal, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n.ros, Topic: c.GoalTopic, Callback: n.onGoal, QueueSize: 8}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", c.GoalTopic, err)
 	}
-	return nil
+	joined(c.GoalTopic)
+	n.watch, err = watchMaster(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, n.log)
+	return err
 }
 
 func (n *Node) closeROS() {
+	n.watch.Close()
 	for _, s := range []*goroslib.Subscriber{n.subOdom, n.subGoal} {
 		if s != nil {
 			s.Close()
@@ -520,13 +524,14 @@ func (n *Node) newControl(now time.Time) (*control, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &control{wd: NewWatchdog(now, n.conf.OdomTimeout), ex: ex}, nil
+	return &control{wd: NewWatchdog(now, n.conf.OdomTimeout).LimitOdom(MapOdomLimits(n.conf.Map)), ex: ex}, nil
 }
 
 func (n *Node) tickLoop(c *control) {
 	defer n.wg.Done()
 	defer close(n.tickDone)
-	c.wd = NewWatchdog(time.Now(), n.conf.OdomTimeout) // odometry is awaited from here
+	// odometry is awaited from here
+	c.wd = NewWatchdog(time.Now(), n.conf.OdomTimeout).LimitOdom(MapOdomLimits(n.conf.Map))
 	ticker := time.NewTicker(n.period)
 	defer ticker.Stop()
 	last := time.Now()

@@ -191,18 +191,8 @@ func sendGoal(t *testing.T, x, y string) {
 func TestNodeDrivesSimToGoal(t *testing.T) {
 	rostest.Require(t, "rostopic")
 	master := rostest.Master(t)
-	m := umaze(t)
 	log, _ := testLogger(t)
-	sn, err := NewSimNode(SimNodeConf{Maze: m, Start: &r2.Point{X: 3, Y: 3}, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sn.Close()
-	node, err := NewNode(NodeConf{Policy: WaypointPolicy{Maze: m}, Map: m, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer node.Close()
+	sn, node := simAndNode(t, umaze(t), r2.Point{X: 3, Y: 3}, log)
 
 	// Watch ~plan as a user would, with a goroslib subscriber.
 	c := newClient(t, master)
@@ -308,6 +298,32 @@ func TestNodeWatchdogWithROS(t *testing.T) {
 			t.Errorf("bad_odom logged %d times, want once", n)
 		}
 	})
+	// Odometry the robot cannot be at (the probe's (25, 25) and (1e300, 1))
+	// or faster than it goes: one line naming the value; the planner
+	// never sees it.
+	for _, tc := range []struct {
+		name  string
+		state [4]float64
+		log   string
+	}{
+		{"odometry outside the map", [4]float64{25, 25, 0, 0}, "odometry position (25, 25) is outside the map"},
+		{"odometry at 1e300", [4]float64{1e300, 1, 0, 0}, "odometry position (1e+300, 1) is outside the map"},
+		{"odometry too fast", [4]float64{3, 3, 0, 40}, "odometry velocity (0, 40) exceeds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			odom.set(tc.state, false)
+			c.stopped(t)
+			c.stopped(t)
+			if n := logs.count("safety stop", "fault=bad_odom", tc.log); n != 1 {
+				t.Errorf("%d log lines naming %q, want 1", n, tc.log)
+			}
+			odom.set([4]float64{3, 3, 0, 0}, false)
+			c.driving(t)
+			if n := raised(FaultPlanner); n != 0 {
+				t.Errorf("planner_error logged %d times; odometry beyond the limits must not reach the planner", n)
+			}
+		})
+	}
 	t.Run("NaN goal", func(t *testing.T) {
 		sendGoal(t, ".nan", "1.0")
 		c.stopped(t)

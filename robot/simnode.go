@@ -78,6 +78,7 @@ type SimNode struct {
 	log  *slog.Logger
 
 	ros     *goroslib.Node
+	watch   *masterWatch
 	subCmd  *goroslib.Subscriber
 	pubOdom *goroslib.Publisher
 	pubMap  *goroslib.Publisher
@@ -183,10 +184,13 @@ func (s *SimNode) connect() error {
 	if s.subCmd, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: s.ros, Topic: c.CmdVelTopic, Callback: s.onCmd, QueueSize: 16}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", c.CmdVelTopic, err)
 	}
-	return nil
+	joined(c.CmdVelTopic)
+	s.watch, err = watchMaster(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, s.log)
+	return err
 }
 
 func (s *SimNode) closeROS() {
+	s.watch.Close()
 	if s.subCmd != nil {
 		s.subCmd.Close()
 	}

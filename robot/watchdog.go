@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/golang/geo/r2"
+
+	"github.com/dfplan/dfplan/sim"
 )
 
 // Fault is one reason the node refuses to drive the robot. Several faults
@@ -14,7 +18,9 @@ type Fault int
 const (
 	// FaultNoOdom: no (finite) odometry for longer than the odometry timeout.
 	FaultNoOdom Fault = iota
-	// FaultBadOdom: the last odometry message held a NaN or Inf.
+	// FaultBadOdom: the last odometry message held a NaN or Inf, or a
+	// state the robot cannot be in: a position outside the map or a speed
+	// beyond the robot's (OdomLimits).
 	FaultBadOdom
 	// FaultBadGoal: the last goal held a NaN or Inf.
 	FaultBadGoal
@@ -62,6 +68,8 @@ type Transition struct {
 // concurrent use.
 type Watchdog struct {
 	odomTimeout time.Duration
+	limits      OdomLimits
+	odomKind    string    // what is wrong with the odometry while FaultBadOdom is raised
 	lastOdom    time.Time // time of the last finite odometry (or the start)
 	active      [numFaults]bool
 	reasons     [numFaults]string
@@ -72,6 +80,69 @@ type Watchdog struct {
 // raised: odometry has odomTimeout from start to arrive.
 func NewWatchdog(start time.Time, odomTimeout time.Duration) *Watchdog {
 	return &Watchdog{odomTimeout: odomTimeout, lastOdom: start}
+}
+
+// OdomLimits are the states odometry can plausibly report. Odometry beyond
+// them is a fault, as a NaN is: a robot driven from it would get a full
+// command towards a goal it is not near (or a planner fed 1e300 answers
+// NaN).
+type OdomLimits struct {
+	// Bounds is where positions may lie, margin included. The zero Rect
+	// or an empty one: anywhere.
+	Bounds r2.Rect
+	// MaxSpeed is the largest |vx| and |vy| odometry may report, margin
+	// included. 0: no limit.
+	MaxSpeed float64
+}
+
+// Margins of MapOdomLimits: half a cell beyond the map's outer walls, and
+// a fifth over the simulator's velocity clip (a step's acceleration after
+// the clip adds at most 0.24).
+const (
+	odomBoundsMargin = 0.5
+	odomSpeedMargin  = 1.2
+)
+
+// MapOdomLimits returns the limits for the maze2d point mass on m: the
+// map's rectangle (if m has Bounds, as *sim.Maze does) grown by half a
+// cell, and 1.2 × the simulator's velocity clip of 5 per axis.
+func MapOdomLimits(m Map) OdomLimits {
+	l := OdomLimits{Bounds: r2.EmptyRect(), MaxSpeed: odomSpeedMargin * sim.VelocityLimit}
+	if b, ok := m.(interface{ Bounds() r2.Rect }); ok {
+		l.Bounds = b.Bounds().ExpandedByMargin(odomBoundsMargin)
+	}
+	return l
+}
+
+// LimitOdom makes w refuse odometry beyond l, and returns w.
+func (w *Watchdog) LimitOdom(l OdomLimits) *Watchdog {
+	w.limits = l
+	return w
+}
+
+// check returns what kind of wrong state s (finite, x y vx vy) is, and
+// why, or "" if it is within the limits.
+func (l OdomLimits) check(s []float64) (kind, reason string) {
+	bounded := l.Bounds != (r2.Rect{}) && !l.Bounds.IsEmpty()
+	if len(s) >= 2 && bounded && !l.Bounds.ContainsPoint(r2.Point{X: s[0], Y: s[1]}) {
+		return "position", fmt.Sprintf("odometry position (%g, %g) is outside the map [%g, %g]×[%g, %g]",
+			s[0], s[1], l.Bounds.X.Lo, l.Bounds.X.Hi, l.Bounds.Y.Lo, l.Bounds.Y.Hi)
+	}
+	if len(s) >= 4 && l.MaxSpeed > 0 && (math.Abs(s[2]) > l.MaxSpeed || math.Abs(s[3]) > l.MaxSpeed) {
+		return "speed", fmt.Sprintf("odometry velocity (%g, %g) exceeds the robot's %g per axis", s[2], s[3], l.MaxSpeed)
+	}
+	return "", ""
+}
+
+// setOdom raises FaultBadOdom for odometry of the given kind. Another
+// kind of wrong odometry than the one raised is logged again; more of the
+// same (a robot reported outside the map at every message) is not.
+func (w *Watchdog) setOdom(kind, reason string) {
+	if w.active[FaultBadOdom] && w.odomKind != kind {
+		w.active[FaultBadOdom] = false
+	}
+	w.odomKind = kind
+	w.set(FaultBadOdom, reason)
 }
 
 func (w *Watchdog) set(f Fault, reason string) {
@@ -103,11 +174,15 @@ func (w *Watchdog) clear(f Fault) {
 }
 
 // Odom records an odometry state received at now. A state with a NaN or
-// Inf raises FaultBadOdom and does not count as odometry; a finite one
-// clears FaultBadOdom and FaultNoOdom.
+// Inf, or beyond the limits set by LimitOdom, raises FaultBadOdom and does
+// not count as odometry; a sane one clears FaultBadOdom and FaultNoOdom.
 func (w *Watchdog) Odom(now time.Time, state []float64) {
 	if i := firstNonFinite(state); i >= 0 {
-		w.set(FaultBadOdom, fmt.Sprintf("odometry component %d is %v", i, state[i]))
+		w.setOdom("non-finite", fmt.Sprintf("odometry component %d is %v", i, state[i]))
+		return
+	}
+	if kind, reason := w.limits.check(state); kind != "" {
+		w.setOdom(kind, reason)
 		return
 	}
 	w.clear(FaultBadOdom)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/golang/geo/r2"
 
-	"github.com/dfplan/dfplan/internal/d4rl"
+	"github.com/dfplan/dfplan/d4rl"
 )
 
 // GenConfig configures Generate.
@@ -72,8 +72,8 @@ func Generate(ctx context.Context, c GenConfig) (*d4rl.Dataset, error) {
 	ts := 0
 	for t := 0; t < n; t++ {
 		if t%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("generate: %w", err)
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("generate: stopped after %d of %d steps: %w", t, n, context.Cause(ctx))
 			}
 		}
 		if c.Progress != nil && t%10000 == 0 && t > 0 {

@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/dfplan/dfplan/internal/d4rl"
+	"github.com/dfplan/dfplan/d4rl"
 )
 
 func TestGenerate(t *testing.T) {

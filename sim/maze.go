@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/golang/geo/r2"
 )
@@ -93,7 +94,10 @@ func LoadMaze(nameOrPath string) (*Maze, error) {
 // goal, a layout without free cells and a border that is not all wall, with an
 // error naming the row and column.
 func ParseMaze(name, layout string) (*Maze, error) {
-	text := strings.ReplaceAll(layout, "\r\n", "\n")
+	// A byte order mark, which some editors put at the start of a UTF-8
+	// file, is not part of the layout.
+	text := strings.TrimPrefix(layout, "\uFEFF")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, `\`, "\n")
 	var rows []string
 	for _, line := range strings.Split(text, "\n") {
@@ -106,9 +110,12 @@ func ParseMaze(name, layout string) (*Maze, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("maze %s: empty layout", name)
 	}
-	m := &Maze{name: name, rows: len(rows), cols: len(rows[0])}
+	// Cells are characters, not bytes: a row "#é#" has 3 cells, so errors
+	// count what the user sees.
+	m := &Maze{name: name, rows: len(rows), cols: utf8.RuneCountInString(rows[0])}
 	m.wall = make([]bool, m.rows*m.cols)
-	for i, row := range rows {
+	for i, line := range rows {
+		row := []rune(line)
 		if len(row) != m.cols {
 			return nil, fmt.Errorf("maze %s: row %d has %d cells, row 0 has %d (rows must have equal length)",
 				name, i, len(row), m.cols)

@@ -104,6 +104,11 @@ func TestParseMazeErrors(t *testing.T) {
 		{"open border", `####\#OOO\####`, "border cell at row 1 col 3"},
 		{"two goals", `#####\#GOG#\#####`, "second goal 'G' at row 1 col 3"},
 		{"empty", "\n\n", "empty layout"},
+		// Columns and lengths count characters, not bytes.
+		{"five characters, six bytes", "#####\n#éOO#\n#####", `unknown character 'é' at row 1 col 1`},
+		{"two-byte character", "#####\n#OéO#\n#####", `unknown character 'é' at row 1 col 2`},
+		{"ragged with a two-byte character", "#####\n#Oé#\n#####", "row 1 has 4 cells, row 0 has 5"},
+		{"byte order mark inside", "#####\n#O\uFEFFO#\n#####", `unknown character '\ufeff' at row 1 col 2`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,6 +127,8 @@ func TestLoadMazeFile(t *testing.T) {
 		"d4rl.txt":  want.Layout() + "\n",
 		"lines.txt": "// medium, one row per line\n" + strings.ReplaceAll(want.Layout(), `\`, "\n") + "\n\n",
 		"crlf.txt":  strings.ReplaceAll(want.Layout(), `\`, "\r\n"),
+		// Some Windows editors start UTF-8 files with a byte order mark.
+		"bom.txt": "\uFEFF" + strings.ReplaceAll(want.Layout(), `\`, "\r\n") + "\r\n",
 	}
 	for name, content := range files {
 		t.Run(name, func(t *testing.T) {

@@ -9,6 +9,10 @@ type State [4]float64
 // Action is the motor command (ax, ay); the env clips it to [-1, 1].
 type Action [2]float64
 
+// VelocityLimit is D4RL's clip_velocity: each velocity component is clipped
+// to [-VelocityLimit, VelocityLimit] before every physics step.
+const VelocityLimit = 5.0
+
 // Constants of D4RL's point_maze model as MuJoCo 2.2.2 compiles it
 // (maze_model.py: sphere radius 0.1, density 1000, slide joints with damping 1,
 // motors with gear 100, timestep 0.01, Euler; geom margin 0.002, default
@@ -23,7 +27,7 @@ const (
 	damping    = 1.0
 	gear       = 100.0
 	margin     = 0.002
-	maxVel     = 5.0 // D4RL clip_velocity
+	maxVel     = VelocityLimit
 	bodyOffset = 1.2 // the particle body sits at world (1.2, 1.2)
 	wallOffset = 0.2 // wall (i, j) is centred at state (i-0.2, j-0.2)
 

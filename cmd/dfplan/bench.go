@@ -7,12 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -20,11 +17,17 @@ import (
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
+	"github.com/dfplan/dfplan/internal/sysmem"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/sim"
 )
 
 func init() { subcommands = append(subcommands, newBenchCmd) }
+
+// defaultBenchBatch bounds the episodes planned in one batched call, so
+// that the planner's memory does not grow with --episodes (all 1,000
+// episodes at once took 1.6 GB; docs/performance.md).
+const defaultBenchBatch = 32
 
 // benchPlanners lists the planners `bench` knows, in table order.
 var benchPlanners = []string{"df", "df-nomcg", "fullseq", "mppi", "expert", "random"}
@@ -46,8 +49,9 @@ type benchFlags struct {
 func newBenchCmd() *cobra.Command {
 	var f benchFlags
 	cmd := &cobra.Command{
-		Use:   "bench",
-		Short: "Benchmark planners on a maze (D4RL maze2d protocol)",
+		Use:         "bench",
+		Annotations: map[string]string{usesNetwork: "yes"},
+		Short:       "Benchmark planners on a maze (D4RL maze2d protocol)",
 		Long: fmt.Sprintf(`Runs planners on the built-in maze simulator: seeded random starts (and goals
 with --task multi), the maze's episode length, sparse reward, D4RL-normalized
 score. Every planner sees the same starts and goals for the same --seed.
@@ -72,9 +76,7 @@ to stderr.`, planner.DefaultConfig.SamplingSteps, planner.DefaultConfig.Guidance
   dfplan bench --maze umaze --planner all --episodes 50 --seed 1 --json umaze.json --plot umaze.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return runBench(ctx, cmd, &f)
+			return runBench(cmd.Context(), cmd, &f) // a signal ends the context (main)
 		},
 	}
 	fl := cmd.Flags()
@@ -89,7 +91,7 @@ to stderr.`, planner.DefaultConfig.SamplingSteps, planner.DefaultConfig.Guidance
 	fl.StringVar(&f.jsonPath, "json", "", "also write results as JSON to this file")
 	fl.StringVar(&f.plotPath, "plot", "", "also draw the maze, paths and last plans to this PNG (one planner only)")
 	fl.StringVar(&f.tracePath, "trace", "", "also write every plan, with the state it was made from, to this file (JSON Lines, one plan per line)")
-	fl.IntVar(&f.batch, "batch", 0, "most episodes planned in one batched call (0 = all)")
+	fl.IntVar(&f.batch, "batch", defaultBenchBatch, "most episodes planned in one batched call; the planner's memory grows with it, not with --episodes (0 = all at once)")
 	fl.BoolVar(&f.lookahead, "lookahead", false, "with --plan-delay or --ros: df planners plan from the state predicted for when the new plan arrives (the robot's state extrapolated at its velocity), and the new plan is executed from its first action then (dfplan node --lookahead). With --ros it is the node's automatic lookahead (--lookahead -1) and on by default, as in dfplan node (--lookahead=false turns it off); with --plan-delay it is off by default, as it helped umaze's single-task goal and cost its multi-task goals there (experiments/lookahead/README.md)")
 	fl.IntVar(&f.delay, "plan-delay", 0, "plans arrive `N` steps after they are asked for, as on a robot whose planner is slower than its control loop (the ROS node): the robot keeps executing its current plan meanwhile, then the new one from its action N on; N must be below the plan length (expert and random plan one step) (0 = the simulator waits for the planner, D4RL's protocol)")
 	fl.BoolVar(&f.ros, "ros", false, "run the episodes through the ROS planning node in real time, as a robot does: a simulator node and the planning node (dfplan node's) join the master of ROS_MASTER_URI in a private namespace, odometry and cmd_vel at 100 Hz, the planner as slow as it is on this machine (df, df-nomcg and fullseq)")
@@ -165,7 +167,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--plan-delay with --ros: plans arrive when the planner has them")
 	case f.ros && f.tracePath != "":
 		return usagef("--trace with --ros: the planning node publishes its plans on ~plan instead")
-	case f.ros && f.batch != 0:
+	case f.ros && cmd.Flags().Changed("batch"):
 		return usagef("--batch with --ros: the planning node plans for one robot")
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
@@ -364,5 +366,23 @@ func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source stri
 		}
 		return bench.Planner{}, nil, usageError{fmt.Errorf("planner %s: %w", name, err)}
 	}
-	return bench.Planner{Name: name, Batch: p, OpenLoop: p.Config().OpenLoop}, p.Config(), nil
+	pc := p.Config()
+	// Against the maze's episode, not --steps, which only cuts a run short.
+	episode := maze.EpisodeLength()
+	if frames := pc.HorizonTokens * model.Config().FrameStack; frames > episode {
+		return bench.Planner{}, nil, planFlagError(fl, &planner.FieldError{Field: "horizon_tokens", Value: pc.HorizonTokens,
+			Want: fmt.Sprintf("plans %d frames, longer than the %d-step episode", frames, episode)}, source)
+	}
+	batch := f.batch
+	if batch == 0 {
+		batch = f.episodes
+	}
+	rows := min(batch, f.episodes) * pc.MCGSamples * pc.HorizonTokens
+	if need := dynamics.PredictMemory(model.Config(), rows); need > 0 {
+		if avail, err := sysmem.Available(); err == nil && need > avail {
+			return bench.Planner{}, nil, usagef("--batch %d: planning %d episodes at once with %d Monte Carlo samples of %d tokens needs about %s, but %s is available; lower --batch",
+				f.batch, min(batch, f.episodes), pc.MCGSamples, pc.HorizonTokens, sysmem.Format(need), sysmem.Format(avail))
+		}
+	}
+	return bench.Planner{Name: name, Batch: p, OpenLoop: pc.OpenLoop}, pc, nil
 }

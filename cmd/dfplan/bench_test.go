@@ -397,6 +397,8 @@ func TestBenchBadInput(t *testing.T) {
 		{"bad setting over the shipped ones", []string{"--maze", "medium", "--mcg-samples", "-2"}, 2, "--mcg-samples -2"},
 		{"open loop beyond the horizon", []string{"--maze", "medium", "--open-loop", "151"}, 2, "--open-loop 151: exceeds the horizon of 150 frames"},
 		{"eta above 1", []string{"--maze", "medium", "--eta", "2"}, 2, "--eta 2: want 0 … 1"},
+		{"horizon beyond the episode", []string{"--maze", "umaze", "--horizon-tokens", "31"}, 2, "--horizon-tokens 31: plans 310 frames, longer than the 300-step episode"},
+		{"batch beyond memory", []string{"--maze", "medium", "--episodes", "100000", "--batch", "0", "--horizon-tokens", "60", "--mcg-samples", "256"}, 2, "needs about"},
 		{"negative stop weight", []string{"--stop-weight", "-2"}, 2, "--stop-weight -2"},
 		{"NaN stop weight", []string{"--stop-weight", "NaN"}, 2, "--stop-weight NaN"},
 		{"stop weight without guidance", []string{"--stop-weight", "2", "--guidance-scale", "0"}, 2, "--stop-weight 2: acts through guidance, and the guidance scale is 0"},

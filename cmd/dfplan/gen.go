@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -34,7 +33,10 @@ the maze's episode length runs out, and writes the transitions as a .npz with
 D4RL's keys: observations (N×4), actions (N×2), rewards (sparse), terminals,
 timeouts (goal switches) and infos/goal (N×2). --noise adds Gaussian noise to
 each action before clipping (D4RL's noisy datasets use 0.5). The same flags
-always give the same file.`,
+always give the same file. The dataset is held in memory until it is
+written (38 bytes a step): a --steps beyond the available memory is
+refused before any work. Ctrl-C (SIGINT) or SIGTERM stops gen with status
+130 or 143 and leaves no partial file.`,
 		Example: `  dfplan gen --maze umaze --steps 1000000 --out umaze.npz
   dfplan gen --maze medium --steps 2000000 --noise 0.5 --seed 1 --out medium-noisy.npz`,
 		Args: cobra.NoArgs,
@@ -56,9 +58,10 @@ always give the same file.`,
 			if err := checkWritableDir(out); err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
-			return runGen(ctx, cmd, sim.GenConfig{Maze: m, Steps: steps, Noise: noise, Seed: seed}, out)
+			if err := checkGenMemory(steps); err != nil {
+				return err
+			}
+			return runGen(cmd.Context(), cmd, sim.GenConfig{Maze: m, Steps: steps, Noise: noise, Seed: seed}, out)
 		},
 	}
 	cmd.Flags().StringVar(&mazeFlag, "maze", "", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or layout file")
@@ -74,11 +77,12 @@ func runGen(ctx context.Context, cmd *cobra.Command, cfg sim.GenConfig, out stri
 	cfg.Progress = func(done int) { bar.Update(done, cfg.Steps) }
 	defer bar.Done()
 	start := time.Now()
+	slog.Info("gen started", "maze", cfg.Maze.Name(), "steps", cfg.Steps, "memory", formatBytes(genBytes(cfg.Steps)), "out", out)
 	d, err := sim.Generate(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if err := d.Write(out); err != nil {
+	if err := d.WriteContext(ctx, out); err != nil {
 		return err
 	}
 	elapsed := time.Since(start)
@@ -114,4 +118,56 @@ func checkWritableDir(out string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// genBytesPerStep is the memory one recorded step takes: observations (4)
+// and actions (2), reward and goal (2) as float32, and two bool flags.
+const genBytesPerStep = 4*4 + 2*4 + 4 + 2*4 + 2
+
+// genBytes estimates the memory gen needs for steps steps. The dataset is
+// held in memory until it is written; the write adds only fixed buffers.
+func genBytes(steps int) float64 { return float64(steps) * genBytesPerStep }
+
+// memAvailable returns the memory the kernel says is available for a new
+// program without swapping (MemAvailable in /proc/meminfo), in bytes; ok
+// is false where that is unknown. Tests replace it.
+var memAvailable = func() (bytes float64, ok bool) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var kb float64
+		if n, _ := fmt.Sscanf(line, "MemAvailable: %g kB", &kb); n == 1 {
+			return kb * 1024, true
+		}
+	}
+	return 0, false
+}
+
+// checkGenMemory refuses, before anything is allocated, a --steps whose
+// dataset would not fit in the available memory (or, where that is
+// unknown, in the address space).
+func checkGenMemory(steps int) error {
+	need := genBytes(steps)
+	if avail, ok := memAvailable(); ok && need > avail {
+		return usagef("--steps %d: the dataset needs %s in memory, and %s is available (MemAvailable in /proc/meminfo); generate at most %d steps per file",
+			steps, formatBytes(need), formatBytes(avail), int(avail/genBytesPerStep))
+	}
+	if need > float64(math.MaxInt)/2 {
+		return usagef("--steps %d: the dataset would need %s in memory", steps, formatBytes(need))
+	}
+	return nil
+}
+
+// formatBytes formats n bytes as "380.0 GB" (powers of 1000, as the wrote
+// line's MB).
+func formatBytes(n float64) string {
+	for _, u := range []string{"B", "kB", "MB", "GB", "TB", "PB"} {
+		if n < 1000 {
+			return fmt.Sprintf("%.1f %s", n, u)
+		}
+		n /= 1000
+	}
+	return fmt.Sprintf("%.1f EB", n)
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dfplan/dfplan/internal/d4rl"
+	"github.com/dfplan/dfplan/d4rl"
 )
 
 func TestGen(t *testing.T) {

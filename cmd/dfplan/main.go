@@ -6,13 +6,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dfplan/dfplan/internal/atomicfile"
+	"github.com/dfplan/dfplan/internal/gemm"
 )
 
 // usageError marks an error the user caused with the command line itself
@@ -26,6 +32,11 @@ func (e usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
+
+// usesNetwork annotates the commands that run the network (train, bench,
+// node, model eval): they say once when its products cannot use the CPU's
+// vector units (internal/gemm).
+const usesNetwork = "uses-network"
 
 // subcommands is filled by each command file's init function.
 var subcommands []func() *cobra.Command
@@ -46,6 +57,9 @@ func newRootCmd() *cobra.Command {
 				level = slog.LevelDebug
 			}
 			slog.SetDefault(slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level})))
+			if cmd.Annotations[usesNetwork] != "" && !gemm.Accelerated() {
+				slog.Warn("the network's matrix products run on the portable pure-Go path, several times slower", "why", gemm.Kernel())
+			}
 		},
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug details to stderr")
@@ -95,16 +109,89 @@ func main() {
 }
 
 // run executes the command line and returns the process exit status:
-// 0 success, 2 usage error, 1 any other failure.
+// 0 success, 2 usage error, 1 any other failure, and 128 + the signal's
+// number (130 for SIGINT, 143 for SIGTERM) when a signal stopped the
+// command.
 func run(args []string) int {
+	ctx, caught, release := interruptContext(context.Background())
+	defer release()
 	root := newRootCmd()
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
+	if sig := caught(); sig != nil {
+		// Whatever the command made of it (an error naming what was
+		// stopped, or a clean stop), the run was interrupted.
+		if err == nil {
+			err = interrupted{sig}
+		}
+		fmt.Fprintf(os.Stderr, "dfplan: %s\n", message(err))
+		return 128 + int(sig.(syscall.Signal))
+	}
 	if err == nil {
 		return 0
 	}
 	fmt.Fprintf(os.Stderr, "dfplan: %s\n", message(err))
 	return exitCode(err)
+}
+
+// interrupted is the cause of a context that a signal ended.
+type interrupted struct{ sig os.Signal }
+
+func (e interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+
+// signalName is "SIGINT" or "SIGTERM".
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGINT {
+		return "SIGINT"
+	}
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// interruptContext returns a context that the first SIGINT or SIGTERM
+// cancels, with interrupted{sig} as its cause (context.Cause): every
+// command stops its work, removes its temporary files and exits non-zero,
+// or finishes a write already under way. A second signal exits at once,
+// after removing the temporary files of writes under way. caught returns
+// the first signal, or nil. release stops the signal handling.
+func interruptContext(parent context.Context) (ctx context.Context, caught func() os.Signal, release func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var first = make(chan os.Signal, 1)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			first <- sig
+			cancel(interrupted{sig})
+		case <-done:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			n := atomicfile.RemovePending()
+			fmt.Fprintf(os.Stderr, "dfplan: interrupted again by %s: exiting at once (%d unfinished file(s) removed)\n", signalName(sig), n)
+			os.Exit(128 + int(sig.(syscall.Signal)))
+		case <-done:
+		}
+	}()
+	var sig os.Signal
+	caught = func() os.Signal {
+		select {
+		case sig = <-first:
+		default:
+		}
+		return sig
+	}
+	release = func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+	return ctx, caught, release
 }
 
 // message is err's text on one line: cobra's suggestions for an unknown

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
 )
@@ -126,8 +127,9 @@ func newModelEvalCmd() *cobra.Command {
 		seed             uint64
 	)
 	cmd := &cobra.Command{
-		Use:   "eval MODEL.safetensors --data FILE.npz",
-		Short: "Measure how well a model recovers clean tokens at given noise levels",
+		Use:         "eval MODEL.safetensors --data FILE.npz",
+		Annotations: map[string]string{usesNetwork: "yes"},
+		Short:       "Measure how well a model recovers clean tokens at given noise levels",
 		Long: `Eval noises every token of random windows of --data to one noise level,
 lets the model predict the clean tokens, and prints the error next to that of
 predicting the data mean (normalized MSE, and position RMSE in data units).
@@ -158,7 +160,7 @@ Use data the model was not trained on, e.g. 'dfplan gen' with another seed.`,
 			if err != nil {
 				return err
 			}
-			d, err := readDataset(data)
+			d, err := d4rl.Read(data)
 			if err != nil {
 				return fmt.Errorf("--data: %w", err)
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/dynamics"
 )
 
@@ -71,7 +72,7 @@ func TestModelExport(t *testing.T) {
 	c := dynamics.DefaultConfig()
 	c.Hidden, c.ZDim, c.FrameStack = 8, 4, 2
 	const n = 400
-	d := &dynamics.Dataset{N: n, ObsDim: 4, ActDim: 2, Observations: make([]float32, n*4), Actions: make([]float32, n*2)}
+	d := &d4rl.Dataset{N: n, ObsDim: 4, ActDim: 2, Observations: make([]float32, n*4), Actions: make([]float32, n*2)}
 	for i := range d.Observations {
 		d.Observations[i] = float32(i%17) / 17
 	}

@@ -7,14 +7,14 @@ import (
 	"log/slog"
 	"math"
 	"os"
-	"os/signal"
+	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/sim"
@@ -30,9 +30,10 @@ var newNodePolicy = func(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 }
 
 // signalContext returns the context a ROS command runs under: cancelled by
-// SIGINT or SIGTERM. Tests replace it.
+// SIGINT or SIGTERM, which end parent (run's interruptContext; a second
+// signal exits at once). Tests replace it.
 var signalContext = func(parent context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	return context.WithCancel(parent)
 }
 
 // nodePolicies are the policies `dfplan node` can drive.
@@ -44,13 +45,15 @@ type nodeFlags struct {
 	rate, stopWeight          float64
 	openLoop, lookahead       int
 	odomTimeout, planDeadline time.Duration
+	healthEvery               time.Duration
 }
 
 func newNodeCmd() *cobra.Command {
 	var f nodeFlags
 	cmd := &cobra.Command{
-		Use:   "node [ROS remappings like odom:=/robot/odom]",
-		Short: "Run the planner as a ROS 1 node: odom and goals in, cmd_vel and plans out",
+		Use:         "node [ROS remappings like odom:=/robot/odom]",
+		Annotations: map[string]string{usesNetwork: "yes"},
+		Short:       "Run the planner as a ROS 1 node: odom and goals in, cmd_vel and plans out",
 		Long: `Runs the receding-horizon planner as a ROS 1 node (see docs/ros.md).
 
 Subscribes odom (nav_msgs/Odometry) and move_base_simple/goal
@@ -73,10 +76,11 @@ The df policy plans with the same settings as 'dfplan bench' without
 planner flags: the defaults below, overlaid with the settings shipped with
 the maze's model (models/shipped/MAZE.plan.yaml, if any) or with --plan.
 
-Ctrl-C (or SIGTERM) stops the robot and exits; a second one kills the
-process at once. If ROS shuts the node down (rosnode kill, or another node
-started with the same name), it stops the robot, logs why and exits with
-status 0.`,
+Ctrl-C (SIGINT) or SIGTERM stops the robot and exits with status 130 or
+143 (128 + the signal); a second one exits at once. If ROS shuts the node
+down (rosnode kill, or another node started with the same name), it stops
+the robot, logs why and exits with status 0. If the master restarts, the
+node logs it and registers again (topics and its private parameters).`,
 		Example: `  # with roscore and 'dfplan simnode' running
   dfplan node --maze umaze
 
@@ -99,6 +103,7 @@ status 0.`,
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
 	fl.IntVar(&f.lookahead, "lookahead", -1, "replan from the state predicted this many ticks on (the odometry extrapolated at its velocity), and execute the new plan from its first action then; -1 = automatic: the median of the last plans' arrival times (the default, by a rule written before its runs: experiments/lookahead/README.md, rule 2); 0 = off: plan from the latest odometry and execute from the action for the tick the plan arrives (~lookahead)")
+	fl.DurationVar(&f.healthEvery, "health-every", time.Minute, "log the node's health (goroutines, heap, open files, replans and their latency, safety ticks) this often; 0 = never")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }
@@ -125,6 +130,8 @@ func (f *nodeFlags) validate() error {
 		return fmt.Errorf("odometry timeout %v: want > 0", f.odomTimeout)
 	case f.planDeadline <= 0:
 		return fmt.Errorf("plan deadline %v: want > 0", f.planDeadline)
+	case f.healthEvery < 0:
+		return fmt.Errorf("health-every %v: want ≥ 0 (0 = never)", f.healthEvery)
 	case !(f.stopWeight >= 0) || math.IsInf(f.stopWeight, 0):
 		return fmt.Errorf("stop weight %g: want >= 0", f.stopWeight)
 	case f.plan != "" && f.policy != "df":
@@ -170,6 +177,13 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 			if err := checkNodePlan(fl, f); err != nil {
 				return fmt.Errorf("policy %s: %w", f.policy, err)
 			}
+		}
+	}
+	if fl.Changed("model") && f.policy == "df" {
+		// A model on the command line wins over ~model: a corrupt or
+		// missing one is named at once, not once a master answers.
+		if _, _, err := dynamics.Load(f.model); err != nil {
+			return fmt.Errorf("policy %s: --model: %w", f.policy, err)
 		}
 	}
 	master, interrupted, err := connectMaster(ctx, fl, f.maze)
@@ -232,8 +246,44 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	if err != nil {
 		return err
 	}
+	if f.healthEvery > 0 {
+		go logHealth(ctx, node, f.healthEvery, log)
+	}
 	runUntilStopped(ctx, stop, node)
 	return nil
+}
+
+// healthy is a running node that reports its statistics.
+type healthy interface {
+	Done() <-chan struct{}
+	Stats() robot.NodeStats
+}
+
+// logHealth logs one line about the running node every period until ctx
+// ends or the node stops: what a long run on a robot should watch for
+// leaks (goroutines, heap, open files) and for plans getting slower.
+func logHealth(ctx context.Context, n healthy, period time.Duration, log *slog.Logger) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.Done():
+			return
+		case <-t.C:
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		files := -1
+		if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
+			files = len(fds)
+		}
+		s := n.Stats()
+		log.Info("node health", "goroutines", runtime.NumGoroutine(), "heap_mb", fmt.Sprintf("%.1f", float64(ms.HeapAlloc)/1e6),
+			"open_files", files, "replans", s.Replans, "replan_p50", s.ReplanP50.Round(10*time.Microsecond),
+			"replan_p99", s.ReplanP99.Round(10*time.Microsecond), "goals", s.Goals, "safety_ticks", s.SafetyTicks)
+	}
 }
 
 // checkNodePlan checks f.plan before the node waits for ROS (runNode).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/bluenviron/goroslib/v2/pkg/msgs/nav_msgs"
 
 	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/robot"
 	"github.com/dfplan/dfplan/robot/rostest"
 	"github.com/dfplan/dfplan/sim"
 )
@@ -39,6 +41,7 @@ func TestNodeUsageErrors(t *testing.T) {
 		{"NaN rate", []string{"node", "--rate-hz", "NaN"}, "rate"},
 		{"open loop", []string{"node", "--open-loop", "0"}, "open loop"},
 		{"lookahead", []string{"node", "--lookahead", "-2"}, "lookahead -2"},
+		{"negative health period", []string{"node", "--health-every", "-1s"}, "health-every -1s"},
 		{"negative stop weight", []string{"node", "--stop-weight", "-1"}, "stop weight -1"},
 		{"settings without the df policy", []string{"node", "--policy", "waypoint", "--plan", "p.yaml"}, "plan p.yaml: planner settings are for the df policy"},
 		{"odom timeout", []string{"node", "--odom-timeout", "-1s"}, "odometry timeout"},
@@ -407,5 +410,39 @@ func TestCommandsReleaseSignalsBeforeClose(t *testing.T) {
 				t.Errorf("signal handling released only after %s had left ROS; want it released before Close", tc.node)
 			}
 		})
+	}
+}
+
+type fakeHealthy struct {
+	done  chan struct{}
+	stats robot.NodeStats
+}
+
+func (f *fakeHealthy) Done() <-chan struct{}  { return f.done }
+func (f *fakeHealthy) Stats() robot.NodeStats { return f.stats }
+
+// The node's health line names what a long run watches, and stops with
+// the node.
+func TestLogHealth(t *testing.T) {
+	var buf rostest.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	n := &fakeHealthy{done: make(chan struct{}), stats: robot.NodeStats{Replans: 7, ReplanP50: 12 * time.Millisecond, Goals: 2}}
+	stopped := make(chan struct{})
+	go func() { logHealth(context.Background(), n, 5*time.Millisecond, log); close(stopped) }()
+	deadline := time.After(10 * time.Second)
+	for !strings.Contains(buf.String(), "node health") {
+		select {
+		case <-deadline:
+			t.Fatal("no health line within 10 s")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	close(n.done)
+	<-stopped
+	line := strings.SplitN(buf.String(), "\n", 2)[0]
+	for _, want := range []string{"goroutines=", "heap_mb=", "open_files=", "replans=7", "replan_p50=12ms", "goals=2", "safety_ticks=0"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("health line %q lacks %q", line, want)
+		}
 	}
 }

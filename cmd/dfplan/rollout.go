@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/golang/geo/r2"
 	"github.com/spf13/cobra"
 
 	"github.com/dfplan/dfplan/sim"
@@ -49,6 +50,9 @@ is the start state, row k the state after action k.`,
 			}
 			s, err := parseState(stateFlag)
 			if err != nil {
+				return err
+			}
+			if err := checkStart(m, s, stateFlag); err != nil {
 				return err
 			}
 			var in io.Reader = cmd.InOrStdin()
@@ -115,6 +119,22 @@ func parseState(v string) (sim.State, error) {
 		s[i] = f
 	}
 	return s, nil
+}
+
+// checkStart refuses a start the ball cannot be at: its centre inside a
+// wall or outside the map. (A ball touching a wall is a fine start.)
+func checkStart(m *sim.Maze, s sim.State, flag string) error {
+	p := r2.Point{X: s[0], Y: s[1]}
+	if m.IsFree(p) {
+		return nil
+	}
+	where := "inside a wall"
+	if !m.Bounds().ContainsPoint(p) {
+		where = "outside the map"
+	}
+	free := m.FreeCells()[0].Center()
+	return usagef("--state %s: position (%g, %g) is %s of maze %s; start in free space, e.g. a free cell centre such as %g,%g,0,0",
+		flag, s[0], s[1], where, m.Name(), free.X, free.Y)
 }
 
 // readActions parses one action per line; blank lines and # comments are

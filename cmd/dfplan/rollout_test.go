@@ -65,6 +65,8 @@ func TestRolloutBadInput(t *testing.T) {
 		{"action Inf", "0 0\n1 +Inf\n", []string{"--maze", "umaze", "--state", "1,1,0,0", "--actions", "-"}, 1, "line 2"},
 		{"action NaN", "nan 0\n", []string{"--maze", "umaze", "--state", "1,1,0,0", "--actions", "-"}, 1, "line 1"},
 		{"three numbers", "1 2 3\n", []string{"--maze", "umaze", "--state", "1,1,0,0", "--actions", "-"}, 1, "line 1"},
+		{"start in a wall", "", []string{"--maze", "umaze", "--state", "2,2,0,0", "--actions", acts}, 2, "--state 2,2,0,0: position (2, 2) is inside a wall of maze umaze"},
+		{"start outside the map", "", []string{"--maze", "umaze", "--state", "25,1,0,0", "--actions", acts}, 2, "position (25, 1) is outside the map"},
 		{"unknown flag", "", []string{"--maze", "umaze", "--speed", "3"}, 2, "unknown flag"},
 	}
 	for _, tc := range tests {

@@ -45,8 +45,9 @@ start; flags given on the command line override them. A --start inside a
 wall or outside the maze is refused.
 
 If ROS shuts the node down (rosnode kill, or another node started with the
-same name), it logs why and exits with status 0; a second Ctrl-C kills the
-process at once.`,
+same name), it logs why and exits with status 0. Ctrl-C (SIGINT) or
+SIGTERM stops it with status 130 or 143 (128 + the signal); a second one
+exits at once. If the master restarts, the node registers again.`,
 		Example: `  # umaze, starting at the bottom-left corner
   dfplan simnode --maze umaze --start 3,1
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -9,18 +10,16 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"os/signal"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
+	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/dynamics"
-	"github.com/dfplan/dfplan/internal/d4rl"
 	"github.com/dfplan/dfplan/internal/strictyaml"
 	"github.com/dfplan/dfplan/internal/sysmem"
 )
@@ -43,8 +42,9 @@ func newTrainCmd() *cobra.Command {
 		every                 time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "train --data FILE.npz --out MODEL.safetensors",
-		Short: "Train a Diffusion Forcing dynamics model on a D4RL-style dataset",
+		Use:         "train --data FILE.npz --out MODEL.safetensors",
+		Annotations: map[string]string{usesNetwork: "yes"},
+		Short:       "Train a Diffusion Forcing dynamics model on a D4RL-style dataset",
 		Long: `Train fits the causal Diffusion Forcing network (dynamics package) to the
 trajectories in a .npz dataset: windows of tokens with independent noise
 levels, weighted MSE on the predicted clean tokens, AdamW.
@@ -150,7 +150,7 @@ fine-tune continues with the same command plus --resume.`,
 			if err := start.CheckData("--data "+data, sum); err != nil {
 				return startError(err, out)
 			}
-			ds, err := readDataset(data)
+			ds, err := d4rl.Read(data)
 			if err != nil {
 				return err
 			}
@@ -174,8 +174,7 @@ fine-tune continues with the same command plus --resume.`,
 				"parameters", tr.Model().NumParams(), "from_step", tr.Step(), "steps", tc.Steps,
 				"batch", tc.Batch, "horizon", tc.Horizon, "engine", tc.Engine, "threads", runtime.GOMAXPROCS(0))
 
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
+			ctx := cmd.Context() // a signal ends it (main)
 			rep := newTrainReporter(cmd.ErrOrStderr(), tr.Step(), tc.Steps)
 			s, err := tr.Run(ctx, dynamics.RunOptions{
 				CheckpointPath:  out,
@@ -189,7 +188,7 @@ fine-tune continues with the same command plus --resume.`,
 			rep.done()
 			if err != nil {
 				if ctx.Err() != nil {
-					return fmt.Errorf("interrupted at step %d; checkpoint in %s, continue with --resume", s.Steps, out)
+					return fmt.Errorf("%v at step %d; checkpoint in %s, continue with --resume", context.Cause(ctx), s.Steps, out)
 				}
 				return err
 			}
@@ -327,13 +326,3 @@ func (r *trainReporter) update(p dynamics.Progress) {
 }
 
 func (r *trainReporter) done() { r.p.Done() }
-
-// readDataset reads a D4RL-schema .npz as training data.
-func readDataset(path string) (*dynamics.Dataset, error) {
-	ds, err := d4rl.Read(path)
-	if err != nil {
-		return nil, err
-	}
-	return &dynamics.Dataset{N: ds.N, ObsDim: ds.ObsDim, ActDim: ds.ActDim,
-		Observations: ds.Observations, Actions: ds.Actions, Terminals: ds.Terminals, Timeouts: ds.Timeouts}, nil
-}

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/dynamics"
-	"github.com/dfplan/dfplan/internal/d4rl"
 )
 
 // tinyTrainYAML makes a model small enough to train in milliseconds.

@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -56,5 +57,63 @@ func TestCheckLeavesNothing(t *testing.T) {
 	}
 	if err := Check(filepath.Join(dir, "missing", "out.bin")); err == nil {
 		t.Fatal("missing directory: want error")
+	}
+}
+
+// A write stopped through its context (a signal, in dfplan) fails with the
+// context's cause and leaves neither the target nor a temporary file.
+func TestWriteContextStopped(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.bin")
+	interrupted := errors.New("interrupted by SIGTERM")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	err := WriteContext(ctx, path, func(w io.Writer) error {
+		if _, err := w.Write(make([]byte, 3<<20)); err != nil {
+			return err
+		}
+		cancel(interrupted)
+		_, err := w.Write(make([]byte, 3<<20))
+		return err
+	})
+	if !errors.Is(err, interrupted) {
+		t.Fatalf("err = %v, want the context's cause", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("directory not empty after a stopped write: %v", entries)
+	}
+}
+
+// RemovePending removes the temporary file of a write under way, as a
+// process exiting at once (a second Ctrl-C) does; the target is not
+// created.
+func TestRemovePending(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.bin")
+	inFill, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- Write(path, func(w io.Writer) error {
+			close(inFill)
+			<-release
+			_, err := w.Write([]byte("data"))
+			return err
+		})
+	}()
+	<-inFill
+	if n := RemovePending(); n != 1 {
+		t.Errorf("RemovePending removed %d files, want 1", n)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("directory not empty after RemovePending: %v", entries)
+	}
+	close(release)
+	if err := <-done; err == nil {
+		t.Error("the write succeeded after its temporary file was removed")
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("target exists after RemovePending: %v", err)
+	}
+	if n := RemovePending(); n != 0 {
+		t.Errorf("second RemovePending removed %d files, want 0", n)
 	}
 }

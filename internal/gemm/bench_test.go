@@ -14,8 +14,15 @@ var benchShapes = []struct {
 	tr      string
 	m, k, n int
 }{
-	{"NN", 4, 4, 4}, // under smallWork: both paths are gonum
+	{"NN", 4, 4, 4}, // tiny: call and packing overhead
+	{"NN", 1, 8, 8},
 	{"NN", 8, 8, 8},
+	{"NN", 1, 128, 128}, // 1–3 rows: one sequence, or a row remainder
+	{"NN", 2, 128, 128},
+	{"NN", 3, 128, 128},
+	{"NN", 1, 156, 128},
+	{"NT", 1, 128, 64},
+	{"TN", 3, 512, 512},
 	{"NN", 16, 32, 32},
 	{"NN", 32, 156, 128},
 	{"NN", 32, 128, 128},

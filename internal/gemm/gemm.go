@@ -61,11 +61,14 @@ var portable = gonum.Implementation{}
 // with ldc ≥ n. Elements of C outside the m×n window are not touched. Bad
 // dimensions, leading dimensions or slice lengths panic.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if !useAsm || m*n*k < smallWork {
+	if !useAsm {
 		portable.Sgemm(trans(transA), trans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	check(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
 	if beta != 1 {
 		scale(beta, m, n, c, ldc)
 	}
@@ -74,10 +77,6 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	}
 	blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
 }
-
-// smallWork is the m·n·k below which gonum is used even with the kernel
-// available, since packing costs more than it saves there.
-var smallWork = 100
 
 func trans(t bool) blas.Transpose {
 	if t {
@@ -283,13 +282,16 @@ func macro(mc, nc, kc int, alpha float32, as asrc, bs bsrc, c []float32, ldc int
 				kernel(mh, kc, ap, rs, ks, bp, ldb, &c[ir*ldc+jr], ldc, alpha)
 				continue
 			}
+			// A partial tile: the kernel updates a copy of it, so that
+			// each element of C gets the same fused C + alpha·acc as in a
+			// full tile (adding alpha·acc rounded would round twice).
 			var t [mr * nr]float32
+			for i := range mh {
+				copy(t[i*nr:i*nr+nw], c[(ir+i)*ldc+jr:][:nw])
+			}
 			kernel(mh, kc, ap, rs, ks, bp, ldb, &t[0], nr, alpha)
 			for i := range mh {
-				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nw]
-				for j := range row {
-					row[j] += t[i*nr+j]
-				}
+				copy(c[(ir+i)*ldc+jr:][:nw], t[i*nr:i*nr+nw])
 			}
 		}
 	}

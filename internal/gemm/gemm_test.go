@@ -127,17 +127,15 @@ var (
 	betas  = []float32{0, 1, -0.5}
 )
 
-// withAsm runs f with the assembly path on every size (no routing of small
-// products to gonum), and skips when this machine has no kernel.
+// withAsm runs f with the assembly path (whatever DFPLAN_GEMM says), and
+// skips when this machine has no kernel.
 func withAsm(t *testing.T, f func()) {
 	t.Helper()
 	if ok, why := cpuReason(); !ok {
 		t.Skipf("no assembly kernel: %s", why)
 	}
-	saved := smallWork
 	setPath("")
-	smallWork = 0
-	defer func() { smallWork = saved; setPath(os.Getenv("DFPLAN_GEMM")) }()
+	defer setPath(os.Getenv("DFPLAN_GEMM"))
 	f()
 }
 
@@ -200,11 +198,11 @@ func TestSgemmShapes(t *testing.T) {
 	})
 }
 
-// TestSgemmRouting: with the default routing of small products, results
-// still agree (the small ones go to gonum).
+// TestSgemmRouting: on the default path (whatever DFPLAN_GEMM says), tiny
+// and small products agree with gonum.
 func TestSgemmRouting(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	for _, s := range []shape{{1, 1, 1}, {4, 4, 4}, {16, 32, 32}, {32, 128, 128}} {
+	for _, s := range []shape{{0, 3, 2}, {3, 0, 2}, {3, 2, 0}, {0, 0, 0}, {1, 1, 1}, {4, 4, 4}, {16, 32, 32}, {32, 128, 128}} {
 		for _, tr := range transposes {
 			newProblem(r, tr.tA, tr.tB, s, 1, 1, 2).run(t)
 		}

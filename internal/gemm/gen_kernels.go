@@ -39,25 +39,24 @@ func main() {
 		p("\tMOVQ c+48(FP), DX")
 		p("\tMOVQ ldc+56(FP), R9")
 		p("\tSHLQ $2, R9")
-		// With 3 rows or fewer, 2·rows accumulators cannot keep both FMA
-		// pipes busy through the FMA latency: alternate k steps between
-		// two sets of accumulators and add them at the end.
-		sets := 1
-		if rows <= 3 {
-			sets = 2
-		}
-		acc := func(set, r, half int) int { return 4 + set*2*rows + 2*r + half }
-		for r := 4; r < 4+2*rows*sets; r++ {
+		// One accumulator per output element (two Y registers per row),
+		// summed over k in ascending order with one FMA per step, for every
+		// row count: a row's result must not depend on which kernel computes
+		// it (that depends on m and on the row's position), so the 1–3-row
+		// kernels do not split k between two accumulator sets, although
+		// their 2–6 FMA chains leave the pipes partly idle.
+		acc := func(r, half int) int { return 4 + 2*r + half }
+		for r := 4; r < 4+2*rows; r++ {
 			p("\tVXORPS Y%d, Y%d, Y%d", r, r, r)
 		}
-		step := func(set int) {
+		step := func() {
 			p("\tVMOVUPS (DI), Y0")
 			p("\tVMOVUPS 32(DI), Y1")
 			for r := 0; r < rows; r++ {
 				y := 2 + r%2
 				p("\tVBROADCASTSS %s, Y%d", rowAddr[r], y)
-				p("\tVFMADD231PS Y0, Y%d, Y%d", y, acc(set, r, 0))
-				p("\tVFMADD231PS Y1, Y%d, Y%d", y, acc(set, r, 1))
+				p("\tVFMADD231PS Y0, Y%d, Y%d", y, acc(r, 0))
+				p("\tVFMADD231PS Y1, Y%d, Y%d", y, acc(r, 1))
 			}
 			p("\tADDQ R13, SI")
 			p("\tADDQ R8, DI")
@@ -65,8 +64,8 @@ func main() {
 		p("\tCMPQ CX, $4")
 		p("\tJL   tail%d", rows)
 		p("loop%d:", rows)
-		for i := range 4 {
-			step(i % sets)
+		for range 4 {
+			step()
 		}
 		p("\tSUBQ $4, CX")
 		p("\tCMPQ CX, $4")
@@ -75,17 +74,10 @@ func main() {
 		p("\tTESTQ CX, CX")
 		p("\tJE    store%d", rows)
 		p("one%d:", rows)
-		step(0)
+		step()
 		p("\tDECQ CX")
 		p("\tJNE  one%d", rows)
 		p("store%d:", rows)
-		if sets == 2 {
-			for r := 0; r < rows; r++ {
-				for h := range 2 {
-					p("\tVADDPS Y%d, Y%d, Y%d", acc(1, r, h), acc(0, r, h), acc(0, r, h))
-				}
-			}
-		}
 		// C row r += alpha·acc: load C, fused multiply-add, store.
 		p("\tVBROADCASTSS alpha+64(FP), Y0")
 		for r := 0; r < rows; r++ {

@@ -8,7 +8,7 @@ import (
 	"github.com/dfplan/dfplan/internal/cputime"
 )
 
-var benchSizes = []int{128, 4096, 65536}
+var benchSizes = []int{13, 128, 4096, 65536} // 13: an 8-block and a tail of 5
 
 // benchInput is n activations, normal with standard deviation 4, so that a
 // few fall beyond the cut-offs as in training.

@@ -16,6 +16,13 @@
 // engine: σ(x) = 0 for x < −88 and σ(x) = 1 for x > 15. Hence σ(+Inf) = 1,
 // σ(−Inf) = 0, and σ(NaN) = NaN (so SiLU(NaN) = NaN).
 //
+// On the assembly path every element goes through the vector code, the
+// 1–7 left after the last 8-float block in a zero-padded block of their
+// own, so an element's result depends only on its inputs, bit for bit, not
+// on the slice's length or its position in it (TestPositionInvariance);
+// callers rely on that (a sequence's activations must not change with the
+// batch they are computed in). The paths differ from each other as above.
+//
 // The assembly path is used on amd64 CPUs with AVX2 and FMA. Setting the
 // environment variable DFPLAN_GEMM=gonum, which selects the portable matrix
 // product in internal/gemm, also selects the pure-Go path here, so one
@@ -51,11 +58,23 @@ func Sigmoid(dst, x []float32) {
 	if len(dst) < n {
 		panic("vecmath: Sigmoid: len(dst) < len(x)")
 	}
-	if m := n &^ 7; m > 0 && useAsm.Load() {
-		sigmoidAsm(&dst[0], &x[0], m)
-		dst, x = dst[m:], x[m:]
+	if !useAsm.Load() {
+		sigmoidGo(dst, x)
+		return
 	}
-	sigmoidGo(dst, x)
+	m := n &^ 7
+	if m > 0 {
+		sigmoidAsm(&dst[0], &x[0], m)
+	}
+	if m < n {
+		// The tail goes through the same vector code, zero-padded to a
+		// block, so that an element's result does not depend on its
+		// position (see the package doc).
+		var xb, db [8]float32
+		copy(xb[:], x[m:n])
+		sigmoidAsm(&db[0], &xb[0], 8)
+		copy(dst[m:n], db[:])
+	}
 }
 
 // SiLU sets sig[i] = σ(x[i]) (as Sigmoid computes it) and
@@ -66,11 +85,21 @@ func SiLU(y, sig, x []float32) {
 	if len(y) < n || len(sig) < n {
 		panic("vecmath: SiLU: len(y) or len(sig) < len(x)")
 	}
-	if m := n &^ 7; m > 0 && useAsm.Load() {
-		siluAsm(&y[0], &sig[0], &x[0], m)
-		y, sig, x = y[m:], sig[m:], x[m:]
+	if !useAsm.Load() {
+		siluGo(y, sig, x)
+		return
 	}
-	siluGo(y, sig, x)
+	m := n &^ 7
+	if m > 0 {
+		siluAsm(&y[0], &sig[0], &x[0], m)
+	}
+	if m < n {
+		var xb, yb, sb [8]float32
+		copy(xb[:], x[m:n])
+		siluAsm(&yb[0], &sb[0], &xb[0], 8)
+		copy(y[m:n], yb[:])
+		copy(sig[m:n], sb[:])
+	}
 }
 
 // SiLUBack multiplies g[i] by the derivative of SiLU at x[i],
@@ -81,9 +110,20 @@ func SiLUBack(g, x, sig []float32) {
 	if len(g) < n || len(sig) < n {
 		panic("vecmath: SiLUBack: len(g) or len(sig) < len(x)")
 	}
-	if m := n &^ 7; m > 0 && useAsm.Load() {
-		siluBackAsm(&g[0], &x[0], &sig[0], m)
-		g, x, sig = g[m:], x[m:], sig[m:]
+	if !useAsm.Load() {
+		siluBackGo(g, x, sig)
+		return
 	}
-	siluBackGo(g, x, sig)
+	m := n &^ 7
+	if m > 0 {
+		siluBackAsm(&g[0], &x[0], &sig[0], m)
+	}
+	if m < n {
+		var gb, xb, sb [8]float32
+		copy(gb[:], g[m:n])
+		copy(xb[:], x[m:n])
+		copy(sb[:], sig[m:n])
+		siluBackAsm(&gb[0], &xb[0], &sb[0], 8)
+		copy(g[m:n], gb[:])
+	}
 }

@@ -196,8 +196,8 @@ func TestSpecial(t *testing.T) {
 
 // TestTails: every length 0…33 and every start offset 0…7 (unaligned
 // slices), with outputs longer than the input: the result agrees with the
-// Go path, the tail (after the last full block) is bit-identical to it,
-// and nothing past len(x) is written.
+// Go path within agreeUlps (the tail after the last full block goes
+// through the assembly too), and nothing past len(x) is written.
 func TestTails(t *testing.T) {
 	needAsm(t)
 	r := rand.New(rand.NewPCG(1, 2))
@@ -232,12 +232,10 @@ func TestTails(t *testing.T) {
 			sigmoidGo(ws, x)
 			siluGo(wy, wsig, x)
 			siluBackGo(wg, x, wsig)
-			full := n &^ 7
 			for i := range n {
-				exact := i >= full
 				check := func(what string, got, want float32) {
 					d := ulpDiff(got, want)
-					if exact && d != 0 || d > agreeUlps {
+					if d > agreeUlps {
 						t.Fatalf("n=%d off=%d: %s[%d] = %v, Go %v (x = %v)", n, off, what, i, got, want, x[i])
 					}
 				}
@@ -253,7 +251,7 @@ func TestTails(t *testing.T) {
 				siluBackGo(w, x[i:i+1], sig[i:i+1])
 				s := float64(sig[i])
 				scale := math.Abs(float64(grad[i])) * s * (1 + math.Abs(float64(x[i]))*(1-s))
-				if d := math.Abs(float64(g[i]) - float64(w[0])); exact && d != 0 || d > 4*0x1p-24*scale+0x1p-149 {
+				if d := math.Abs(float64(g[i]) - float64(w[0])); d > 4*0x1p-24*scale+0x1p-149 {
 					t.Fatalf("n=%d off=%d: SiLUBack[%d] = %v, Go %v", n, off, i, g[i], w[0])
 				}
 			}

@@ -138,8 +138,10 @@ func Master(t testing.TB) string {
 }
 
 // StartMasterAt starts rosmaster listening on addr (host:port) as Master
-// does, for tests that choose the port before the master exists.
-func StartMasterAt(t testing.TB, addr string) {
+// does, for tests that choose the port before the master exists. kill
+// stops it before the test ends, as a crash would (SIGKILL), for tests of
+// a master restart; cleanup kills it otherwise.
+func StartMasterAt(t testing.TB, addr string) (kill func()) {
 	t.Helper()
 	Require(t)
 	_, port, err := net.SplitHostPort(addr)
@@ -160,9 +162,12 @@ func StartMasterAt(t testing.TB, addr string) {
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
+	kill = func() {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-exited
+	}
+	t.Cleanup(func() {
+		kill()
 		logf.Close()
 		if t.Failed() {
 			b, _ := os.ReadFile(logf.Name())
@@ -176,7 +181,7 @@ func StartMasterAt(t testing.TB, addr string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if _, err := c.HasParam("/use_sim_time"); err == nil {
-			return
+			return kill
 		}
 		select {
 		case <-exited:

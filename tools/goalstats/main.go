@@ -12,7 +12,7 @@ import (
 	"math"
 	"os"
 
-	"github.com/dfplan/dfplan/internal/d4rl"
+	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/sim"
 )
 

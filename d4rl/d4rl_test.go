@@ -38,6 +38,7 @@ func TestRoundTrip(t *testing.T) {
 		{"with goals", sample(7)},
 		{"without goals", func() *Dataset { d := sample(3); d.Goals = nil; return d }()},
 		{"empty", sample(0)},
+		{"more than one write chunk", sample(20000)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "d.npz")
@@ -172,7 +173,12 @@ func buildNPZ(t *testing.T, entries map[string]npyEntry) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := writeNPY(w, e.descr, e.shape, e.data); err != nil {
+		if e.descr == "raw" { // bytes as they are
+			_, err = w.Write(e.data.([]byte))
+		} else {
+			err = writeNPY(w, e.descr, e.shape, e.data)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -210,6 +216,9 @@ func TestReadErrors(t *testing.T) {
 		change(e)
 		return buildNPZ(t, e)
 	}
+	set := func(key string, entry npyEntry) string {
+		return with(func(e map[string]npyEntry) { e[key] = entry })
+	}
 	nan := float32(math.NaN())
 	tests := []struct {
 		name string
@@ -229,6 +238,16 @@ func TestReadErrors(t *testing.T) {
 		{"goal width 3", with(func(e map[string]npyEntry) {
 			e[KeyGoals] = npyEntry{"<f4", []int{4, 3}, make([]float32, 12)}
 		}), "infos/goal: shape [4 3]"},
+		// Members that claim more (or less) than they hold: no allocation
+		// beyond the file, no panic in npyio.
+		{"shape beyond the data", set(KeyObservations, npyEntry{"<f4", []int{1000000000000, 4}, make([]float32, 16)}),
+			"observations: shape [1000000000000 4] of <f4 does not match the 64 bytes of data"},
+		{"shape short of the data", set(KeyRewards, npyEntry{"<f4", []int{3}, make([]float32, 4)}),
+			"rewards: shape [3] of <f4 does not match the 16 bytes"},
+		{"header longer than the member", set(KeyActions, npyEntry{"raw", nil, []byte("\x93NUMPY\x02\x00\xff\xff\xff\x7f{'descr'")}),
+			"actions: .npy header of 2147483659 bytes in a member of 20 bytes"},
+		{"header that makes npyio panic", set(KeyActions, npyEntry{"raw", nil, []byte("\x93NUMPY\x01\x00\x04\x00abcd")}),
+			"actions: not a readable .npy array: malformed .npy header"},
 		{"NaN observation", with(func(e map[string]npyEntry) {
 			o := make([]float32, 16)
 			o[13] = nan
@@ -240,6 +259,55 @@ func TestReadErrors(t *testing.T) {
 			_, err := Read(tc.path)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Read = %v, want error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// flipDataBit flips the lowest bit of byte off of member key's array data
+// in the stored (uncompressed) archive at path, as a bad disk or transfer
+// would, leaving the archive's structure intact.
+func flipDataBit(t *testing.T, path, key string, off int) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.Index(string(b), key+".npy") // the local header's name comes first
+	magic := strings.Index(string(b[name:]), "\x93NUMPY")
+	if name < 0 || magic < 0 {
+		t.Fatalf("%s: no member %s.npy", path, key)
+	}
+	start := name + magic
+	hlen := int(b[start+8]) | int(b[start+9])<<8
+	b[start+10+hlen+off] ^= 1
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A flipped bit in any member's data is refused by name, even where the
+// changed value is itself valid (a finite float, a 0/1 flag): only the
+// CRC-32 tells. numpy refuses such a file too.
+func TestReadRefusesCorruptMember(t *testing.T) {
+	for _, tc := range []struct {
+		key string
+		off int
+	}{
+		{KeyObservations, 4*9 + 2}, // a mantissa bit of observation 2, x: still finite
+		{KeyTimeouts, 0},           // flag 0 becomes 1
+		{KeyGoals, 5},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "flipped.npz")
+			if err := sample(8).Write(path); err != nil {
+				t.Fatal(err)
+			}
+			flipDataBit(t, path, tc.key, tc.off)
+			d, err := Read(path)
+			want := "member " + tc.key + ".npy: CRC-32 mismatch"
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Read = %v, %v; want an error naming %s and %q", d, err, path, want)
 			}
 		})
 	}

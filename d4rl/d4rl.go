@@ -3,6 +3,7 @@ package d4rl
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npz"
 
 	"github.com/dfplan/dfplan/internal/atomicfile"
@@ -100,18 +102,30 @@ func Read(path string) (*Dataset, error) {
 	return d, nil
 }
 
+// archive is an open .npz: npyio's reader for the arrays, and the zip
+// members by key, for their sizes.
+type archive struct {
+	zr      *npz.Reader
+	keys    map[string]string // key -> member name
+	members map[string]*zip.File
+}
+
 func read(r io.ReaderAt, size int64) (*Dataset, error) {
 	zr, err := npz.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("not a .npz archive: %w", err)
 	}
-	keys := map[string]string{} // key -> entry name
+	members, err := verifyMembers(r, size)
+	if err != nil {
+		return nil, err
+	}
+	a := &archive{zr: zr, keys: map[string]string{}, members: members}
 	for _, k := range zr.Keys() {
-		keys[strings.TrimSuffix(k, ".npy")] = k
+		a.keys[strings.TrimSuffix(k, ".npy")] = k
 	}
 	var d Dataset
 
-	obs, shape, err := readFloats(zr, keys, KeyObservations)
+	obs, shape, err := readFloats(a, KeyObservations)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +134,7 @@ func read(r io.ReaderAt, size int64) (*Dataset, error) {
 	}
 	d.N, d.ObsDim, d.Observations = shape[0], shape[1], obs
 
-	act, shape, err := readFloats(zr, keys, KeyActions)
+	act, shape, err := readFloats(a, KeyActions)
 	if err != nil {
 		return nil, err
 	}
@@ -129,14 +143,14 @@ func read(r io.ReaderAt, size int64) (*Dataset, error) {
 	}
 	d.ActDim, d.Actions = shape[1], act
 
-	if d.Rewards, shape, err = readFloats(zr, keys, KeyRewards); err != nil {
+	if d.Rewards, shape, err = readFloats(a, KeyRewards); err != nil {
 		return nil, err
 	}
 	if !isVector(shape, d.N) {
 		return nil, fmt.Errorf("%s: shape %v, want (%d,)", KeyRewards, shape, d.N)
 	}
 	for _, k := range []string{KeyTerminals, KeyTimeouts} {
-		flags, shape, err := readFlags(zr, keys, k)
+		flags, shape, err := readFlags(a, k)
 		if err != nil {
 			return nil, err
 		}
@@ -149,8 +163,8 @@ func read(r io.ReaderAt, size int64) (*Dataset, error) {
 			d.Timeouts = flags
 		}
 	}
-	if _, ok := keys[KeyGoals]; ok {
-		if d.Goals, shape, err = readFloats(zr, keys, KeyGoals); err != nil {
+	if _, ok := a.keys[KeyGoals]; ok {
+		if d.Goals, shape, err = readFloats(a, KeyGoals); err != nil {
 			return nil, err
 		}
 		if len(shape) != 2 || shape[0] != d.N || shape[1] != 2 {
@@ -163,18 +177,95 @@ func read(r io.ReaderAt, size int64) (*Dataset, error) {
 	return &d, nil
 }
 
+// verifyMembers reads every member of the zip archive to its end, so that
+// archive/zip checks its size and CRC-32. npyio alone does not: it reads
+// exactly the bytes an array's header promises and stops short of the
+// member's end, where archive/zip compares the checksum, so a flipped bit
+// in the data would go unnoticed.
+// It returns the members by name.
+func verifyMembers(r io.ReaderAt, size int64) (map[string]*zip.File, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("not a .npz archive: %w", err)
+	}
+	members := map[string]*zip.File{}
+	for _, f := range zr.File {
+		if err := verifyMember(f); err != nil {
+			if errors.Is(err, zip.ErrChecksum) {
+				return nil, fmt.Errorf("member %s: CRC-32 mismatch: the file is corrupt", f.Name)
+			}
+			return nil, fmt.Errorf("member %s: %w", f.Name, err)
+		}
+		members[f.Name] = f
+	}
+	return members, nil
+}
+
+func verifyMember(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
+	return err
+}
+
+// read reads array name into v, turning a panic in npyio into an error.
+func (a *archive) read(name string, v any) error {
+	var err error
+	if perr := catch(func() { err = a.zr.Read(name, v) }); perr != nil {
+		return perr
+	}
+	return err
+}
+
 func isVector(shape []int, n int) bool {
 	return (len(shape) == 1 && shape[0] == n) || (len(shape) == 2 && shape[0] == n && shape[1] == 1)
 }
 
-func header(zr *npz.Reader, keys map[string]string, key string) (string, string, []int, error) {
-	name, ok := keys[key]
+// itemSize is the size in bytes of one value of the dtypes read.
+var itemSize = map[string]int64{"<f4": 4, "=f4": 4, "<f8": 8, "=f8": 8, "|b1": 1, "|u1": 1}
+
+// header returns the member name, dtype and shape of array key, after
+// checking that the member holds exactly the data its header describes,
+// so that npyio allocates no more than the file holds.
+func header(a *archive, key string) (string, string, []int, error) {
+	name, ok := a.keys[key]
 	if !ok {
 		return "", "", nil, fmt.Errorf("missing key %q", key)
 	}
-	h := zr.Header(name)
+	f := a.members[name]
+	if f == nil {
+		return "", "", nil, fmt.Errorf("%s: not a readable .npy array", key)
+	}
+	size := int64(f.UncompressedSize64)
+	hdrEnd, err := npyHeaderEnd(f)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("%s: not a readable .npy array: %w", key, err)
+	}
+	if hdrEnd > size {
+		return "", "", nil, fmt.Errorf("%s: .npy header of %d bytes in a member of %d bytes", key, hdrEnd, size)
+	}
+	var h *npy.Header
+	if err := catch(func() { h = a.zr.Header(name) }); err != nil {
+		return "", "", nil, fmt.Errorf("%s: not a readable .npy array: %w", key, err)
+	}
 	if h == nil {
 		return "", "", nil, fmt.Errorf("%s: not a readable .npy array", key)
+	}
+	if n, ok := itemSize[strings.Trim(h.Descr.Type, `'"`)]; ok {
+		for _, dim := range h.Descr.Shape {
+			if dim < 0 || (dim > 0 && n > size/int64(dim)) {
+				n = size + 1 // more than the member holds, without overflow
+				break
+			}
+			n *= int64(dim)
+		}
+		if n != size-hdrEnd {
+			return "", "", nil, fmt.Errorf("%s: shape %v of %s does not match the %d bytes of data the member holds (truncated or corrupt)",
+				key, h.Descr.Shape, strings.Trim(h.Descr.Type, `'"`), size-hdrEnd)
+		}
 	}
 	if h.Descr.Fortran && len(h.Descr.Shape) > 1 && h.Descr.Shape[1] > 1 {
 		return "", "", nil, fmt.Errorf("%s: Fortran-order array; save it with np.ascontiguousarray", key)
@@ -182,21 +273,61 @@ func header(zr *npz.Reader, keys map[string]string, key string) (string, string,
 	return name, strings.Trim(h.Descr.Type, `'"`), h.Descr.Shape, nil
 }
 
-func readFloats(zr *npz.Reader, keys map[string]string, key string) ([]float32, []int, error) {
-	name, typ, shape, err := header(zr, keys, key)
+// npyHeaderEnd returns where the .npy header of member f ends: magic (6),
+// version (2), header length (2 bytes in version 1, 4 in 2 and 3), header.
+func npyHeaderEnd(f *zip.File) (int64, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	var pre [12]byte
+	if _, err := io.ReadFull(rc, pre[:10]); err != nil {
+		return 0, fmt.Errorf("header: %w", err)
+	}
+	if string(pre[:6]) != "\x93NUMPY" {
+		return 0, errors.New("no .npy magic")
+	}
+	switch pre[6] {
+	case 1:
+		return 10 + int64(binary.LittleEndian.Uint16(pre[8:10])), nil
+	case 2, 3:
+		if _, err := io.ReadFull(rc, pre[10:12]); err != nil {
+			return 0, fmt.Errorf("header: %w", err)
+		}
+		return 12 + int64(binary.LittleEndian.Uint32(pre[8:12])), nil
+	}
+	return 0, fmt.Errorf(".npy version %d.%d", pre[6], pre[7])
+}
+
+// catch runs f and returns a panic in it as an error. npyio (v0.14.0)
+// panics on some malformed headers (slice bounds out of range) rather than
+// returning an error; a bad file must give an error, not a crash.
+func catch(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed .npy header (%v)", r)
+		}
+	}()
+	f()
+	return nil
+}
+
+func readFloats(a *archive, key string) ([]float32, []int, error) {
+	name, typ, shape, err := header(a, key)
 	if err != nil {
 		return nil, nil, err
 	}
 	switch typ {
 	case "<f4", "=f4":
 		var v []float32
-		if err := zr.Read(name, &v); err != nil {
+		if err := a.read(name, &v); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", key, err)
 		}
 		return v, shape, nil
 	case "<f8", "=f8":
 		var v []float64
-		if err := zr.Read(name, &v); err != nil {
+		if err := a.read(name, &v); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", key, err)
 		}
 		out := make([]float32, len(v))
@@ -208,21 +339,21 @@ func readFloats(zr *npz.Reader, keys map[string]string, key string) ([]float32, 
 	return nil, nil, fmt.Errorf("%s: dtype %s, want float32 or float64", key, typ)
 }
 
-func readFlags(zr *npz.Reader, keys map[string]string, key string) ([]bool, []int, error) {
-	name, typ, shape, err := header(zr, keys, key)
+func readFlags(a *archive, key string) ([]bool, []int, error) {
+	name, typ, shape, err := header(a, key)
 	if err != nil {
 		return nil, nil, err
 	}
 	switch typ {
 	case "|b1":
 		var v []bool
-		if err := zr.Read(name, &v); err != nil {
+		if err := a.read(name, &v); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", key, err)
 		}
 		return v, shape, nil
 	case "|u1":
 		var v []uint8
-		if err := zr.Read(name, &v); err != nil {
+		if err := a.read(name, &v); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", key, err)
 		}
 		out := make([]bool, len(v))
@@ -241,10 +372,16 @@ func readFlags(zr *npz.Reader, keys map[string]string, key string) ([]bool, []in
 // writes) with float32 arrays and bool flags. The file appears atomically:
 // on error no partial file is left.
 func (d *Dataset) Write(path string) error {
+	return d.WriteContext(context.Background(), path)
+}
+
+// WriteContext is Write, stopped when ctx ends: then it fails with ctx's
+// cause and leaves no file (atomicfile.WriteContext).
+func (d *Dataset) WriteContext(ctx context.Context, path string) error {
 	if err := d.Validate(); err != nil {
 		return fmt.Errorf("write dataset %s: %w", path, err)
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
+	return atomicfile.WriteContext(ctx, path, func(w io.Writer) error {
 		zw := zip.NewWriter(w)
 		entries := []struct {
 			key   string
@@ -302,23 +439,38 @@ func writeNPY(w io.Writer, descr string, shape []int, data any) error {
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return err
 	}
+	// The data goes out in chunks, so writing needs no second copy of it.
+	const chunk = 1 << 16 // values
 	switch v := data.(type) {
 	case []float32:
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
-		_, err := w.Write(b)
-		return err
-	case []bool:
-		b := make([]byte, len(v))
-		for i, x := range v {
-			if x {
-				b[i] = 1
+		b := make([]byte, 4*min(chunk, len(v)))
+		for len(v) > 0 {
+			n := min(chunk, len(v))
+			for i, x := range v[:n] {
+				binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
 			}
+			if _, err := w.Write(b[:4*n]); err != nil {
+				return err
+			}
+			v = v[n:]
 		}
-		_, err := w.Write(b)
-		return err
+		return nil
+	case []bool:
+		b := make([]byte, min(chunk, len(v)))
+		for len(v) > 0 {
+			n := min(chunk, len(v))
+			for i, x := range v[:n] {
+				b[i] = 0
+				if x {
+					b[i] = 1
+				}
+			}
+			if _, err := w.Write(b[:n]); err != nil {
+				return err
+			}
+			v = v[n:]
+		}
+		return nil
 	}
 	return errors.New("unsupported array type")
 }
