@@ -485,17 +485,7 @@ func TestNodeShutdownByROS(t *testing.T) {
 	if err := c.node.NodeKill("/dfplan"); err != nil {
 		t.Fatalf("kill /dfplan: %v", err)
 	}
-	select {
-	case <-node.Done():
-	case <-time.After(waitFor):
-		t.Fatal("node still running after a shutdown request")
-	}
-	if err := node.Err(); !errors.Is(err, ErrShutdownRequested) || !strings.Contains(err.Error(), "test_client") {
-		t.Errorf("Err() = %v, want ErrShutdownRequested naming the caller /test_client", err)
-	}
-	if k := logs.count("ROS asked the node to shut down"); k != 1 {
-		t.Errorf("shutdown logged %d times, want once", k)
-	}
+	wantStoppedByROS(t, node, "/test_client", logs)
 	// The last command the robot got is a stop.
 	var last [2]float64
 	got := false

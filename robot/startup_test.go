@@ -13,6 +13,26 @@ import (
 	"github.com/dfplan/dfplan/robot/rostest"
 )
 
+// wantStoppedByROS checks that node n stopped on a shutdown request from
+// caller: Done closed, Err naming the request, one log line.
+func wantStoppedByROS(t *testing.T, n interface {
+	Done() <-chan struct{}
+	Err() error
+}, caller string, logs *logBuffer) {
+	t.Helper()
+	select {
+	case <-n.Done():
+	case <-time.After(waitFor):
+		t.Fatal("node still running after a shutdown request")
+	}
+	if err := n.Err(); !errors.Is(err, ErrShutdownRequested) || !strings.Contains(err.Error(), caller) {
+		t.Errorf("Err() = %v, want ErrShutdownRequested naming the caller %s", err, caller)
+	}
+	if k := logs.count("ROS asked the node to shut down"); k != 1 {
+		t.Errorf("shutdown logged %d times, want once", k)
+	}
+}
+
 // TestShutdownWhileJoining: a shutdown request (rosnode kill) that arrives
 // while a node is still registering its topics is a stop, not a start-up
 // failure: NewNode and NewSimNode return the node stopped, Done closed and
@@ -76,17 +96,7 @@ func TestShutdownWhileJoining(t *testing.T) {
 						n.Close()
 					}
 				}()
-				select {
-				case <-n.Done():
-				case <-time.After(waitFor):
-					t.Fatal("Done not closed after a shutdown request during start-up")
-				}
-				if err := n.Err(); !errors.Is(err, ErrShutdownRequested) || !strings.Contains(err.Error(), "test_killer") {
-					t.Errorf("Err() = %v, want ErrShutdownRequested naming /test_killer", err)
-				}
-				if k := logs.count("ROS asked the node to shut down"); k != 1 {
-					t.Errorf("shutdown logged %d times, want once", k)
-				}
+				wantStoppedByROS(t, n, "/test_killer", logs)
 				n.Close()
 				closed = true
 				if _, err := w.NodePing(tc.node); err == nil {
