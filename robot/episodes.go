@@ -119,7 +119,7 @@ func RunEpisodes(ctx context.Context, conf EpisodeConf) (*EpisodesResult, error)
 		return nil, fmt.Errorf("goal publisher: %w", err)
 	}
 	defer pub.Close()
-	if err := waitSubscribed(ctx, goals, ns+"/"+node.conf.GoalTopic); err != nil {
+	if err := waitSubscribed(ctx, goals, ns+"/"+rc.Name, ns+"/"+node.conf.GoalTopic); err != nil {
 		return nil, err
 	}
 
@@ -127,14 +127,9 @@ func RunEpisodes(ctx context.Context, conf EpisodeConf) (*EpisodesResult, error)
 	t0 := time.Now()
 	skipped0 := sn.Skipped()
 	for e, spec := range conf.Specs {
-		before := node.Stats().Goals
 		ep, err := runEpisode(ctx, sn, node, pub, spec, conf.Steps)
 		if err != nil {
 			return nil, fmt.Errorf("episode %d: %w", e, err)
-		}
-		if node.Stats().Goals != before+1 {
-			// A goal lost on the way would score the episode 0 unnoticed.
-			return nil, fmt.Errorf("episode %d: the planning node did not take its goal (%g, %g)", e, spec.Goal.X, spec.Goal.Y)
 		}
 		res.Episodes = append(res.Episodes, ep)
 		if conf.Progress != nil {
@@ -165,6 +160,7 @@ func runEpisode(ctx context.Context, sn *SimNode, node *Node, pub *goroslib.Publ
 	case <-ctx.Done():
 		return Episode{}, ctx.Err()
 	}
+	goals := node.Stats().Goals
 	time.Sleep(SimStep)
 	sn.Reset(spec.Start, func(s sim.State) bool {
 		mu.Lock()
@@ -209,26 +205,37 @@ func runEpisode(ctx context.Context, sn *SimNode, node *Node, pub *goroslib.Publ
 	if err := wait(done, "the episode's end"); err != nil {
 		return Episode{}, err
 	}
+	// A goal lost on the way would score the episode 0 unnoticed. One
+	// still on its way when a short episode ends is not lost: wait for it,
+	// so the next episode's cancel comes after it.
+	if err := node.awaitGoals(ctx, goals+1, limit); err != nil {
+		if ctx.Err() != nil {
+			return Episode{}, err
+		}
+		return Episode{}, fmt.Errorf("the planning node did not take its goal (%g, %g): %w", spec.Goal.X, spec.Goal.Y, err)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	return ep, nil
 }
 
-// waitSubscribed waits until the master lists a subscriber of topic, so
-// that the first goal is not published into the void.
-func waitSubscribed(ctx context.Context, n *goroslib.Node, topic string) error {
+// waitSubscribed waits until publisher node self (its absolute name)
+// has a subscriber of topic connected, so that the first goal is not
+// published into the void: a subscriber registered with the master is
+// not yet connected, and goroslib drops what is written before.
+func waitSubscribed(ctx context.Context, n *goroslib.Node, self, topic string) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		topics, err := n.MasterGetTopics()
+		conns, err := n.NodeGetConns(self)
 		if err == nil {
-			if t, ok := topics[topic]; ok && len(t.Subscribers) > 0 {
-				// Registered; give the publisher–subscriber link a moment.
-				time.Sleep(200 * time.Millisecond)
-				return nil
+			for _, c := range conns {
+				if c.Topic == topic && c.Direction == 'o' && c.Connected {
+					return nil
+				}
 			}
 		}
 		if time.Now().After(deadline) {
-			return errors.New("the planning node never subscribed to its goal topic")
+			return errors.New("the planning node never connected to its goal topic")
 		}
 		select {
 		case <-ctx.Done():

@@ -80,9 +80,9 @@ type NodeConf struct {
 	// Lookahead is how many ticks ahead a replan is made. The robot keeps
 	// executing its current plan while the next one is made; with
 	// lookahead k the planner (a planner.RequestPolicy) plans from the
-	// state the current plan predicts k ticks on
-	// (planner.ExecutorConf.Lookahead), and the new plan is executed from
-	// its first action at that tick. 0 (the
+	// state predicted k ticks on, the odometry extrapolated at its
+	// velocity (planner.Predict, planner.ExecutorConf.Lookahead), and the
+	// new plan is executed from its first action at that tick. 0 (the
 	// zero value) is off: plans are made from the latest odometry and
 	// executed from the action for the tick they arrive. -1 is automatic:
 	// k is the median of the last plans' arrival times, in ticks, and
@@ -201,8 +201,9 @@ type Node struct {
 	tickJitter  samples
 	replanTime  samples
 	statsMu     sync.Mutex
-	safetyTicks int64 // guarded by statsMu
-	goals       int64 // goals driven to; guarded by statsMu
+	safetyTicks int64         // guarded by statsMu
+	goals       int64         // goals driven to; guarded by statsMu
+	goalTaken   chan struct{} // closed and replaced when goals grows; guarded by statsMu
 }
 
 type odomMsg struct {
@@ -235,6 +236,9 @@ type planResult struct {
 
 // NewNode validates conf, joins the ROS graph and starts the control loop.
 // It fails if the master cannot be reached (see WaitMaster to wait for it).
+// If ROS shuts the node down while it joins the graph, NewNode returns it
+// stopped, as if the request had come just after: Done is closed and Err
+// says who asked.
 func NewNode(conf NodeConf) (*Node, error) {
 	conf, err := conf.withDefaults()
 	if err != nil {
@@ -246,6 +250,12 @@ func NewNode(conf NodeConf) (*Node, error) {
 		return nil, fmt.Errorf("robot.NodeConf: %w", err)
 	}
 	if err := n.connect(); err != nil {
+		if n.Err() != nil {
+			// ROS asked the node to shut down while it was joining the
+			// graph, and goroslib refused the rest: a stop, not a failure.
+			// Done is closed; Close releases what was made.
+			return n, nil
+		}
 		n.cancel()
 		n.closeROS()
 		return nil, err
@@ -276,6 +286,7 @@ func newNode(conf NodeConf) *Node {
 		res:       make(chan planResult, 1),
 		tickDone:  make(chan struct{}),
 		stopState: newStopState(),
+		goalTaken: make(chan struct{}),
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	return n
@@ -288,22 +299,28 @@ func (n *Node) connect() error {
 	if err != nil {
 		return err
 	}
+	joined("node")
 	priv := func(s string) string { return privateName(c.Namespace, c.Name, s) }
 	if n.pubCmd, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: c.CmdVelTopic, Msg: &geometry_msgs.Twist{}}); err != nil {
 		return fmt.Errorf("publish %s: %w", c.CmdVelTopic, err)
 	}
+	joined(c.CmdVelTopic)
 	if n.pubAct, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: priv("action"), Msg: &std_msgs.Float64MultiArray{}}); err != nil {
 		return fmt.Errorf("publish ~action: %w", err)
 	}
+	joined("~action")
 	if n.pubPlan, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: n.ros, Topic: priv("plan"), Msg: &nav_msgs.Path{}, Latch: true}); err != nil {
 		return fmt.Errorf("publish ~plan: %w", err)
 	}
+	joined("~plan")
 	if n.subOdom, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n.ros, Topic: c.OdomTopic, Callback: n.onOdom, QueueSize: 64}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", c.OdomTopic, err)
 	}
+	joined(c.OdomTopic)
 	if n.subGoal, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: n.ros, Topic: c.GoalTopic, Callback: n.onGoal, QueueSize: 8}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", c.GoalTopic, err)
 	}
+	joined(c.GoalTopic)
 	n.watch, err = watchMaster(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, n.log)
 	return err
 }
@@ -383,6 +400,26 @@ func (n *Node) Stats() NodeStats {
 	n.statsMu.Unlock()
 	return NodeStats{Ticks: ticks, TickJitterP50: j[0], TickJitterP99: j[1],
 		Replans: replans, ReplanP50: r[0], ReplanP99: r[1], SafetyTicks: safety, Goals: goals}
+}
+
+// awaitGoals waits until the node has taken k goals in all (Stats.Goals),
+// or ctx or limit ends first.
+func (n *Node) awaitGoals(ctx context.Context, k int64, limit <-chan time.Time) error {
+	for {
+		n.statsMu.Lock()
+		got, taken := n.goals, n.goalTaken
+		n.statsMu.Unlock()
+		if got >= k {
+			return nil
+		}
+		select {
+		case <-taken:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-limit:
+			return fmt.Errorf("the planning node took %d goals, want %d", got, k)
+		}
+	}
 }
 
 // onOdom runs on goroslib's goroutine: it only hands the message over.
@@ -662,6 +699,8 @@ func (n *Node) newGoal(c *control, g goalMsg) {
 	c.goal = g.goal
 	n.statsMu.Lock()
 	n.goals++
+	close(n.goalTaken)
+	n.goalTaken = make(chan struct{})
 	n.statsMu.Unlock()
 	n.log.Info("new goal", "x", g.goal[0], "y", g.goal[1])
 }

@@ -485,17 +485,7 @@ func TestNodeShutdownByROS(t *testing.T) {
 	if err := c.node.NodeKill("/dfplan"); err != nil {
 		t.Fatalf("kill /dfplan: %v", err)
 	}
-	select {
-	case <-node.Done():
-	case <-time.After(waitFor):
-		t.Fatal("node still running after a shutdown request")
-	}
-	if err := node.Err(); !errors.Is(err, ErrShutdownRequested) || !strings.Contains(err.Error(), "test_client") {
-		t.Errorf("Err() = %v, want ErrShutdownRequested naming the caller /test_client", err)
-	}
-	if k := logs.count("ROS asked the node to shut down"); k != 1 {
-		t.Errorf("shutdown logged %d times, want once", k)
-	}
+	wantStoppedByROS(t, node, "/test_client", logs)
 	// The last command the robot got is a stop.
 	var last [2]float64
 	got := false
@@ -683,7 +673,10 @@ func (p pushPolicy) PlanRequests(_ context.Context, reqs []planner.Request) ([]*
 // pinned robot from the plans and its odometry: a robot
 // driven from rest at (3, 1) toward the goal (1, 1), through the wall
 // between them, is found pinned where the wall stops it, and not on the
-// way there (its first open loop from rest moves it about 10 cm).
+// way there (its first open loop from rest moves it about 10 cm). Pinned
+// means it moved under 5 cm in an open loop, so it may still be settling
+// into the wall's soft contact when found: the test awaits its rest and
+// compares the places.
 func TestNodeTellsPinnedRobotWithROS(t *testing.T) {
 	rostest.Require(t, "rostopic")
 	rostest.Master(t)
@@ -704,12 +697,19 @@ func TestNodeTellsPinnedRobotWithROS(t *testing.T) {
 	select {
 	case p := <-pol.pinned:
 		s := sn.State()
+		for rest := time.After(waitFor); math.Hypot(s[2], s[3]) > 0.05; s = sn.State() {
+			select {
+			case <-rest:
+				t.Fatalf("robot found pinned at (%.2f, %.2f) still moves at %.2f m/s after %v", p.X, p.Y, math.Hypot(s[2], s[3]), waitFor)
+			case <-time.After(SimStep): // the next physics step
+			}
+		}
 		if s[0] < 1.5 || s[0] > 3 {
 			t.Fatalf("robot at (%.2f, %.2f): not held by the wall between x = 3 and the goal", s[0], s[1])
 		}
-		if math.Hypot(p.X-s[0], p.Y-s[1]) > 0.02 || math.Hypot(s[2], s[3]) > 0.05 {
-			t.Errorf("found pinned at (%.2f, %.2f); the robot rests at (%.2f, %.2f) with speed %.2f: want the resting place",
-				p.X, p.Y, s[0], s[1], math.Hypot(s[2], s[3]))
+		if math.Hypot(p.X-s[0], p.Y-s[1]) > 0.02 {
+			t.Errorf("found pinned at (%.2f, %.2f); the robot rests at (%.2f, %.2f): want the resting place",
+				p.X, p.Y, s[0], s[1])
 		}
 	case <-time.After(waitFor):
 		s := sn.State()

@@ -99,7 +99,9 @@ type SimNode struct {
 }
 
 // NewSimNode validates conf, joins the ROS graph, publishes the map and
-// starts the simulation.
+// starts the simulation. If ROS shuts the node down while it joins the
+// graph, NewSimNode returns it stopped, as if the request had come just
+// after: Done is closed and Err says who asked.
 func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 	rc, err := rosNodeConf{conf.Name, conf.Namespace, conf.MasterAddress, conf.Host}.withDefaults("dfplan_sim")
 	if err != nil {
@@ -146,6 +148,12 @@ func NewSimNode(conf SimNodeConf) (*SimNode, error) {
 		s.state = conf.Maze.Reset(sim.NewRand(conf.Seed))
 	}
 	if err := s.connect(); err != nil {
+		if s.Err() != nil {
+			// ROS asked the node to shut down while it was joining the
+			// graph, and goroslib refused the rest: a stop, not a failure.
+			// Done is closed; Close releases what was made.
+			return s, nil
+		}
 		s.cancel()
 		s.closeROS()
 		return nil, err
@@ -164,15 +172,19 @@ func (s *SimNode) connect() error {
 	if err != nil {
 		return err
 	}
+	joined("node")
 	if s.pubOdom, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: s.ros, Topic: c.OdomTopic, Msg: &nav_msgs.Odometry{}}); err != nil {
 		return fmt.Errorf("publish %s: %w", c.OdomTopic, err)
 	}
+	joined(c.OdomTopic)
 	if s.pubMap, err = goroslib.NewPublisher(goroslib.PublisherConf{Node: s.ros, Topic: c.MapTopic, Msg: &nav_msgs.OccupancyGrid{}, Latch: true}); err != nil {
 		return fmt.Errorf("publish %s: %w", c.MapTopic, err)
 	}
+	joined(c.MapTopic)
 	if s.subCmd, err = goroslib.NewSubscriber(goroslib.SubscriberConf{Node: s.ros, Topic: c.CmdVelTopic, Callback: s.onCmd, QueueSize: 16}); err != nil {
 		return fmt.Errorf("subscribe %s: %w", c.CmdVelTopic, err)
 	}
+	joined(c.CmdVelTopic)
 	s.watch, err = watchMaster(rosNodeConf{c.Name, c.Namespace, c.MasterAddress, c.Host}, s.log)
 	return err
 }

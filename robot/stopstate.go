@@ -43,3 +43,9 @@ func (s *stopState) shutdownRequested(reason string, stop func()) {
 }
 
 func (s *stopState) closeDone() { s.doneOnce.Do(func() { close(s.done) }) }
+
+// joined is called by a node joining the ROS graph after each step that
+// the master sees (the node itself, then each topic): tests
+// send a shutdown request there, to stop a node part-way through its
+// start-up.
+var joined = func(step string) {}

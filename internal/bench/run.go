@@ -67,8 +67,8 @@ type Config struct {
 	// D4RL's protocol: the simulator waits for the planner.
 	Delay int
 	// Lookahead, with Delay > 0, asks batch planners (the df planners) to
-	// plan from the state their current plan predicts for the step the
-	// new plan arrives (planner.ExecutorConf.Lookahead), and executes such
+	// plan from the state predicted for the step the new plan arrives
+	// (planner.Predict, planner.ExecutorConf.Lookahead), and executes such
 	// a plan from its first action on arrival instead of its action Delay.
 	Lookahead bool
 }
