@@ -711,6 +711,7 @@ func (t *Trainer) adamW() {
 	bc1 := 1 - math.Pow(c.Beta1, float64(step))
 	bc2 := 1 - math.Pow(c.Beta2, float64(step))
 	b1, b2 := float32(c.Beta1), float32(c.Beta2)
+	ib1, ib2 := 1/bc1, 1/bc2 // multiplications in the loop, not divisions
 	forEachParam(len(t.model.params), func(i int) {
 		p := t.model.params[i]
 		decay := 0.0
@@ -720,12 +721,11 @@ func (t *Trainer) adamW() {
 		mm, vv, g := t.state.adamM[i], t.state.adamV[i], t.grads[i]
 		for j := range p.data {
 			gj := float32(float64(g[j]) * scale)
-			mm[j] = b1*mm[j] + (1-b1)*gj
-			vv[j] = b2*vv[j] + (1-b2)*gj*gj
-			mh := float64(mm[j]) / bc1
-			vh := float64(vv[j]) / bc2
+			m := b1*mm[j] + (1-b1)*gj
+			v := b2*vv[j] + (1-b2)*gj*gj
+			mm[j], vv[j] = m, v
 			pj := float64(p.data[j])
-			p.data[j] = float32(pj - lr*(mh/(math.Sqrt(vh)+c.Eps)+decay*pj))
+			p.data[j] = float32(pj - lr*(float64(m)*ib1/(math.Sqrt(float64(v)*ib2)+c.Eps)+decay*pj))
 		}
 	})
 }
