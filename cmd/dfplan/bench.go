@@ -254,7 +254,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 			res.Engine = f.engine
 		}
 		s := res.Summarize()
-		slog.Info("bench done", "planner", name, "maze", maze.Name(), "score", s.ScoreMean, "success", s.SuccessRate, "wall", res.Wall.Round(1e6))
+		slog.Info("bench done", "planner", name, "maze", maze.Name(), "score", fmt.Sprintf("%.1f", s.ScoreMean), "success", fmt.Sprintf("%.0f%%", 100*s.SuccessRate), "wall", res.Wall.Round(1e6))
 		results = append(results, res)
 	}
 	return writeBenchOutputs(cmd.OutOrStdout(), f, maze, results, configs)
