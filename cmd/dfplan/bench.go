@@ -235,6 +235,9 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	for i, name := range names {
 		p := policies[i]
 		bar := newProgress(cmd.ErrOrStderr(), fmt.Sprintf("%s on %s", name, maze.Name()))
+		if f.ros {
+			bar.Unit("episodes") // through ROS, episodes run one after another
+		}
 		c := bench.Config{
 			Maze: maze, Task: task, Episodes: f.episodes, Seed: f.seed, Steps: f.steps,
 			MaxBatch: f.batch, Progress: bar.Update, Goal: goal, Trace: f.tracePath != "",
