@@ -299,14 +299,14 @@ func (m *Model) Predict(in *Input) (*Output, error) {
 	return m.predictNative(in), nil
 }
 
-// Engines that Predict can run on.
+// Engines that Predict and training can run on.
 const (
-	EngineNative = "native" // hand-written forward and backward pass (the default)
-	EngineGraph  = "graph"  // the gorgonia graph that training differentiates
+	EngineNative = "native" // hand-written passes (native.go), the default
+	EngineGraph  = "graph"  // gorgonia's graph (graph.go), the reference
 )
 
 // SetEngine chooses how Predict computes: EngineNative or EngineGraph.
-// Training always runs on the graph.
+// Training chooses its engine in TrainConfig.Engine.
 func (m *Model) SetEngine(engine string) error {
 	switch engine {
 	case EngineNative, EngineGraph:
