@@ -1,42 +1,6 @@
 package planner
 
-import (
-	"fmt"
-
-	"github.com/dfplan/dfplan/internal/strictyaml"
-)
-
-// The Diffusion Forcing planner and its ablations, by the names dfplan
-// bench and dfplan node give them (Preset).
-const (
-	PresetDF      = "df"       // pyramid schedule, Monte Carlo Guidance
-	PresetDFNoMCG = "df-nomcg" // pyramid schedule, plain guidance
-	PresetFullSeq = "fullseq"  // full-sequence schedule, plain guidance: Diffuser-like
-)
-
-// Preset returns c as the named planner runs it. The method and its
-// ablations differ only in schedule and Monte Carlo samples; everything
-// else is c's.
-func Preset(name string, c Config) (Config, error) {
-	switch name {
-	case PresetDF:
-		if c.Schedule == "" {
-			c.Schedule = Pyramid
-		}
-	case PresetDFNoMCG:
-		if c.Schedule == "" {
-			c.Schedule = Pyramid
-		}
-		c.MCGSamples = 1
-	case PresetFullSeq:
-		c.Schedule = FullSequence
-		c.Uncertainty = 0
-		c.MCGSamples = 1
-	default:
-		return c, fmt.Errorf("planner preset %q: want %s, %s or %s", name, PresetDF, PresetDFNoMCG, PresetFullSeq)
-	}
-	return c, nil
-}
+import "github.com/dfplan/dfplan/internal/strictyaml"
 
 // DecodeConfig overlays planner settings written in YAML (one mapping,
 // keys as Config's yaml tags: sampling_steps, guidance_scale, ...) on

@@ -357,7 +357,7 @@ func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source stri
 			return planner.NewMPPI(step, c)
 		}}, conf, nil
 	}
-	conf, err := planner.Preset(name, f.plan)
+	conf, err := planner.Variant(name, f.plan)
 	if err != nil {
 		return bench.Planner{}, nil, err
 	}

@@ -44,7 +44,7 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	if conf, err = planner.Preset(planner.PresetDF, conf); err != nil {
+	if conf, err = planner.Variant(planner.VariantDF, conf); err != nil {
 		return nil, err
 	}
 	if o.StopWeight != nil {
@@ -73,7 +73,7 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, pl
 	if conf, source, err = readPlanSettings(maze, modelPath, planPath, planFlag); err != nil || source == "" {
 		return conf, source, err
 	}
-	df, err := planner.Preset(planner.PresetDF, conf)
+	df, err := planner.Variant(planner.VariantDF, conf)
 	if err != nil {
 		return conf, "", err
 	}
