@@ -2,8 +2,37 @@ package planner
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"testing"
 )
+
+// realtime is DefaultConfig, paper the same with 10 sampling steps and
+// MCG 4; every name listed has a preset and every preset a name; an
+// unknown name is an error naming it and the valid ones.
+func TestPreset(t *testing.T) {
+	paper := DefaultConfig
+	paper.SamplingSteps, paper.MCGSamples = 10, 4
+	for name, want := range map[string]Config{PresetRealtime: DefaultConfig, PresetPaper: paper} {
+		got, err := Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: %+v, want %+v", name, got, want)
+		}
+		if err := got.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if names := slices.Sorted(maps.Keys(presets)); !slices.Equal(names, slices.Sorted(slices.Values(PresetNames))) {
+		t.Errorf("presets %v, PresetNames %v: want the same", names, PresetNames)
+	}
+	_, err := Preset("fast")
+	if want := `planner preset "fast": want paper or realtime`; err == nil || err.Error() != want {
+		t.Errorf("unknown preset: error %v, want %q", err, want)
+	}
+}
 
 func TestDecodeConfig(t *testing.T) {
 	got, err := DecodeConfig([]byte("sampling_steps: 10\nunstick: 3\n"), DefaultConfig)
