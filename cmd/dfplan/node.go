@@ -111,7 +111,7 @@ node logs it and registers again (topics and its private parameters).`,
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings over the preset's; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
 	fl.IntVar(&f.lookahead, "lookahead", -1, "replan from the state predicted this many ticks on (the odometry extrapolated at its velocity), and execute the new plan from its first action then; -1 = automatic: the median of the last plans' arrival times (the default, by a rule written before its runs: experiments/lookahead/README.md, rule 2); 0 = off: plan from the latest odometry and execute from the action for the tick the plan arrives (~lookahead)")
-	fl.DurationVar(&f.healthEvery, "health-every", time.Minute, "log the node's health (goroutines, heap, open files, replans and their latency, safety ticks) this often; 0 = never")
+	fl.DurationVar(&f.healthEvery, "health-every", time.Minute, "log the node's health (goroutines, heap, open files, replans, their latency and control ticks per plan, safety ticks) this often; 0 = never")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }
@@ -296,7 +296,8 @@ func logHealth(ctx context.Context, n healthy, period time.Duration, log *slog.L
 		s := n.Stats()
 		log.Info("node health", "goroutines", runtime.NumGoroutine(), "heap_mb", fmt.Sprintf("%.1f", float64(ms.HeapAlloc)/1e6),
 			"open_files", files, "replans", s.Replans, "replan_p50", s.ReplanP50.Round(10*time.Microsecond),
-			"replan_p99", s.ReplanP99.Round(10*time.Microsecond), "goals", s.Goals, "safety_ticks", s.SafetyTicks)
+			"replan_p99", s.ReplanP99.Round(10*time.Microsecond), "ticks_per_plan_p50", s.TicksPerPlanP50,
+			"ticks_per_plan_p99", s.TicksPerPlanP99, "goals", s.Goals, "safety_ticks", s.SafetyTicks)
 	}
 }
 

@@ -469,7 +469,7 @@ func (f *fakeHealthy) Stats() robot.NodeStats { return f.stats }
 func TestLogHealth(t *testing.T) {
 	var buf rostest.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	n := &fakeHealthy{done: make(chan struct{}), stats: robot.NodeStats{Replans: 7, ReplanP50: 12 * time.Millisecond, Goals: 2}}
+	n := &fakeHealthy{done: make(chan struct{}), stats: robot.NodeStats{Replans: 7, ReplanP50: 12 * time.Millisecond, TicksPerPlanP50: 2, TicksPerPlanP99: 9, Goals: 2}}
 	stopped := make(chan struct{})
 	go func() { logHealth(context.Background(), n, 5*time.Millisecond, log); close(stopped) }()
 	deadline := time.After(10 * time.Second)
@@ -483,7 +483,7 @@ func TestLogHealth(t *testing.T) {
 	close(n.done)
 	<-stopped
 	line := strings.SplitN(buf.String(), "\n", 2)[0]
-	for _, want := range []string{"goroutines=", "heap_mb=", "open_files=", "replans=7", "replan_p50=12ms", "goals=2", "safety_ticks=0"} {
+	for _, want := range []string{"goroutines=", "heap_mb=", "open_files=", "replans=7", "replan_p50=12ms", "ticks_per_plan_p50=2", "ticks_per_plan_p99=9", "goals=2", "safety_ticks=0"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("health line %q lacks %q", line, want)
 		}
