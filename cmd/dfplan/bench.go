@@ -198,8 +198,6 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--batch with --ros: the planning node plans for one robot")
 	case f.plotPath != "" && len(names) > 1:
 		return usagef("--plot draws one planner; pick one with --planner")
-	case cmd.Flags().Changed("preset") && !slices.ContainsFunc(names, usesModel):
-		return usagef("--preset %s: planner presets are for df, df-nomcg and fullseq; --planner %s uses none", f.preset, f.plannerName)
 	}
 	task, err := sim.ParseTask(f.task)
 	if err != nil {

@@ -42,7 +42,6 @@ var nodePolicies = []string{"df", "waypoint"}
 type nodeFlags struct {
 	name, maze, model, policy string
 	plan, preset              string
-	presetGiven               bool // --preset is on the command line
 	rate, stopWeight          float64
 	openLoop, lookahead       int
 	odomTimeout, planDeadline time.Duration
@@ -144,8 +143,6 @@ func (f *nodeFlags) validate() error {
 		return fmt.Errorf("stop weight %g: want >= 0", f.stopWeight)
 	case f.plan != "" && f.policy != "df":
 		return fmt.Errorf("plan %s: planner settings are for the df policy; policy %s uses none", f.plan, f.policy)
-	case f.presetGiven && f.policy != "df":
-		return fmt.Errorf("preset %s: planner presets are for the df policy; policy %s uses none", f.preset, f.policy)
 	case !contains(nodePolicies, f.policy):
 		return fmt.Errorf("policy %q: want one of %s", f.policy, strings.Join(nodePolicies, ", "))
 	}
@@ -172,7 +169,6 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	if _, err := presetConfig(f.preset); err != nil {
 		return err
 	}
-	f.presetGiven = fl.Changed("preset")
 	if err := f.validate(); err != nil {
 		return usagef("%v (see 'dfplan node --help')", err)
 	}

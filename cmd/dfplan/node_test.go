@@ -58,7 +58,6 @@ func TestNodeUsageErrors(t *testing.T) {
 		{"not a duration", []string{"node", "--odom-timeout", "0.5"}, "odom-timeout"},
 		{"unknown preset", []string{"node", "--preset", "fast"}, "--preset fast: want paper or realtime"},
 		{"unknown preset, and a model", []string{"node", "--preset", "fast", "--model", "none.safetensors"}, "--preset fast: want paper or realtime"},
-		{"preset without the df policy", []string{"node", "--policy", "waypoint", "--preset", "paper"}, "preset paper: planner presets are for the df policy"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runCLI(t, "", tc.args...)
