@@ -10,8 +10,8 @@ import (
 // The planner presets: named planner settings that dfplan bench and dfplan
 // node start from (--preset), before any settings file or flag.
 const (
-	// PresetPaper is the planner the benchmark scores: as close to the
-	// method as published as this machine affords. dfplan bench's
+	// PresetPaper is the planner the benchmark scores: it samples more
+	// than realtime, nearer the method as published. dfplan bench's
 	// default.
 	PresetPaper = "paper"
 	// PresetRealtime is the planner a robot runs: one robot's plan
@@ -30,9 +30,9 @@ var presets = map[string]func(c *Config){
 	PresetPaper: func(c *Config) {
 		// The method's schedule: near future sharp, far future fuzzy.
 		c.Schedule = Pyramid
-		// Twice realtime's DDIM steps, the sampler nearer the paper's;
-		// on umaze the steps mattered most (docs/ros.md, 18.6 with 5,
-		// 69.4 with 10). To be set from measurements.
+		// Twice realtime's DDIM steps: a finer sampler; on umaze the
+		// steps mattered most (docs/ros.md: 18.6 with 5, 69.4 with 10).
+		// To be set from measurements.
 		c.SamplingSteps = 10
 		// 150 frames; 30 tokens did worse (docs/results.md, "A longer
 		// horizon did not help").
