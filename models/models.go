@@ -34,7 +34,7 @@ func For(maze string) (*dynamics.Model, *dynamics.Meta, error) {
 
 // PlanFor returns the planner settings shipped for a built-in maze's model
 // (shipped/MAZE.plan.yaml: YAML keys of planner.Config, overriding the
-// node's defaults), or nil if it has none.
+// planner preset's), or nil if it has none.
 func PlanFor(maze string) []byte {
 	data, err := files.ReadFile("shipped/" + maze + ".plan.yaml")
 	if err != nil {

@@ -63,14 +63,16 @@ type Config struct {
 	Seed uint64 `json:"seed" yaml:"seed"`
 }
 
-// DefaultConfig is the Diffusion Forcing planner that dfplan node and
-// dfplan bench run unless told otherwise (pyramid schedule, Monte Carlo
-// Guidance): 15 tokens, 5 sampling steps, guidance 3, MCG 2, sized so that
-// one robot's plan arrives within the node's plan deadline on a
-// laptop-class CPU. Both overlay the settings shipped with a maze's model
-// (models/shipped/MAZE.plan.yaml) or given with --plan; docs/results.md,
-// "How the defaults were chosen", measures them. Zero fields of a Config
-// given to New take these values where they have no meaning of their own.
+// DefaultConfig is the Diffusion Forcing planner of the realtime preset
+// (Preset), which dfplan node runs unless told otherwise (pyramid
+// schedule, Monte Carlo Guidance): 15 tokens, 5 sampling steps, guidance
+// 3, MCG 2, sized so that one robot's plan arrives within the node's plan
+// deadline on a laptop-class CPU. Presets start from it; dfplan bench's
+// default preset is paper. Both commands overlay the settings shipped
+// with a maze's model (models/shipped/MAZE.plan.yaml) or given with
+// --plan; docs/results.md, "How the defaults were chosen", measures them.
+// Zero fields of a Config given to New take these values where they have
+// no meaning of their own.
 var DefaultConfig = Config{
 	Schedule:      Pyramid,
 	SamplingSteps: 5,

@@ -10,7 +10,8 @@
 //   - latent.go: carrying the network's latent over unchanged tokens;
 //     batch.go: requests in, plans out; diagnostics.go: the MCG shift;
 //   - config.go: Config, its defaults (DefaultConfig) and validation;
-//     preset.go: the ablations (df-nomcg, fullseq) and settings files;
+//     variant.go: the ablations (df-nomcg, fullseq); preset.go: the named
+//     presets (paper, realtime) and settings files;
 //   - executor.go: the receding-horizon loop's rules (Executor), which the
 //     benchmark and the ROS node both drive;
 //   - mppi.go: the sampling-MPC baseline.

@@ -2,40 +2,93 @@ package planner
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dfplan/dfplan/internal/strictyaml"
 )
 
-// The Diffusion Forcing planner and its ablations, by the names dfplan
-// bench and dfplan node give them (Preset).
+// The planner presets: named planner settings that dfplan bench and dfplan
+// node start from (--preset), before any settings file or flag.
 const (
-	PresetDF      = "df"       // pyramid schedule, Monte Carlo Guidance
-	PresetDFNoMCG = "df-nomcg" // pyramid schedule, plain guidance
-	PresetFullSeq = "fullseq"  // full-sequence schedule, plain guidance: Diffuser-like
+	// PresetPaper is the planner the benchmark scores: it samples more
+	// than realtime, nearer the method as published. dfplan bench's
+	// default.
+	PresetPaper = "paper"
+	// PresetRealtime is the planner a robot runs: one robot's plan
+	// arrives within the node's plan deadline on a laptop-class CPU.
+	// dfplan node's default.
+	PresetRealtime = "realtime"
 )
 
-// Preset returns c as the named planner runs it. The method and its
-// ablations differ only in schedule and Monte Carlo samples; everything
-// else is c's.
-func Preset(name string, c Config) (Config, error) {
-	switch name {
-	case PresetDF:
-		if c.Schedule == "" {
-			c.Schedule = Pyramid
-		}
-	case PresetDFNoMCG:
-		if c.Schedule == "" {
-			c.Schedule = Pyramid
-		}
-		c.MCGSamples = 1
-	case PresetFullSeq:
-		c.Schedule = FullSequence
-		c.Uncertainty = 0
-		c.MCGSamples = 1
-	default:
-		return c, fmt.Errorf("planner preset %q: want %s, %s or %s", name, PresetDF, PresetDFNoMCG, PresetFullSeq)
+// PresetNames lists the presets, in the order messages name them.
+var PresetNames = []string{PresetPaper, PresetRealtime}
+
+// presets is what each preset sets over DefaultConfig, and why: the one
+// place the presets' values are kept. Every field a preset decides is
+// written out, even where it equals DefaultConfig's.
+var presets = map[string]func(c *Config){
+	PresetPaper: func(c *Config) {
+		// The method's schedule: near future sharp, far future fuzzy.
+		c.Schedule = Pyramid
+		// Twice realtime's DDIM steps: a finer sampler; on umaze the
+		// steps mattered most (docs/ros.md: 18.6 with 5, 69.4 with 10).
+		// To be set from measurements.
+		c.SamplingSteps = 10
+		// 150 frames; 30 tokens did worse (docs/results.md, "A longer
+		// horizon did not help").
+		c.HorizonTokens = 15
+		// The guidance the defaults were chosen with (docs/results.md,
+		// "How the defaults were chosen").
+		c.GuidanceScale = 3
+		// Twice realtime's sampled futures for Monte Carlo Guidance's
+		// average, as umaze's shipped settings have. To be set from
+		// measurements.
+		c.MCGSamples = 4
+		// 0 = one token: a replan every 10 frames, the design's default.
+		c.OpenLoop = 0
+	},
+	PresetRealtime: func(c *Config) {
+		// DefaultConfig, field for field: what a robot runs, sized so
+		// that one robot's plan arrives within a few control ticks (13 ms
+		// on medium and large with the native passes, docs/ros.md).
+		c.Schedule = Pyramid
+		// 5 steps, MCG 2 and guidance 3 scored above 10 steps, MCG 4 and
+		// guidance 10 on five of the six cells of the seed the defaults
+		// were chosen on, in under half the time (docs/results.md, "How
+		// the defaults were chosen").
+		c.SamplingSteps = 5
+		// As paper.
+		c.HorizonTokens = 15
+		// Chosen with the steps above.
+		c.GuidanceScale = 3
+		// The fewest samples that still average: twice plain guidance's
+		// cost, not four times.
+		c.MCGSamples = 2
+		// As paper; the node replans as the settings say unless
+		// --open-loop is given.
+		c.OpenLoop = 0
+	},
+}
+
+// Preset returns the planner Config the named preset stands for:
+// DefaultConfig with the preset's settings (PresetNames).
+func Preset(name string) (Config, error) {
+	set, ok := presets[name]
+	if !ok {
+		return Config{}, fmt.Errorf("planner preset %q: want %s", name, PresetList())
 	}
+	c := DefaultConfig
+	set(&c)
 	return c, nil
+}
+
+// PresetList is PresetNames as a message names them: "paper or realtime".
+func PresetList() string {
+	n := len(PresetNames)
+	if n < 2 {
+		return strings.Join(PresetNames, "")
+	}
+	return strings.Join(PresetNames[:n-1], ", ") + " or " + PresetNames[n-1]
 }
 
 // DecodeConfig overlays planner settings written in YAML (one mapping,

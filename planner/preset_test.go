@@ -2,32 +2,35 @@ package planner
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"testing"
 )
 
+// realtime is DefaultConfig, paper the same with 10 sampling steps and
+// MCG 4; every name listed has a preset and every preset a name; an
+// unknown name is an error naming it and the valid ones.
 func TestPreset(t *testing.T) {
-	base := DefaultConfig
-	base.Schedule, base.Uncertainty = "", 2
-	for _, c := range []struct {
-		name     string
-		schedule string
-		u        float64
-		mcg      int
-	}{
-		{PresetDF, Pyramid, 2, DefaultConfig.MCGSamples},
-		{PresetDFNoMCG, Pyramid, 2, 1},
-		{PresetFullSeq, FullSequence, 0, 1},
-	} {
-		got, err := Preset(c.name, base)
+	paper := DefaultConfig
+	paper.SamplingSteps, paper.MCGSamples = 10, 4
+	for name, want := range map[string]Config{PresetRealtime: DefaultConfig, PresetPaper: paper} {
+		got, err := Preset(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Schedule != c.schedule || got.Uncertainty != c.u || got.MCGSamples != c.mcg || got.GuidanceScale != base.GuidanceScale {
-			t.Errorf("%s: %+v, want schedule %s, u %g, MCG %d, the rest the base's", c.name, got, c.schedule, c.u, c.mcg)
+		if got != want {
+			t.Errorf("%s: %+v, want %+v", name, got, want)
+		}
+		if err := got.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := Preset("astar", base); err == nil {
-		t.Error("unknown preset: want error")
+	if names := slices.Sorted(maps.Keys(presets)); !slices.Equal(names, slices.Sorted(slices.Values(PresetNames))) {
+		t.Errorf("presets %v, PresetNames %v: want the same", names, PresetNames)
+	}
+	_, err := Preset("fast")
+	if want := `planner preset "fast": want paper or realtime`; err == nil || err.Error() != want {
+		t.Errorf("unknown preset: error %v, want %q", err, want)
 	}
 }
 

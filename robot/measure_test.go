@@ -88,6 +88,6 @@ func TestMeasureTimeToGoal(t *testing.T) {
 		}
 	}
 	st := node.Stats()
-	t.Logf("node stats: ticks=%d tick_jitter p50=%v p99=%v replans=%d replan p50=%v p99=%v",
-		st.Ticks, st.TickJitterP50, st.TickJitterP99, st.Replans, st.ReplanP50, st.ReplanP99)
+	t.Logf("node stats: ticks=%d tick_jitter p50=%v p99=%v replans=%d replan p50=%v p99=%v ticks per plan p50=%d p99=%d",
+		st.Ticks, st.TickJitterP50, st.TickJitterP99, st.Replans, st.ReplanP50, st.ReplanP99, st.TicksPerPlanP50, st.TicksPerPlanP99)
 }

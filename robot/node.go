@@ -198,12 +198,13 @@ type Node struct {
 
 	stopState
 
-	tickJitter  samples
-	replanTime  samples
-	statsMu     sync.Mutex
-	safetyTicks int64         // guarded by statsMu
-	goals       int64         // goals driven to; guarded by statsMu
-	goalTaken   chan struct{} // closed and replaced when goals grows; guarded by statsMu
+	tickJitter   samples[time.Duration]
+	replanTime   samples[time.Duration]
+	ticksPerPlan samples[int] // control ticks from a plan's ask to its arrival
+	statsMu      sync.Mutex
+	safetyTicks  int64         // guarded by statsMu
+	goals        int64         // goals driven to; guarded by statsMu
+	goalTaken    chan struct{} // closed and replaced when goals grows; guarded by statsMu
 }
 
 type odomMsg struct {
@@ -372,7 +373,8 @@ func (n *Node) Close() {
 	s := n.Stats()
 	n.log.Info("planning node stopped", "ticks", s.Ticks, "tick_jitter_p50", s.TickJitterP50,
 		"tick_jitter_p99", s.TickJitterP99, "replans", s.Replans, "replan_p50", s.ReplanP50,
-		"replan_p99", s.ReplanP99, "safety_ticks", s.SafetyTicks)
+		"replan_p99", s.ReplanP99, "ticks_per_plan_p50", s.TicksPerPlanP50, "ticks_per_plan_p99", s.TicksPerPlanP99,
+		"safety_ticks", s.SafetyTicks)
 }
 
 // Cancel forgets the goal, the plan and any plan in flight, in order with
@@ -395,11 +397,13 @@ func (n *Node) Cancel() <-chan struct{} {
 func (n *Node) Stats() NodeStats {
 	j, ticks := n.tickJitter.quantiles(0.5, 0.99)
 	r, replans := n.replanTime.quantiles(0.5, 0.99)
+	k, _ := n.ticksPerPlan.quantiles(0.5, 0.99)
 	n.statsMu.Lock()
 	safety, goals := n.safetyTicks, n.goals
 	n.statsMu.Unlock()
 	return NodeStats{Ticks: ticks, TickJitterP50: j[0], TickJitterP99: j[1],
-		Replans: replans, ReplanP50: r[0], ReplanP99: r[1], SafetyTicks: safety, Goals: goals}
+		Replans: replans, ReplanP50: r[0], ReplanP99: r[1], TicksPerPlanP50: k[0], TicksPerPlanP99: k[1],
+		SafetyTicks: safety, Goals: goals}
 }
 
 // awaitGoals waits until the node has taken k goals in all (Stats.Goals),
@@ -738,6 +742,7 @@ func (n *Node) planArrived(c *control, r planResult, now time.Time) {
 	}
 	// The plan starts at the observation of tick ask.Tick, or Ahead ticks
 	// later; the actions of the ticks since then are already in the past.
+	n.ticksPerPlan.add(int(c.tick) - r.req.ask.Tick)
 	if err := c.ex.Arrive(int(c.tick), r.req.ask, r.plan); err != nil {
 		c.wd.PlanLate(err.Error())
 		return

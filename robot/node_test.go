@@ -185,13 +185,66 @@ func TestStepCancel(t *testing.T) {
 
 // Kept samples come back oldest first, also once the ring has wrapped.
 func TestSamplesOrdered(t *testing.T) {
-	var s samples
+	var s samples[time.Duration]
 	for i := range samplesCap + 5 {
 		s.add(time.Duration(i))
 	}
 	got := s.ordered()
 	if len(got) != samplesCap || got[0] != 5 || !slices.IsSorted(got) {
 		t.Errorf("%d samples from %v, sorted %v; want %d from 5, in order", len(got), got[0], slices.IsSorted(got), samplesCap)
+	}
+}
+
+// Stats counts the control ticks from each plan's ask to its arrival: a
+// planner that answers 4, 2, 1, 6 and 2 ticks after it is asked gives a
+// median of 2 and a p99 of 6. A plan dropped by a new goal does not count.
+func TestStatsTicksPerPlan(t *testing.T) {
+	n, c, logs := stepNode(t, NodeConf{OpenLoop: 3})
+	tick := 0
+	step := func() {
+		tick++
+		sendOdom(n, ms(10*tick), 3, 3)
+		if tick == 1 {
+			sendGoalMsg(n, 1, 1, "odom")
+		}
+		n.step(c, ms(10*tick))
+	}
+	next := func() planRequest {
+		t.Helper()
+		for range 20 {
+			select {
+			case r := <-n.reqs:
+				return r
+			default:
+				step()
+			}
+		}
+		t.Fatal("no plan requested in 20 ticks with open loop 3")
+		return planRequest{}
+	}
+	for _, wait := range []int{4, 2, 1, 6, 2} {
+		r := next()
+		for tick < r.ask.Tick+wait-1 {
+			step()
+		}
+		answer(n, r, idxPlan(1, 50))
+		step() // it arrives wait ticks after its ask
+	}
+	r := next()
+	step()
+	sendGoalMsg(n, 1.2, 1, "odom") // r is dropped, and its answer stale
+	answer(n, r, idxPlan(2, 50))
+	step()
+	s := n.Stats()
+	if s.TicksPerPlanP50 != 2 || s.TicksPerPlanP99 != 6 {
+		t.Errorf("ticks per plan p50 %d, p99 %d; want 2 and 6", s.TicksPerPlanP50, s.TicksPerPlanP99)
+	}
+	if _, count := n.ticksPerPlan.quantiles(0.5); count != 5 {
+		t.Errorf("%d plans counted, want the 5 that arrived", count)
+	}
+	n.Close()
+	if logs.count("planning node stopped", "ticks_per_plan_p50=2", "ticks_per_plan_p99=6") != 1 {
+		t.Errorf("the node's last line does not give its ticks per plan:\n%s", logs.String())
 	}
 }
 

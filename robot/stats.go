@@ -1,23 +1,25 @@
 package robot
 
 import (
+	"cmp"
 	"slices"
 	"sync"
 	"time"
 )
 
-// samples keeps the most recent durations of one kind (a ring of fixed
-// size) for percentiles; safe for concurrent use.
-type samples struct {
+// samples keeps the most recent measurements of one kind (durations,
+// tick counts; a ring of fixed size) for percentiles; safe for concurrent
+// use.
+type samples[T cmp.Ordered] struct {
 	mu    sync.Mutex
-	buf   []time.Duration
+	buf   []T
 	next  int
 	count int64
 }
 
 const samplesCap = 1 << 14
 
-func (s *samples) add(d time.Duration) {
+func (s *samples[T]) add(d T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.buf) < samplesCap {
@@ -31,13 +33,13 @@ func (s *samples) add(d time.Duration) {
 
 // quantiles returns the q-quantiles (nearest rank) of the kept samples and
 // how many samples were ever added.
-func (s *samples) quantiles(qs ...float64) ([]time.Duration, int64) {
+func (s *samples[T]) quantiles(qs ...float64) ([]T, int64) {
 	s.mu.Lock()
 	sorted := slices.Clone(s.buf)
 	n := s.count
 	s.mu.Unlock()
 	slices.Sort(sorted)
-	out := make([]time.Duration, len(qs))
+	out := make([]T, len(qs))
 	if len(sorted) == 0 {
 		return out, n
 	}
@@ -49,7 +51,7 @@ func (s *samples) quantiles(qs ...float64) ([]time.Duration, int64) {
 }
 
 // ordered returns the kept samples, oldest first.
-func (s *samples) ordered() []time.Duration {
+func (s *samples[T]) ordered() []T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.buf) < samplesCap {
@@ -74,6 +76,13 @@ type NodeStats struct {
 	// ReplanP50 and ReplanP99 are percentiles of the policy's Plan latency
 	// (request to result) over the last 16384 plans.
 	ReplanP50, ReplanP99 time.Duration
+	// TicksPerPlanP50 and TicksPerPlanP99 are percentiles, over the last
+	// 16384 plans handed to the executor, of the control ticks from the
+	// tick a plan was asked at to the tick it arrived: the count the
+	// executor skips a late plan's actions by, and automatic lookahead
+	// takes the median of (planner.Executor.Arrive). Plans that failed or
+	// were dropped (a new goal, Cancel, an odometry stop) do not count.
+	TicksPerPlanP50, TicksPerPlanP99 int
 	// Goals is the number of goals the node has driven to: usable ones,
 	// each counted once however often it is re-sent.
 	Goals int64

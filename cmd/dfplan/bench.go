@@ -38,7 +38,7 @@ const maxPlanDelay = 1000
 
 type benchFlags struct {
 	maze, plannerName, task, model, jsonPath, plotPath, goal string
-	planPath, tracePath                                      string
+	planPath, tracePath, preset                              string
 	episodes, steps, batch, delay                            int
 	engine                                                   string
 	ros, lookahead                                           bool
@@ -62,13 +62,17 @@ Diffuser-like ablation), mppi (sampling MPC on the true simulator), expert
 (D4RL's waypoint controller, reads the map), random; or all.
 
 df, df-nomcg and fullseq use the model shipped for the maze unless --model
-is given, and the planner settings of dfplan node's df policy: %d sampling
-steps, guidance %g, MCG %d, %d tokens (the flag defaults below), overlaid
-with the settings shipped with the maze's model
-(models/shipped/MAZE.plan.yaml) or with --plan FILE. Planner flags given on
-the command line override both. A table goes to stdout; logs and progress
-to stderr.`, planner.DefaultConfig.SamplingSteps, planner.DefaultConfig.GuidanceScale,
-			planner.DefaultConfig.MCGSamples, planner.DefaultConfig.HorizonTokens),
+is given. Their settings are, each over the one before:
+  1. the planner preset, --preset:
+       %-9s %s (the default;
+                 the flag defaults below)
+       %-9s %s (dfplan node's)
+  2. the settings shipped with the maze's model
+     (models/shipped/MAZE.plan.yaml), or --plan FILE;
+  3. the planner flags given on the command line;
+  4. the planner's own: df-nomcg plans with MCG 1, fullseq with its schedule.
+A table goes to stdout; logs and progress to stderr.`, planner.PresetPaper, presetSummary(planner.PresetPaper),
+			planner.PresetRealtime, presetSummary(planner.PresetRealtime)),
 		Example: `  # the Diffusion Forcing planner on the embedded medium-maze model
   dfplan bench --maze medium --planner df --episodes 10
 
@@ -96,11 +100,30 @@ to stderr.`, planner.DefaultConfig.SamplingSteps, planner.DefaultConfig.Guidance
 	fl.IntVar(&f.delay, "plan-delay", 0, "plans arrive `N` steps after they are asked for, as on a robot whose planner is slower than its control loop (the ROS node): the robot keeps executing its current plan meanwhile, then the new one from its action N on; N must be below the plan length (expert and random plan one step) (0 = the simulator waits for the planner, D4RL's protocol)")
 	fl.BoolVar(&f.ros, "ros", false, "run the episodes through the ROS planning node in real time, as a robot does: a simulator node and the planning node (dfplan node's) join the master of ROS_MASTER_URI in a private namespace, odometry and cmd_vel at 100 Hz, the planner as slow as it is on this machine (df, df-nomcg and fullseq)")
 	fl.StringVar(&f.engine, "engine", dynamics.EngineNative, "how df planners run the network: native (hand-written passes) or graph (the gorgonia graph; results in results/ made before the native passes were, and reproduce exactly only on it)")
-	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the defaults; default: the settings shipped with --maze's model, if any")
-	// The df planners' defaults are the ROS node's (planner.DefaultConfig),
-	// so the benchmark scores the planner a robot runs.
-	addPlanFlags(fl, &f.plan, planner.DefaultConfig)
+	fl.StringVar(&f.preset, "preset", defaultBenchPreset, "planner preset the df planners' settings start from: "+planner.PresetPaper+" (the benchmark's) or "+planner.PresetRealtime+" (dfplan node's)")
+	fl.StringVar(&f.planPath, "plan", "", "YAML file of df planner settings (keys as in the JSON's config) over the preset's; default: the settings shipped with --maze's model, if any")
+	// The defaults shown are the default preset's; only the flags given
+	// count (withPlanFlags), over the preset the run starts from.
+	shown, err := planner.Preset(defaultBenchPreset)
+	if err != nil {
+		panic(err)
+	}
+	addPlanFlags(fl, &f.plan, shown)
 	return cmd
+}
+
+// defaultBenchPreset is the planner preset dfplan bench plans with unless
+// --preset says otherwise.
+const defaultBenchPreset = planner.PresetPaper
+
+// presetSummary describes the planner preset name in a few words for help
+// texts: "10 sampling steps, guidance 3, MCG 4, 15 tokens".
+func presetSummary(name string) string {
+	c, err := planner.Preset(name)
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%d sampling steps, guidance %g, MCG %d, %d tokens", c.SamplingSteps, c.GuidanceScale, c.MCGSamples, c.HorizonTokens)
 }
 
 // addPlanFlags registers the df planner flags on fl, bound to c, with the
@@ -142,6 +165,10 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		names = benchPlanners
 	} else if !slices.Contains(benchPlanners, f.plannerName) {
 		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(benchPlanners, ", "))
+	}
+	base, err := presetConfig(f.preset)
+	if err != nil {
+		return err
 	}
 	if f.ros && !cmd.Flags().Changed("lookahead") {
 		f.lookahead = true // as dfplan node by default
@@ -195,7 +222,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if f.planPath != "" && !needModel {
 		return usagef("--plan %s: planner settings are for df, df-nomcg and fullseq; --planner %s uses none", f.planPath, f.plannerName)
 	}
-	base, source := planner.DefaultConfig, ""
+	source := ""
 	if needModel {
 		if model, err = loadModel(f.model, maze); err != nil {
 			return err
@@ -203,7 +230,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		if err := model.SetEngine(f.engine); err != nil {
 			return usageError{fmt.Errorf("--engine: %w", err)}
 		}
-		if base, source, err = planSettings(maze, model, f.model, f.planPath, "--plan"); err != nil {
+		if base, source, err = planSettings(maze, model, base, f.model, f.planPath, "--plan"); err != nil {
 			return usageError{err}
 		}
 	}
@@ -212,7 +239,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usageError{err}
 	}
 	if err := f.plan.Validate(); err != nil {
-		return planFlagError(cmd.Flags(), err, source)
+		return planFlagError(cmd.Flags(), err, settingsFrom(source, f.preset))
 	}
 	var master string
 	if f.ros {
@@ -225,12 +252,12 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	// a bad setting is the only line a failed run prints.
 	policies, configs := make([]bench.Planner, len(names)), make([]any, len(names))
 	for i, name := range names {
-		if policies[i], configs[i], err = makeBenchPlanner(name, f, cmd.Flags(), source, maze, model); err != nil {
+		if policies[i], configs[i], err = makeBenchPlanner(name, f, cmd.Flags(), settingsFrom(source, f.preset), maze, model); err != nil {
 			return err
 		}
 	}
-	if source != "" {
-		slog.Info("planner settings", "from", source)
+	if needModel {
+		logPlanSettings(f.preset, source)
 	}
 	for i, name := range names {
 		p := policies[i]
@@ -254,7 +281,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 			return err
 		}
 		if usesModel(name) {
-			res.Engine = f.engine
+			res.Engine, res.Preset = f.engine, f.preset
 		}
 		s := res.Summarize()
 		slog.Info("bench done", "planner", name, "maze", maze.Name(), "score", fmt.Sprintf("%.1f", s.ScoreMean), "success", fmt.Sprintf("%.0f%%", 100*s.SuccessRate), "wall", res.Wall.Round(1e6))
@@ -316,9 +343,19 @@ func checkOutputs(paths map[string]string) error {
 	return nil
 }
 
+// settingsFrom names where the df planners' settings under the flags came
+// from, for messages: the settings file (source), or else the preset.
+func settingsFrom(source, preset string) string {
+	if source != "" {
+		return source
+	}
+	return "--preset " + preset
+}
+
 // planFlagError turns a planner config error into a usage error that
-// names the setting: by its flag if the flag was given (or there are no
-// settings from source, "" for the defaults), else by its key in source.
+// names the setting: by its flag if the flag was given (or source is ""),
+// else by its key in source, where the settings under the flags came from
+// (settingsFrom).
 // Errors other than a *planner.FieldError are returned as they are.
 func planFlagError(fl *pflag.FlagSet, err error, source string) error {
 	var fe *planner.FieldError
@@ -333,7 +370,7 @@ func planFlagError(fl *pflag.FlagSet, err error, source string) error {
 }
 
 // makeBenchPlanner builds the named planner and returns the config to
-// record with its results.
+// record with its results. source is settingsFrom's.
 func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source string, maze *sim.Maze, model *dynamics.Model) (bench.Planner, any, error) {
 	seed := uint64(f.seed)
 	switch name {
@@ -357,7 +394,9 @@ func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source stri
 			return planner.NewMPPI(step, c)
 		}}, conf, nil
 	}
-	conf, err := planner.Preset(name, f.plan)
+	// The variant last: df-nomcg and fullseq are themselves whatever the
+	// preset, the settings file and the flags say.
+	conf, err := planner.Variant(name, f.plan)
 	if err != nil {
 		return bench.Planner{}, nil, err
 	}

@@ -259,11 +259,11 @@ func benchConfig(t *testing.T, args ...string) planner.Config {
 	return got.Config
 }
 
-// Without planner flags, bench plans with the ROS node's df settings
-// (for the shipped umaze model, with the settings shipped beside it), so
-// the benchmark scores the planner a robot runs; the JSON records them.
-// Flags win over a settings file.
-func TestBenchDefaultsAreTheNodes(t *testing.T) {
+// Without planner flags, bench plans with the ROS node's df settings for
+// the same preset (for the shipped umaze model, with the settings shipped
+// beside it), so that --preset realtime scores the planner a robot runs;
+// the JSON records them. Flags win over a settings file.
+func TestBenchPresetsAreTheNodes(t *testing.T) {
 	maze, err := sim.LoadMaze("umaze")
 	if err != nil {
 		t.Fatal(err)
@@ -285,15 +285,18 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 		{"shipped large model", large, []string{"--maze", "large"}, dfOptions{}},
 		{"settings file", maze, []string{"--model", path, "--plan", plan}, dfOptions{Model: path, Plan: plan}},
 	} {
-		got := benchConfig(t, tc.args...)
-		node, err := newDFPolicy(tc.maze, tc.node)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := node.(*planner.Planner).Config()
-		want.Seed = got.Seed // bench seeds each run; the node does not
-		if got != want {
-			t.Errorf("%s: bench planned with\n%+v\nthe node plans with\n%+v", tc.name, got, want)
+		for _, preset := range planner.PresetNames {
+			got := benchConfig(t, append(tc.args, "--preset", preset)...)
+			tc.node.Preset = preset
+			node, err := newDFPolicy(tc.maze, tc.node)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := node.(*planner.Planner).Config()
+			want.Seed = got.Seed // bench seeds each run; the node does not
+			if got != want {
+				t.Errorf("%s, preset %s: bench planned with\n%+v\nthe node plans with\n%+v", tc.name, preset, got, want)
+			}
 		}
 	}
 	if got := benchConfig(t, "--model", path, "--plan", plan, "--guidance-scale", "2"); got.SamplingSteps != 3 || got.GuidanceScale != 2 {
@@ -315,8 +318,75 @@ func TestBenchDefaultsAreTheNodes(t *testing.T) {
 		t.Errorf("medium (ships unstick) with --guidance-scale 0: exit %d: %s", r.code, r.stderr)
 	}
 	// A flag given equal to its default still wins over the file.
-	if got := benchConfig(t, "--model", path, "--plan", plan, "--sampling-steps", "5"); got.SamplingSteps != 5 || got.GuidanceScale != 7 {
-		t.Errorf("--plan (3 steps, guidance 7) and --sampling-steps 5 (the default): planned with %d steps, guidance %g; want 5 and 7", got.SamplingSteps, got.GuidanceScale)
+	if got := benchConfig(t, "--model", path, "--plan", plan, "--sampling-steps", "10"); got.SamplingSteps != 10 || got.GuidanceScale != 7 {
+		t.Errorf("--plan (3 steps, guidance 7) and --sampling-steps 10 (the default): planned with %d steps, guidance %g; want 10 and 7", got.SamplingSteps, got.GuidanceScale)
+	}
+}
+
+// A df planner's settings are, each over the one before: the preset, the
+// settings file (shipped or --plan), the planner flags given, the
+// variant. The flags' defaults (paper's, in the help) are not given: they
+// do not undo another preset.
+func TestBenchPresetResolution(t *testing.T) {
+	path := tinyCheckpoint(t, 2, 1, 4)
+	plan := writeTemp(t, "plan.yaml", "sampling_steps: 3\n")
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		steps    int
+		mcg      int
+		guidance float64
+	}{
+		{"the default preset, paper", []string{"--model", path}, 10, 4, 3},
+		{"realtime, not the flags' defaults", []string{"--model", path, "--preset", "realtime"}, 5, 2, 3},
+		{"a file over the preset", []string{"--model", path, "--preset", "realtime", "--plan", plan}, 3, 2, 3},
+		{"a flag over the file", []string{"--model", path, "--preset", "realtime", "--plan", plan, "--sampling-steps", "7"}, 7, 2, 3},
+		{"the variant over the flags", []string{"--model", path, "--mcg-samples", "8", "--planner", "df-nomcg"}, 10, 1, 3},
+		// umaze ships 10 steps, MCG 4 and guidance 10, over either preset.
+		{"the shipped file over realtime", []string{"--preset", "realtime"}, 10, 4, 10},
+		// medium ships unstick only: the preset's steps and MCG stand.
+		{"realtime with medium's shipped file", []string{"--maze", "medium", "--preset", "realtime"}, 5, 2, 3},
+		{"paper with medium's shipped file", []string{"--maze", "medium"}, 10, 4, 3},
+	} {
+		got := benchConfig(t, tc.args...)
+		if got.SamplingSteps != tc.steps || got.MCGSamples != tc.mcg || got.GuidanceScale != tc.guidance {
+			t.Errorf("%s: planned with %d steps, MCG %d, guidance %g; want %d, %d, %g", tc.name, got.SamplingSteps, got.MCGSamples, got.GuidanceScale, tc.steps, tc.mcg, tc.guidance)
+		}
+	}
+}
+
+// The table's header, the JSON and the planner settings line say which
+// preset the df planners ran; planners without one say none.
+func TestBenchRecordsPreset(t *testing.T) {
+	path := tinyCheckpoint(t, 2, 1, 4)
+	for _, tc := range []struct {
+		args []string
+		want string // "" = none
+	}{
+		{[]string{"--planner", "df", "--model", path, "--horizon-tokens", "3"}, "paper"},
+		{[]string{"--planner", "fullseq", "--model", path, "--horizon-tokens", "3", "--preset", "realtime"}, "realtime"},
+		{[]string{"--planner", "expert"}, ""},
+		// Accepted, as the planner flags are, so that one command line
+		// serves every planner (README, "Every cell").
+		{[]string{"--planner", "expert", "--preset", "realtime"}, ""},
+	} {
+		js := filepath.Join(t.TempDir(), "r.json")
+		r := runCLI(t, "", append([]string{"bench", "--maze", "umaze", "--episodes", "1", "--steps", "4", "--json", js}, tc.args...)...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, r.code, r.stderr)
+		}
+		header := strings.SplitN(r.stdout, "\n", 2)[0]
+		got, _ := readJSONObject(t, js)["preset"].(string)
+		inHeader := strings.Contains(header, "preset")
+		if tc.want != "" {
+			inHeader = strings.Contains(header, ", planner preset "+tc.want)
+		}
+		if got != tc.want || inHeader != (tc.want != "") {
+			t.Errorf("%v: JSON preset %q, header %q; want %q in both", tc.args, got, header, tc.want)
+		}
+		if logged := strings.Contains(r.stderr, "preset="+tc.want); tc.want != "" && !logged {
+			t.Errorf("%v: the planner settings line does not name the preset:\n%s", tc.args, r.stderr)
+		}
 	}
 }
 
@@ -386,6 +456,10 @@ func TestBenchBadInput(t *testing.T) {
 		want string
 	}{
 		{"unknown planner", []string{"--planner", "astar"}, 2, `--planner "astar"`},
+		{"unknown preset", []string{"--preset", "fast"}, 2, "--preset fast: want paper or realtime"},
+		// Checked before the model loads.
+		{"unknown preset before the model", []string{"--preset", "fast", "--model", garbage}, 2, "--preset fast: want paper or realtime"},
+		{"unknown preset before ROS", []string{"--preset", "fast", "--ros"}, 2, "--preset fast: want paper or realtime"},
 		{"stray argument", []string{"extra"}, 2, `unknown command "extra" for "dfplan bench"`},
 		{"lookahead given a number", []string{"--lookahead", "0"}, 2, `unknown command "0" for "dfplan bench"`},
 		{"zero episodes", []string{"--planner", "expert", "--episodes", "0"}, 2, "--episodes 0"},

@@ -41,7 +41,7 @@ var nodePolicies = []string{"df", "waypoint"}
 
 type nodeFlags struct {
 	name, maze, model, policy string
-	plan                      string
+	plan, preset              string
 	rate, stopWeight          float64
 	openLoop, lookahead       int
 	odomTimeout, planDeadline time.Duration
@@ -54,7 +54,7 @@ func newNodeCmd() *cobra.Command {
 		Use:         "node [ROS remappings like odom:=/robot/odom]",
 		Annotations: map[string]string{usesNetwork: "yes"},
 		Short:       "Run the planner as a ROS 1 node: odom and goals in, cmd_vel and plans out",
-		Long: `Runs the receding-horizon planner as a ROS 1 node (see docs/ros.md).
+		Long: fmt.Sprintf(`Runs the receding-horizon planner as a ROS 1 node (see docs/ros.md).
 
 Subscribes odom (nav_msgs/Odometry) and move_base_simple/goal
 (geometry_msgs/PoseStamped, RViz's "2D Nav Goal"); publishes cmd_vel
@@ -72,15 +72,21 @@ node retries with back-off until interrupted. Private parameters ~rate,
 ~plan, ~stop_weight and ~lookahead are read at start; flags given on the command line
 override them.
 
-The df policy plans with the same settings as 'dfplan bench' without
-planner flags: the defaults below, overlaid with the settings shipped with
-the maze's model (models/shipped/MAZE.plan.yaml, if any) or with --plan.
+The df policy's settings are, each over the one before:
+  1. the planner preset, --preset:
+       %-9s %s (the default)
+       %-9s %s (dfplan bench's)
+  2. the settings shipped with the maze's model
+     (models/shipped/MAZE.plan.yaml, if any), or --plan (~plan);
+  3. --stop-weight (~stop_weight).
+'dfplan bench --preset %s' scores the planner the node runs.
 
 Ctrl-C (SIGINT) or SIGTERM stops the robot and exits with status 130 or
 143 (128 + the signal); a second one exits at once. If ROS shuts the node
 down (rosnode kill, or another node started with the same name), it stops
 the robot, logs why and exits with status 0. If the master restarts, the
 node logs it and registers again (topics and its private parameters).`,
+			planner.PresetRealtime, presetSummary(planner.PresetRealtime), planner.PresetPaper, presetSummary(planner.PresetPaper), planner.PresetRealtime),
 		Example: `  # with roscore and 'dfplan simnode' running
   dfplan node --maze umaze
 
@@ -100,10 +106,11 @@ node logs it and registers again (topics and its private parameters).`,
 	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
 	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans; default: the planner settings' open loop for --policy df (10; umaze's shipped settings 3, large's 5) (~open_loop)")
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
-	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings; default: the settings shipped with --maze's model, if any (~plan)")
+	fl.StringVar(&f.preset, "preset", defaultNodePreset, "planner preset the df policy's settings start from: "+planner.PresetRealtime+" (plans in a few control ticks) or "+planner.PresetPaper+" (dfplan bench's default)")
+	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings over the preset's; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
 	fl.IntVar(&f.lookahead, "lookahead", -1, "replan from the state predicted this many ticks on (the odometry extrapolated at its velocity), and execute the new plan from its first action then; -1 = automatic: the median of the last plans' arrival times (the default, by a rule written before its runs: experiments/lookahead/README.md, rule 2); 0 = off: plan from the latest odometry and execute from the action for the tick the plan arrives (~lookahead)")
-	fl.DurationVar(&f.healthEvery, "health-every", time.Minute, "log the node's health (goroutines, heap, open files, replans and their latency, safety ticks) this often; 0 = never")
+	fl.DurationVar(&f.healthEvery, "health-every", time.Minute, "log the node's health (goroutines, heap, open files, replans, their latency and control ticks per plan, safety ticks) this often; 0 = never")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
 	return cmd
 }
@@ -157,6 +164,9 @@ func contains(list []string, s string) bool {
 func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, args []string) error {
 	name, ns, err := rosArgs(args, f.name)
 	if err != nil {
+		return err
+	}
+	if _, err := presetConfig(f.preset); err != nil {
 		return err
 	}
 	if err := f.validate(); err != nil {
@@ -224,7 +234,7 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	case "waypoint":
 		pol = robot.WaypointPolicy{Maze: maze, Horizon: max(50, 2*f.openLoop)}
 	default:
-		o := dfOptions{Model: f.model, Plan: f.plan, PlanFrom: planFrom}
+		o := dfOptions{Preset: f.preset, Model: f.model, Plan: f.plan, PlanFrom: planFrom}
 		if fl.Changed("stop-weight") || p.StopWeight != nil {
 			o.StopWeight = &f.stopWeight
 		}
@@ -282,7 +292,8 @@ func logHealth(ctx context.Context, n healthy, period time.Duration, log *slog.L
 		s := n.Stats()
 		log.Info("node health", "goroutines", runtime.NumGoroutine(), "heap_mb", fmt.Sprintf("%.1f", float64(ms.HeapAlloc)/1e6),
 			"open_files", files, "replans", s.Replans, "replan_p50", s.ReplanP50.Round(10*time.Microsecond),
-			"replan_p99", s.ReplanP99.Round(10*time.Microsecond), "goals", s.Goals, "safety_ticks", s.SafetyTicks)
+			"replan_p99", s.ReplanP99.Round(10*time.Microsecond), "ticks_per_plan_p50", s.TicksPerPlanP50,
+			"ticks_per_plan_p99", s.TicksPerPlanP99, "goals", s.Goals, "safety_ticks", s.SafetyTicks)
 	}
 }
 
@@ -293,10 +304,14 @@ func checkNodePlan(fl *pflag.FlagSet, f *nodeFlags) error {
 		return nil // reported where the maze is loaded
 	}
 	if !fl.Changed("maze") || !fl.Changed("model") {
-		_, _, err := readPlanSettings(maze, f.model, f.plan, "--plan")
+		base, err := presetConfig(f.preset)
+		if err != nil {
+			return err
+		}
+		_, _, err = readPlanSettings(maze, base, f.model, f.plan, "--plan")
 		return err
 	}
-	o := dfOptions{Model: f.model, Plan: f.plan, Check: true}
+	o := dfOptions{Preset: f.preset, Model: f.model, Plan: f.plan, Check: true}
 	if fl.Changed("stop-weight") {
 		o.StopWeight = &f.stopWeight
 	}

@@ -31,7 +31,13 @@ func withSignalContext(t *testing.T, ctx context.Context) {
 	t.Cleanup(func() { signalContext = old })
 }
 
+// Usage errors exit 2 with one line, before the node looks for a master
+// (none answers here: a node that waited would exit 0 when ctx ends).
 func TestNodeUsageErrors(t *testing.T) {
+	t.Setenv("ROS_MASTER_URI", fmt.Sprintf("http://127.0.0.1:%d", rostest.FreePort(t)))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	withSignalContext(t, ctx)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -50,11 +56,13 @@ func TestNodeUsageErrors(t *testing.T) {
 		{"maze", []string{"node", "--maze", "no-such-maze"}, "--maze"},
 		{"stray argument", []string{"node", "umaze"}, "unexpected argument"},
 		{"not a duration", []string{"node", "--odom-timeout", "0.5"}, "odom-timeout"},
+		{"unknown preset", []string{"node", "--preset", "fast"}, "--preset fast: want paper or realtime"},
+		{"unknown preset, and a model", []string{"node", "--preset", "fast", "--model", "none.safetensors"}, "--preset fast: want paper or realtime"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runCLI(t, "", tc.args...)
-			if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
-				t.Errorf("exit %d, stderr %q; want 2 and a message about %s", r.code, r.stderr, tc.want)
+			if lines := strings.Count(strings.TrimSpace(r.stderr), "\n") + 1; r.code != 2 || lines != 1 || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and one line about %s", r.code, r.stderr, tc.want)
 			}
 		})
 	}
@@ -224,6 +232,40 @@ func TestDFPolicyStopWeight(t *testing.T) {
 		if got := p.Config().StopWeight; got != tc.want {
 			t.Errorf("%+v: planner stop weight %g, want %g", tc.o, got, tc.want)
 		}
+	}
+}
+
+// The df policy plans with its preset's settings (the node's, realtime,
+// unless told), under the settings file, and says so in its "planner
+// settings" line.
+func TestDFPolicyPreset(t *testing.T) {
+	maze, err := sim.LoadMaze("medium") // ships unstick only
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := slog.Default()
+	t.Cleanup(func() { slog.SetDefault(old) })
+	for _, tc := range []struct {
+		preset     string
+		want       string
+		steps, mcg int
+	}{{"", "realtime", 5, 2}, {"realtime", "realtime", 5, 2}, {"paper", "paper", 10, 4}} {
+		var buf rostest.Buffer
+		slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+		pol, err := newDFPolicy(maze, dfOptions{Preset: tc.preset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := pol.(*planner.Planner).Config()
+		if c.SamplingSteps != tc.steps || c.MCGSamples != tc.mcg || c.Unstick != 10 {
+			t.Errorf("preset %q: %d steps, MCG %d, unstick %d; want %d, %d and medium's shipped 10", tc.preset, c.SamplingSteps, c.MCGSamples, c.Unstick, tc.steps, tc.mcg)
+		}
+		if line := buf.String(); !strings.Contains(line, "planner settings") || !strings.Contains(line, "preset="+tc.want) || !strings.Contains(line, "shipped for medium") {
+			t.Errorf("preset %q: logged %q; want the planner settings line naming preset %s and medium's shipped settings", tc.preset, line, tc.want)
+		}
+	}
+	if _, err := newDFPolicy(maze, dfOptions{Preset: "fast"}); err == nil || err.Error() != "--preset fast: want paper or realtime" {
+		t.Errorf("preset fast: error %v", err)
 	}
 }
 
@@ -426,7 +468,7 @@ func (f *fakeHealthy) Stats() robot.NodeStats { return f.stats }
 func TestLogHealth(t *testing.T) {
 	var buf rostest.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	n := &fakeHealthy{done: make(chan struct{}), stats: robot.NodeStats{Replans: 7, ReplanP50: 12 * time.Millisecond, Goals: 2}}
+	n := &fakeHealthy{done: make(chan struct{}), stats: robot.NodeStats{Replans: 7, ReplanP50: 12 * time.Millisecond, TicksPerPlanP50: 2, TicksPerPlanP99: 9, Goals: 2}}
 	stopped := make(chan struct{})
 	go func() { logHealth(context.Background(), n, 5*time.Millisecond, log); close(stopped) }()
 	deadline := time.After(10 * time.Second)
@@ -440,7 +482,7 @@ func TestLogHealth(t *testing.T) {
 	close(n.done)
 	<-stopped
 	line := strings.SplitN(buf.String(), "\n", 2)[0]
-	for _, want := range []string{"goroutines=", "heap_mb=", "open_files=", "replans=7", "replan_p50=12ms", "goals=2", "safety_ticks=0"} {
+	for _, want := range []string{"goroutines=", "heap_mb=", "open_files=", "replans=7", "replan_p50=12ms", "ticks_per_plan_p50=2", "ticks_per_plan_p99=9", "goals=2", "safety_ticks=0"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("health line %q lacks %q", line, want)
 		}

@@ -17,6 +17,9 @@ func init() { newNodePolicy = newDFPolicy }
 
 // dfOptions are what a command says about its df planner beyond the maze.
 type dfOptions struct {
+	// Preset names the planner preset the settings start from
+	// (planner.Preset); "" is the node's, realtime.
+	Preset string
 	// Model is a checkpoint path; "" is the model shipped for the maze.
 	Model string
 	// Plan is a planner settings file; "" is the settings shipped with the
@@ -30,8 +33,21 @@ type dfOptions struct {
 	Check bool
 }
 
-// newDFPolicy is the node's Diffusion Forcing planner for maze.
+// defaultNodePreset is the planner preset dfplan node plans with unless
+// --preset says otherwise.
+const defaultNodePreset = planner.PresetRealtime
+
+// newDFPolicy is the node's Diffusion Forcing planner for maze. Its
+// settings are, each over the one before: the preset, the settings file
+// (planSettings), the stop weight given, the df variant.
 func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
+	if o.Preset == "" {
+		o.Preset = defaultNodePreset
+	}
+	base, err := presetConfig(o.Preset)
+	if err != nil {
+		return nil, err
+	}
 	m, err := loadModel(o.Model, maze)
 	if err != nil {
 		return nil, err
@@ -40,15 +56,15 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	if from == "" {
 		from = "--plan"
 	}
-	conf, source, err := planSettings(maze, m, o.Model, o.Plan, from)
+	conf, source, err := planSettings(maze, m, base, o.Model, o.Plan, from)
 	if err != nil {
-		return nil, err
-	}
-	if conf, err = planner.Preset(planner.PresetDF, conf); err != nil {
 		return nil, err
 	}
 	if o.StopWeight != nil {
 		conf.StopWeight = *o.StopWeight
+	}
+	if conf, err = planner.Variant(planner.VariantDF, conf); err != nil {
+		return nil, err
 	}
 	p, err := planner.New(m, conf)
 	if err != nil {
@@ -56,24 +72,43 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	}
 	// Logged once the settings are known to work: a bad one is the only
 	// line a failed start prints.
-	if source != "" && !o.Check {
-		slog.Info("planner settings", "from", source)
+	if !o.Check {
+		logPlanSettings(o.Preset, source)
 	}
 	return p, nil
 }
 
-// planSettings returns the settings a df planner starts from: the node's
-// (planner.DefaultConfig), overlaid with the YAML file at planPath (given
-// as planFlag, e.g. "--plan") or, for the model shipped for the maze
-// (modelPath ""), with the settings shipped beside it
-// (models/shipped/MAZE.plan.yaml), if any. source names the overlay (""
-// for none). The result is checked against model, so a bad file is
-// reported by name.
-func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, planFlag string) (conf planner.Config, source string, err error) {
-	if conf, source, err = readPlanSettings(maze, modelPath, planPath, planFlag); err != nil || source == "" {
+// presetConfig returns the Config of the planner preset name, or a usage
+// error naming --preset and the presets there are.
+func presetConfig(name string) (planner.Config, error) {
+	c, err := planner.Preset(name)
+	if err != nil {
+		return c, usagef("--preset %s: want %s", name, planner.PresetList())
+	}
+	return c, nil
+}
+
+// logPlanSettings logs where a df planner's settings came from: the
+// preset, and the settings file over it (source, "" for none).
+func logPlanSettings(preset, source string) {
+	args := []any{"preset", preset}
+	if source != "" {
+		args = append(args, "from", source)
+	}
+	slog.Info("planner settings", args...)
+}
+
+// planSettings returns the settings a df planner starts from: base (a
+// preset's), overlaid with the YAML file at planPath (given as planFlag,
+// e.g. "--plan") or, for the model shipped for the maze (modelPath ""),
+// with the settings shipped beside it (models/shipped/MAZE.plan.yaml), if
+// any. source names the overlay ("" for none). The result is checked
+// against model, so a bad file is reported by name.
+func planSettings(maze *sim.Maze, model *dynamics.Model, base planner.Config, modelPath, planPath, planFlag string) (conf planner.Config, source string, err error) {
+	if conf, source, err = readPlanSettings(maze, base, modelPath, planPath, planFlag); err != nil || source == "" {
 		return conf, source, err
 	}
-	df, err := planner.Preset(planner.PresetDF, conf)
+	df, err := planner.Variant(planner.VariantDF, conf)
 	if err != nil {
 		return conf, "", err
 	}
@@ -85,8 +120,8 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, modelPath, planPath, pl
 
 // readPlanSettings is planSettings without the check against a model:
 // the file's keys, types and values alone.
-func readPlanSettings(maze *sim.Maze, modelPath, planPath, planFlag string) (conf planner.Config, source string, err error) {
-	conf = planner.DefaultConfig
+func readPlanSettings(maze *sim.Maze, base planner.Config, modelPath, planPath, planFlag string) (conf planner.Config, source string, err error) {
+	conf = base
 	var data []byte
 	switch {
 	case planPath != "":

@@ -62,6 +62,11 @@ type JSON struct {
 	// Engine is how the network ran (dynamics.SetEngine), for planners
 	// with a model. Results without it were made on the graph.
 	Engine string `json:"engine,omitempty"`
+	// Preset is the planner preset the planner's settings (Config)
+	// started from, for the planners that have one (the df planners).
+	// Results made before presets have none: theirs started from
+	// planner.DefaultConfig, the realtime preset's settings.
+	Preset string `json:"preset,omitempty"`
 	// ROS is set for runs through the ROS node (dfplan bench --ros).
 	ROS    *ROSRun `json:"ros,omitempty"`
 	Config any     `json:"config,omitempty"`
@@ -141,6 +146,7 @@ func (r *Result) ToJSON(config any) JSON {
 		PlanDelay:       r.Delay,
 		LookaheadSteps:  lookaheadSteps(r),
 		Engine:          r.Engine,
+		Preset:          r.Preset,
 		ROS:             r.ROS,
 		Config:          config,
 	}
@@ -170,6 +176,13 @@ func WriteTable(w io.Writer, results []*Result) error {
 		return nil
 	}
 	r0 := results[0]
+	preset := ""
+	for _, r := range results {
+		if r.Preset != "" {
+			preset = ", planner preset " + r.Preset
+			break
+		}
+	}
 	delay := ""
 	if r0.Delay > 0 {
 		delay = fmt.Sprintf(", plans arrive %d steps after they are asked for", r0.Delay)
@@ -186,8 +199,8 @@ func WriteTable(w io.Writer, results []*Result) error {
 			delay += fmt.Sprintf(" with lookahead %d ticks", *k)
 		}
 	}
-	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d%s\n",
-		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed, delay)
+	fmt.Fprintf(w, "maze %s, task %s, %d episodes of %d steps, seed %d%s%s\n",
+		r0.Maze, r0.Task, len(r0.Returns), r0.Steps, r0.Seed, preset, delay)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "planner\tscore\t± s.e.\treturn\tsuccess\thold\tplan p50 ms\tplan p99 ms\tplans/call\tdrift m\twall s\t")
 	for _, r := range results {

@@ -124,6 +124,9 @@ type Result struct {
 	// Engine is how the planner's network was run (dynamics.SetEngine),
 	// for planners with one; the caller sets it.
 	Engine string
+	// Preset is the planner preset the planner's settings started from
+	// (planner.Preset), for planners that have one; the caller sets it.
+	Preset string
 	// Replans holds every plan the episodes executed, in the order they
 	// were made, when Config.Trace was set.
 	Replans []Replan
