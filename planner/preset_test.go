@@ -7,19 +7,20 @@ import (
 	"testing"
 )
 
-// realtime is DefaultConfig, paper the same with 10 sampling steps and
-// MCG 4; every name listed has a preset and every preset a name; an
+// Both presets are valid configs that pick the pyramid schedule; realtime
+// is DefaultConfig, the node's; every name listed has a preset and every preset a name; an
 // unknown name is an error naming it and the valid ones.
 func TestPreset(t *testing.T) {
-	paper := DefaultConfig
-	paper.SamplingSteps, paper.MCGSamples = 10, 4
-	for name, want := range map[string]Config{PresetRealtime: DefaultConfig, PresetPaper: paper} {
+	for _, name := range PresetNames {
 		got, err := Preset(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != want {
-			t.Errorf("%s: %+v, want %+v", name, got, want)
+		if name == PresetRealtime && got != DefaultConfig {
+			t.Errorf("%s: %+v, want DefaultConfig %+v", name, got, DefaultConfig)
+		}
+		if got.Schedule != Pyramid {
+			t.Errorf("%s: schedule %q, want %q", name, got.Schedule, Pyramid)
 		}
 		if err := got.Validate(); err != nil {
 			t.Errorf("%s: %v", name, err)

@@ -330,6 +330,11 @@ func TestBenchPresetsAreTheNodes(t *testing.T) {
 func TestBenchPresetResolution(t *testing.T) {
 	path := tinyCheckpoint(t, 2, 1, 4)
 	plan := writeTemp(t, "plan.yaml", "sampling_steps: 3\n")
+	paper, err := planner.Preset(planner.PresetPaper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, pm := paper.SamplingSteps, paper.MCGSamples
 	for _, tc := range []struct {
 		name     string
 		args     []string
@@ -337,16 +342,16 @@ func TestBenchPresetResolution(t *testing.T) {
 		mcg      int
 		guidance float64
 	}{
-		{"the default preset, paper", []string{"--model", path}, 10, 4, 3},
+		{"the default preset, paper", []string{"--model", path}, ps, pm, 3},
 		{"realtime, not the flags' defaults", []string{"--model", path, "--preset", "realtime"}, 5, 2, 3},
 		{"a file over the preset", []string{"--model", path, "--preset", "realtime", "--plan", plan}, 3, 2, 3},
 		{"a flag over the file", []string{"--model", path, "--preset", "realtime", "--plan", plan, "--sampling-steps", "7"}, 7, 2, 3},
-		{"the variant over the flags", []string{"--model", path, "--mcg-samples", "8", "--planner", "df-nomcg"}, 10, 1, 3},
+		{"the variant over the flags", []string{"--model", path, "--mcg-samples", "8", "--planner", "df-nomcg"}, ps, 1, 3},
 		// umaze ships 10 steps, MCG 4 and guidance 10, over either preset.
 		{"the shipped file over realtime", []string{"--preset", "realtime"}, 10, 4, 10},
 		// medium ships unstick only: the preset's steps and MCG stand.
 		{"realtime with medium's shipped file", []string{"--maze", "medium", "--preset", "realtime"}, 5, 2, 3},
-		{"paper with medium's shipped file", []string{"--maze", "medium"}, 10, 4, 3},
+		{"paper with medium's shipped file", []string{"--maze", "medium"}, ps, pm, 3},
 	} {
 		got := benchConfig(t, tc.args...)
 		if got.SamplingSteps != tc.steps || got.MCGSamples != tc.mcg || got.GuidanceScale != tc.guidance {

@@ -245,11 +245,15 @@ func TestDFPolicyPreset(t *testing.T) {
 	}
 	old := slog.Default()
 	t.Cleanup(func() { slog.SetDefault(old) })
+	paper, err := planner.Preset(planner.PresetPaper)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		preset     string
 		want       string
 		steps, mcg int
-	}{{"", "realtime", 5, 2}, {"realtime", "realtime", 5, 2}, {"paper", "paper", 10, 4}} {
+	}{{"", "realtime", 5, 2}, {"realtime", "realtime", 5, 2}, {"paper", "paper", paper.SamplingSteps, paper.MCGSamples}} {
 		var buf rostest.Buffer
 		slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
 		pol, err := newDFPolicy(maze, dfOptions{Preset: tc.preset})
