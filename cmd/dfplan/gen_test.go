@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,31 @@ func TestGen(t *testing.T) {
 	}
 	if d.N != 5000 || d.ObsDim != 4 || d.ActDim != 2 || d.Goals == nil {
 		t.Errorf("dataset N=%d dims %d,%d goals %v", d.N, d.ObsDim, d.ActDim, d.Goals != nil)
+	}
+}
+
+// gen's default action noise is D4RL's maze2d-v1 (0.5): the same file as
+// --noise 0.5, and not the noiseless expert's.
+func TestGenDefaultNoiseIsD4RLs(t *testing.T) {
+	dir := t.TempDir()
+	gen := func(name string, extra ...string) []byte {
+		out := filepath.Join(dir, name)
+		args := append([]string{"gen", "--maze", "umaze", "--steps", "3000", "--seed", "3", "--out", out}, extra...)
+		if res := runCLI(t, "", args...); res.code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, res.code, res.stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	def, half, none := gen("d.npz"), gen("h.npz", "--noise", "0.5"), gen("n.npz", "--noise", "0")
+	if !bytes.Equal(def, half) {
+		t.Error("gen without --noise differs from --noise 0.5")
+	}
+	if bytes.Equal(def, none) {
+		t.Error("gen without --noise is the noiseless expert's file")
 	}
 }
 
