@@ -33,7 +33,13 @@
 // graph (graph.go) computes the same function by automatic differentiation
 // and stays as the reference engine (SetEngine(EngineGraph) for Predict,
 // TrainConfig.Engine for training) and as the tests' oracle: they hold the
-// two to float32 rounding, gradients of every weight included.
+// two to float32 rounding, gradients of every weight included. gorgonia
+// v0.9.18 merges gradient slices whose bounds agree modulo 256, so a graph
+// of more than 256 token rows gave wrong gradients (every weight inside
+// the recurrence, and the tokens'); models trained on the graph engine
+// before this was found, the shipped ones among them, carry that error.
+// The graph engine now splits such batches into graphs of at most 256 rows
+// and refuses what it cannot split (graph.go, graphMaxRows).
 //
 // # Training
 //

@@ -20,6 +20,73 @@ func (k passKind) String() string {
 	return [...]string{"forward", "vjp", "train"}[k]
 }
 
+// gorgonia v0.9.18 differentiates some concatenations wrongly:
+// concatOp.SymDiff cuts the gradient of a Concat into slice nodes,
+// sliceOp.WriteHash hashes their bounds as byte(start) and byte(end), and
+// the graph merges nodes of equal hash, so of two pieces whose bounds agree
+// modulo 256 one gets the other's gradient (concatCollides). The Concat of
+// the H latents, H pieces of B rows, collides when H > 256/gcd(B, 256),
+// which takes more than 256 token rows: in the shipped models' shards of
+// 16 sequences × 32 tokens rows 256:272 got the gradient of rows 0:16,
+// every weight inside the recurrence a wrong gradient (and in planning
+// batches the tokens a wrong vector–Jacobian product). Models trained on
+// the graph engine before this was caught, the shipped ones among them,
+// carry that error. Now a batch whose Concat would collide runs as
+// consecutive graphs of at most graphMaxRows rows (each slice then starts
+// at a different row below 256), and one that would not stays one graph,
+// as before, so results that were right reproduce bit for bit. What
+// cannot be split (a sequence of more than graphMaxRows tokens; z_dim a
+// multiple of 256, for the Concats along the features) is refused
+// (graphGradients), and buildGraph refuses any Concat that would collide.
+const graphMaxRows = 256
+
+// concatCollides reports whether two of the slices that gorgonia v0.9.18
+// cuts the gradient of a Concat of pieces of these sizes (along the
+// concatenated axis) into hash alike: their starts agree modulo 256, and
+// so do their ends. Such slices are merged into one node when their shapes
+// agree too; this test is the stricter one.
+func concatCollides(sizes []int) bool {
+	seen := make(map[[2]byte]bool, len(sizes))
+	start := 0
+	for _, n := range sizes {
+		k := [2]byte{byte(start), byte(start + n)}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		start += n
+	}
+	return false
+}
+
+// graphGradients reports whether the graph engine can differentiate
+// (vector–Jacobian product, training) sequences of h tokens under config
+// c. Forward passes have no gradient and run at any size.
+func graphGradients(c Config, h int) error {
+	if h > graphMaxRows {
+		return fmt.Errorf("dynamics: the graph engine differentiates at most %d tokens per sequence (gorgonia v0.9.18 mixes up the gradients of longer concatenations); H = %d: use the native engine (--engine native)", graphMaxRows, h)
+	}
+	td, e, zd := c.TokenDim(), c.EmbedDim, c.ZDim
+	if concatCollides([]int{td + e, zd}) || concatCollides([]int{zd, zd}) {
+		return fmt.Errorf("dynamics: the graph engine cannot differentiate a model with z_dim = %d, a multiple of 256 (gorgonia v0.9.18 mixes up the gradients of its concatenations): use the native engine (--engine native)", zd)
+	}
+	return nil
+}
+
+// graphSeqs is how many of b sequences of h ≤ graphMaxRows tokens one
+// gradient graph holds: all b if the Concat of their latents (h pieces of
+// b rows) differentiates correctly, else graphMaxRows/h.
+func graphSeqs(b, h int) int {
+	sizes := make([]int, h)
+	for t := range sizes {
+		sizes[t] = b
+	}
+	if !concatCollides(sizes) {
+		return b
+	}
+	return graphMaxRows / h
+}
+
 type graphKey struct {
 	b, h  int
 	kind  passKind
@@ -93,6 +160,22 @@ func (m *Model) buildGraph(B, H int, kind passKind, z0in bool) (gr *graph, err e
 	}()
 	c := m.cfg
 	td, e := c.TokenDim(), c.EmbedDim
+	// concat is G.Concat that, in a graph that is differentiated, refuses
+	// pieces whose gradient slices gorgonia would merge (graphMaxRows).
+	// The callers keep within the limits (graphGradients, graphSeqs); this
+	// is the last guard.
+	concat := func(axis int, xs ...*G.Node) *G.Node {
+		if kind != passForward {
+			sizes := make([]int, len(xs))
+			for i, x := range xs {
+				sizes[i] = x.Shape()[axis]
+			}
+			if concatCollides(sizes) {
+				panic(fmt.Errorf("the gradient of a concatenation of %v along axis %d would be wrong (gorgonia v0.9.18 merges its slices): use the native engine (--engine native)", sizes, axis))
+			}
+		}
+		return G.Must(G.Concat(axis, xs...))
+	}
 	g := G.NewGraph()
 	gr = &graph{b: B, h: H, kind: kind, g: g, td: td, e: e}
 
@@ -136,14 +219,14 @@ func (m *Model) buildGraph(B, H int, kind passKind, z0in bool) (gr *graph, err e
 	for t := range H {
 		in := newInput(g, fmt.Sprintf("token%d", t), B, td+e)
 		gr.tokens = append(gr.tokens, in)
-		h := silu(lin(G.Must(G.Concat(1, in.node, z)), "pre.in"))
+		h := silu(lin(concat(1, in.node, z), "pre.in"))
 		h = resBlocks(h, "pre")
 		u := lin(h, "pre.out")
 		// GRU cell (Cho et al.), PyTorch's gate convention:
 		//   r = σ(W_r [u, z] + b_r), s = σ(W_s [u, z] + b_s)
 		//   n = tanh(W_n u + b_n + r ⊙ (U_n z + c_n))
 		//   z' = (1 − s) ⊙ n + s ⊙ z = n + s ⊙ (z − n)
-		uz := G.Must(G.Concat(1, u, z))
+		uz := concat(1, u, z)
 		r := G.Must(G.Sigmoid(lin(uz, "gru.reset")))
 		s := G.Must(G.Sigmoid(lin(uz, "gru.update")))
 		n := G.Must(G.Tanh(G.Must(G.Add(lin(u, "gru.cand_in"), G.Must(G.HadamardProd(r, lin(z, "gru.cand_hid")))))))
@@ -153,7 +236,7 @@ func (m *Model) buildGraph(B, H int, kind passKind, z0in bool) (gr *graph, err e
 	gr.zs = zs
 	all := zs[0]
 	if H > 1 {
-		all = G.Must(G.Concat(0, zs...))
+		all = concat(0, zs...)
 	}
 	p := silu(lin(all, "post.in"))
 	p = resBlocks(p, "post")

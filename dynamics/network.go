@@ -456,28 +456,50 @@ func toTimeMajor(dst, src []float32, B, H, w int) {
 	}
 }
 
+// predictGraph runs Predict on the gorgonia graph. A vector–Jacobian
+// product that gorgonia would get wrong in one graph runs as consecutive
+// runs of sequences of at most graphMaxRows token rows (graphSeqs).
 func (m *Model) predictGraph(in *Input) (*Output, error) {
-	kind := passForward
+	c := m.cfg
+	td, zd, od := c.TokenDim(), c.ZDim, c.ObsDim
+	kind, seqs := passForward, in.B
 	if in.GradX0 != nil {
 		kind = passVJP
+		if err := graphGradients(c, in.H); err != nil {
+			return nil, err
+		}
+		seqs = graphSeqs(in.B, in.H)
 	}
-	g, err := m.graph(in.B, in.H, kind, 0, in.Z0 != nil)
-	if err != nil {
-		return nil, err
-	}
-	g.feed(m, in.Obs0, in.Z0, in.X, in.K)
-	if kind == passVJP {
-		g.feedTokens(g.upstream.data, in.GradX0)
-	}
-	if err := g.run(); err != nil {
-		return nil, fmt.Errorf("dynamics: predict: %w", err)
-	}
-	out := &Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*in.H*m.cfg.ZDim)}
-	g.readX0(out.X0)
-	g.readZ(out.Z, m.cfg.ZDim)
+	H := in.H
+	out := &Output{X0: make([]float32, len(in.X)), Z: make([]float32, in.B*H*zd)}
 	if kind == passVJP {
 		out.GradX = make([]float32, len(in.X))
-		g.readGradX(out.GradX)
+	}
+	for lo := 0; lo < in.B; lo += seqs {
+		hi := min(lo+seqs, in.B)
+		g, err := m.graph(hi-lo, H, kind, 0, in.Z0 != nil)
+		if err != nil {
+			return nil, err
+		}
+		var obs0, z0 []float32
+		if in.Z0 != nil {
+			z0 = in.Z0[lo*zd : hi*zd]
+		} else {
+			obs0 = in.Obs0[lo*od : hi*od]
+		}
+		tok := func(a []float32) []float32 { return a[lo*H*td : hi*H*td] }
+		g.feed(m, obs0, z0, tok(in.X), in.K[lo*H:hi*H])
+		if kind == passVJP {
+			g.feedTokens(g.upstream.data, tok(in.GradX0))
+		}
+		if err := g.run(); err != nil {
+			return nil, fmt.Errorf("dynamics: predict: %w", err)
+		}
+		g.readX0(tok(out.X0))
+		g.readZ(out.Z[lo*H*zd:hi*H*zd], zd)
+		if kind == passVJP {
+			g.readGradX(tok(out.GradX))
+		}
 	}
 	return out, nil
 }

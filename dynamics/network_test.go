@@ -329,7 +329,11 @@ func TestNativeMatchesGraph(t *testing.T) {
 		for _, tc := range []struct {
 			b, h    int
 			z0, vjp bool
-		}{{1, 1, false, false}, {1, 15, false, true}, {3, 7, false, true}, {4, 5, true, true}, {2, 6, true, false}} {
+		}{{1, 1, false, false}, {1, 15, false, true}, {3, 7, false, true}, {4, 5, true, true}, {2, 6, true, false},
+			// Above 256 token rows (graph.go, graphMaxRows): 512 rows,
+			// 320 that split unevenly, and 280 that gorgonia gets right
+			// in one graph.
+			{16, 32, false, true}, {16, 20, true, true}, {7, 40, false, true}, {16, 32, false, false}} {
 			in := randomInput(c, tc.b, tc.h, r)
 			if tc.z0 {
 				in.Z0 = make([]float32, tc.b*c.ZDim)

@@ -127,7 +127,9 @@ type TrainConfig struct {
 	// Engine computes the gradients: EngineNative (default; the
 	// hand-written backward pass) or EngineGraph (gorgonia's graph, the
 	// reference). Both compute the same gradients to float32 rounding, so a
-	// run may resume on either.
+	// run may resume on either; before the graph engine split shards of
+	// more than 256 token rows it did not (graph.go, graphMaxRows), and the
+	// shipped models, trained on it, carry its wrong gradients.
 	Engine string `yaml:"engine" json:"engine,omitempty"`
 }
 
@@ -398,6 +400,11 @@ func newTrainer(m *Model, tc TrainConfig, data *d4rl.Dataset, pcg *rand.PCG, st 
 		return nil, err
 	}
 	c := m.cfg
+	if tc.Engine == EngineGraph {
+		if err := graphGradients(c, tc.Horizon); err != nil {
+			return nil, err
+		}
+	}
 	L := tc.Horizon * c.FrameStack
 	train, val := windows(data, L, tc.ValFraction, tc.ValSegments, tc.CutAtTimeouts)
 	if len(train) == 0 {
@@ -616,30 +623,60 @@ func (t *Trainer) gradients(engine string, obs0, x, x0, w []float32, k []int) (f
 		}
 	}
 	losses, errs := make([]float64, S), make([]error, S)
-	var graphs []*graph
+	// On the graph engine a shard that gorgonia would differentiate wrongly
+	// in one graph runs as consecutive pieces of seqs[s] sequences (at most
+	// graphMaxRows token rows, graphSeqs), one after the other on the
+	// shard's graphs (one per piece size), their gradients summed in piece
+	// order.
+	seqs := make([]int, S)
+	var graphs []map[int]*graph
 	if engine == EngineGraph {
-		graphs = make([]*graph, S)
+		if err := graphGradients(c, H); err != nil {
+			return 0, err
+		}
+		graphs = make([]map[int]*graph, S)
 		for s := range S {
+			graphs[s] = map[int]*graph{}
 			lo, hi := s*B/S, (s+1)*B/S
-			g, err := m.graph(hi-lo, H, passTrain, s, false)
-			if err != nil {
-				return 0, err
+			seqs[s] = graphSeqs(hi-lo, H)
+			for a := lo; a < hi; a += seqs[s] {
+				n := min(seqs[s], hi-a)
+				if graphs[s][n] != nil {
+					continue
+				}
+				g, err := m.graph(n, H, passTrain, s, false)
+				if err != nil {
+					return 0, err
+				}
+				graphs[s][n] = g
 			}
-			graphs[s] = g
-			g.feed(m, obs0[lo*od:hi*od], nil, x[lo*H*td:hi*H*td], k[lo*H:hi*H])
-			g.feedTokens(g.target.data, x0[lo*H*td:hi*H*td])
-			g.feedTokens(g.weight.data, w[lo*H*td:hi*H*td])
 		}
 	}
 	l := m.layers()
 	shard := func(s int) {
 		grads := t.shardGrads[s]
 		if engine == EngineGraph {
-			g := graphs[s]
-			if errs[s] = g.run(); errs[s] == nil {
-				losses[s] = scalarValue(g.loss)
+			lo, hi := s*B/S, (s+1)*B/S
+			losses[s] = 0
+			for a := lo; a < hi; a += seqs[s] {
+				b := min(a+seqs[s], hi)
+				g := graphs[s][b-a]
+				tok := func(v []float32) []float32 { return v[a*H*td : b*H*td] }
+				g.feed(m, obs0[a*od:b*od], nil, tok(x), k[a*H:b*H])
+				g.feedTokens(g.target.data, tok(x0))
+				g.feedTokens(g.weight.data, tok(w))
+				if errs[s] = g.run(); errs[s] != nil {
+					return
+				}
+				losses[s] += scalarValue(g.loss)
 				for i, gn := range g.gradParams {
-					copy(grads[i], valueData(gn))
+					if a == lo {
+						copy(grads[i], valueData(gn))
+						continue
+					}
+					for j, v := range valueData(gn) {
+						grads[i][j] += v
+					}
 				}
 			}
 			return
