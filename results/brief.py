@@ -6,7 +6,8 @@ below them for comparison. The full tables, with latency, hold rate and plan
 drift, are `python3 results/table.py`. Numbers come only from the JSON files
 and, for the paper rows, from the paper as quoted in DESIGN §5.
 
-Usage: python3 results/brief.py
+Usage: python3 results/brief.py [DIR]   (DIR: another table's JSON files, e.g.
+experiments/table-s2027; default results/)
 """
 import glob
 import json
@@ -34,9 +35,9 @@ paper = [
 ]
 
 
-def load():
+def load(where):
     cells = {}
-    for path in sorted(glob.glob(os.path.join(here, "*.json"))):
+    for path in sorted(glob.glob(os.path.join(where, "*.json"))):
         with open(path) as f:
             o = json.load(f)
         if isinstance(o, dict) and "planner" in o:
@@ -45,10 +46,11 @@ def load():
 
 
 def main():
-    cells = load()
+    where = sys.argv[1] if len(sys.argv) > 1 else here
+    cells = load(where)
     missing = [f"{m}-{t}-{p}" for t in tasks for m in mazes for p, _ in planners if (t, m, p) not in cells]
     if missing:
-        sys.exit("brief.py: no results/%s.json" % ".json, ".join(missing))
+        sys.exit("brief.py: no %s.json in %s" % (".json, ".join(missing), where))
     eps = sorted({str(o["episodes"]) for o in cells.values()})
     seeds = sorted({str(o["seed"]) for o in cells.values()})
     print("**The benchmark at a glance**: D4RL-normalized score ± s.e. · success rate, "
