@@ -209,7 +209,19 @@ func WriteTable(w io.Writer, results []*Result) error {
 			r.Planner, num(s.ScoreMean), num(s.ScoreStderr), s.ReturnMean, 100*s.SuccessRate, pct(s.HoldRate),
 			ms(s.LatencyP50), ms(s.LatencyP99), s.MeanBatch, num2(s.DriftMean), r.Wall.Seconds())
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range results {
+		if ro := r.ROS; ro != nil {
+			_, err := fmt.Fprintf(w, "%s in the node: control ticks per plan p50 %d, p99 %d; tick jitter p50 %.2f ms, p99 %.2f ms; physics steps skipped %d\n",
+				r.Planner, ro.TicksPerPlanP50, ro.TicksPerPlanP99, ro.TickJitterP50MS, ro.TickJitterP99MS, ro.SkippedSteps)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // pct formats a fraction as a percentage, or "n/a" for NaN.

@@ -53,6 +53,7 @@ func RunROS(ctx context.Context, master string, c Config, p Planner, log *slog.L
 		Latencies: out.PlanTimes, Wall: out.Wall,
 		ROS: &ROSRun{SkippedSteps: out.Skipped,
 			TickJitterP50MS: out.Node.TickJitterP50.Seconds() * 1000, TickJitterP99MS: out.Node.TickJitterP99.Seconds() * 1000,
+			TicksPerPlanP50: out.Node.TicksPerPlanP50, TicksPerPlanP99: out.Node.TicksPerPlanP99,
 			Lookahead: &lookahead},
 	}
 	for range out.PlanTimes {

@@ -414,6 +414,10 @@ type ROSRun struct {
 	// tick jitter percentiles, in ms.
 	TickJitterP50MS float64 `json:"tick_jitter_p50_ms"`
 	TickJitterP99MS float64 `json:"tick_jitter_p99_ms"`
+	// TicksPerPlanP50 and TicksPerPlanP99 are the planning node's control
+	// ticks from a plan's ask to its arrival (robot.NodeStats).
+	TicksPerPlanP50 int `json:"ticks_per_plan_p50"`
+	TicksPerPlanP99 int `json:"ticks_per_plan_p99"`
 	// Lookahead is the planning node's (robot.NodeConf.Lookahead): 0 off,
 	// -1 automatic, k ticks. Runs without it were made before the node
 	// had lookahead, so off.

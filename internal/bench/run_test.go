@@ -573,3 +573,38 @@ func TestRunLookahead(t *testing.T) {
 		t.Errorf("a planner without previous plans: JSON records lookahead %d, want none", j.LookaheadSteps)
 	}
 }
+
+// A run through ROS reports the node's own timing under the table and in
+// the JSON: ticks per plan, tick jitter and skipped physics steps.
+func TestReportShowsNodeTiming(t *testing.T) {
+	m := umaze(t)
+	c := Config{Maze: m, Task: sim.MultiTask, Episodes: 2, Seed: 5, Steps: 50}
+	r := runExpert(t, c)
+	r.Planner = "df"
+	r.ROS = &ROSRun{SkippedSteps: 4, TickJitterP50MS: 0.25, TickJitterP99MS: 1.5, TicksPerPlanP50: 3, TicksPerPlanP99: 7}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, []*Result{r}); err != nil {
+		t.Fatal(err)
+	}
+	want := "df in the node: control ticks per plan p50 3, p99 7; tick jitter p50 0.25 ms, p99 1.50 ms; physics steps skipped 4\n"
+	if !strings.HasSuffix(buf.String(), want) {
+		t.Errorf("table ends %q, want it to end with %q", buf.String(), want)
+	}
+	buf.Reset()
+	if err := WriteJSON(&buf, []*Result{r}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"ticks_per_plan_p50": 3`, `"ticks_per_plan_p99": 7`} {
+		if !strings.Contains(buf.String(), key) {
+			t.Errorf("JSON lacks %s: %s", key, buf.String())
+		}
+	}
+	r.ROS = nil
+	buf.Reset()
+	if err := WriteTable(&buf, []*Result{r}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "in the node") {
+		t.Errorf("a simulator run reports node timing: %q", buf.String())
+	}
+}
