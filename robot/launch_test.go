@@ -50,6 +50,12 @@ func TestLaunchFileResolves(t *testing.T) {
 	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file, "stop_weight:=0"); !strings.Contains(out, "/dfplan/stop_weight: 0") {
 		t.Errorf("roslaunch --dump-params stop_weight:=0: %q, want /dfplan/stop_weight: 0", out)
 	}
+	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file); !strings.Contains(out, "/dfplan/preset: realtime") {
+		t.Errorf("roslaunch --dump-params: %q, want /dfplan/preset: realtime", out)
+	}
+	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file, "preset:=paper"); !strings.Contains(out, "/dfplan/preset: paper") {
+		t.Errorf("roslaunch --dump-params preset:=paper: %q, want /dfplan/preset: paper", out)
+	}
 	if out := rostest.Run(t, 30*time.Second, "roslaunch", "--dump-params", file, "lookahead:=0"); !strings.Contains(out, "/dfplan/lookahead: 0") {
 		t.Errorf("roslaunch --dump-params lookahead:=0: %q, want /dfplan/lookahead: 0", out)
 	}

@@ -147,6 +147,7 @@ type Params struct {
 	Start        string        // ~start, "x,y" (simnode)
 	Seed         int           // ~seed (simnode)
 	Plan         string        // ~plan (node, df policy)
+	Preset       string        // ~preset (node, df policy)
 	StopWeight   *float64      // ~stop_weight (node, df policy); nil when unset, as 0 turns the term off
 	Lookahead    *int          // ~lookahead, ticks (node): -1 automatic, 0 off; nil when unset
 }
@@ -221,6 +222,7 @@ func ReadParams(address, ns, name string) (Params, error) {
 	p.Start = str("start")
 	p.Seed = whole("seed")
 	p.Plan = str("plan")
+	p.Preset = str("preset")
 	if _, ok := key("lookahead"); ok {
 		k := whole("lookahead")
 		p.Lookahead = &k

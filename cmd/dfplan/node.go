@@ -69,7 +69,7 @@ The master comes from ROS_MASTER_URI (default http://127.0.0.1:11311), this
 node's address from ROS_IP or ROS_HOSTNAME. If the master is unreachable the
 node retries with back-off until interrupted. Private parameters ~rate,
 ~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze, ~policy,
-~plan, ~stop_weight and ~lookahead are read at start; flags given on the command line
+~plan, ~preset, ~stop_weight and ~lookahead are read at start; flags given on the command line
 override them.
 
 The df policy's settings are, each over the one before:
@@ -106,7 +106,7 @@ node logs it and registers again (topics and its private parameters).`,
 	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
 	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans; default: the planner settings' open loop for --policy df (10; umaze's shipped settings 3, large's 5) (~open_loop)")
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
-	fl.StringVar(&f.preset, "preset", defaultNodePreset, "planner preset the df policy's settings start from: "+planner.PresetRealtime+" (plans in a few control ticks) or "+planner.PresetPaper+" (dfplan bench's default)")
+	fl.StringVar(&f.preset, "preset", defaultNodePreset, "planner preset the df policy's settings start from: "+planner.PresetRealtime+" (plans in a few control ticks) or "+planner.PresetPaper+" (dfplan bench's default) (~preset)")
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings over the preset's; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
 	fl.IntVar(&f.lookahead, "lookahead", -1, "replan from the state predicted this many ticks on (the odometry extrapolated at its velocity), and execute the new plan from its first action then; -1 = automatic: the median of the last plans' arrival times (the default, by a rule written before its runs: experiments/lookahead/README.md, rule 2); 0 = off: plan from the latest odometry and execute from the action for the tick the plan arrives (~lookahead)")
@@ -222,6 +222,10 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	set("plan", p.Plan != "", func() { f.plan, planFrom = p.Plan, "~plan" })
 	set("stop-weight", p.StopWeight != nil, func() { f.stopWeight = *p.StopWeight })
 	set("lookahead", p.Lookahead != nil, func() { f.lookahead = *p.Lookahead })
+	set("preset", p.Preset != "", func() { f.preset = p.Preset })
+	if _, err := planner.Preset(f.preset); err != nil {
+		return fmt.Errorf("parameters of %s: ~preset %s: want %s", name, f.preset, planner.PresetList())
+	}
 	if err := f.validate(); err != nil {
 		return fmt.Errorf("parameters of %s: %w", name, err)
 	}

@@ -153,8 +153,9 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 	withSignalContext(t, context.Background())
 	var got float64
 	old := newNodePolicy
-	var gotPlan string
+	var gotPlan, gotPreset string
 	newNodePolicy = func(_ *sim.Maze, o dfOptions) (planner.Policy, error) {
+		gotPreset = o.Preset
 		got = -1 // unset
 		if o.StopWeight != nil {
 			got = *o.StopWeight
@@ -197,6 +198,23 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 		}
 	}
 	rostest.Run(t, 30*time.Second, "rosparam", "delete", "/dfplan/plan")
+	// ~preset reaches the policy, --preset wins over it, and a preset
+	// that does not exist is named by its parameter.
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/preset", "paper")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{{nil, "paper"}, {[]string{"--preset", "realtime"}, "realtime"}} {
+		gotPreset = ""
+		if r := runCLI(t, "", append([]string{"node"}, tc.args...)...); !strings.Contains(r.stderr, "policy captured") || gotPreset != tc.want {
+			t.Errorf("node %v with ~preset paper: stderr %q, policy got preset %q; want %q", tc.args, r.stderr, gotPreset, tc.want)
+		}
+	}
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/preset", "fast")
+	if r := runCLI(t, "", "node"); r.code != 1 || !strings.Contains(r.stderr, "~preset fast: want paper or realtime") || strings.Contains(r.stderr, "policy captured") {
+		t.Errorf("~preset fast: exit %d, stderr %q; want 1 and a message naming ~preset fast, before the policy", r.code, r.stderr)
+	}
+	rostest.Run(t, 30*time.Second, "rosparam", "delete", "/dfplan/preset")
 	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/stop_weight", "-2")
 	if r := runCLI(t, "", "node"); r.code != 1 || !strings.Contains(r.stderr, "stop weight -2") {
 		t.Errorf("~stop_weight -2: exit %d, stderr %q; want 1 and a message naming stop weight -2", r.code, r.stderr)
