@@ -117,7 +117,7 @@ A table goes to stdout; logs and progress to stderr.`, planner.PresetPaper, pres
 const defaultBenchPreset = planner.PresetPaper
 
 // presetSummary describes the planner preset name in a few words for help
-// texts: "10 sampling steps, guidance 3, MCG 4, 15 tokens".
+// texts, e.g. "5 sampling steps, guidance 3, MCG 2, 15 tokens".
 func presetSummary(name string) string {
 	c, err := planner.Preset(name)
 	if err != nil {
