@@ -34,8 +34,8 @@ D4RL's keys: observations (N×4), actions (N×2), rewards (sparse), terminals,
 timeouts (goal switches) and infos/goal (N×2). --noise adds Gaussian noise to
 each action before clipping; its default, 0.5, is D4RL's maze2d-*-v1: with it
 the data's velocity and action spreads match the normalization constants of
-the Diffusion Forcing reference for medium and large within 0.4 % (with 0 they
-are 1.4–3 % off; docs/results.md). --noise 0 is the noiseless expert the
+the Diffusion Forcing reference for medium and large within 0.4 % (with 0 the
+velocity spreads are 1.4–3.4 % off; docs/results.md). --noise 0 is the noiseless expert the
 shipped models were trained on. The same flags
 always give the same file. The dataset is held in memory until it is
 written (38 bytes a step): a --steps beyond the available memory is
