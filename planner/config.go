@@ -63,16 +63,13 @@ type Config struct {
 	Seed uint64 `json:"seed" yaml:"seed"`
 }
 
-// DefaultConfig is the Diffusion Forcing planner of the realtime preset
-// (Preset), which dfplan node runs unless told otherwise (pyramid
+// DefaultConfig fills the zero fields of a Config given to New (pyramid
 // schedule, Monte Carlo Guidance): 15 tokens, 5 sampling steps, guidance
-// 3, MCG 2, sized so that one robot's plan arrives within the node's plan
-// deadline on a laptop-class CPU. Presets start from it; dfplan bench's
-// default preset is paper. Both commands overlay the settings shipped
-// with a maze's model (models/shipped/MAZE.plan.yaml) or given with
-// --plan; docs/results.md, "How the defaults were chosen", measures them.
-// Zero fields of a Config given to New take these values where they have
-// no meaning of their own.
+// 3, MCG 2, the settings the first, smaller models planned best with.
+// dfplan bench and dfplan node do not start from it but from a named
+// preset (Preset: paper, realtime), over which they lay the settings
+// shipped with a maze's model (models/shipped/MAZE.plan.yaml) or given
+// with --plan; docs/method.md, "Planner settings".
 var DefaultConfig = Config{
 	Schedule:      Pyramid,
 	SamplingSteps: 5,

@@ -7,17 +7,19 @@ import (
 	"testing"
 )
 
-// Both presets are valid configs that pick the pyramid schedule; realtime
-// is DefaultConfig, the node's; every name listed has a preset and every preset a name; an
-// unknown name is an error naming it and the valid ones.
+// Both presets are valid configs that pick the pyramid schedule and write
+// out every setting that costs compute (none left to DefaultConfig's
+// zero-fills); paper never costs less than realtime; every name listed
+// has a preset and every preset a name; an unknown name is an error
+// naming it and the valid ones.
 func TestPreset(t *testing.T) {
 	for _, name := range PresetNames {
 		got, err := Preset(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if name == PresetRealtime && got != DefaultConfig {
-			t.Errorf("%s: %+v, want DefaultConfig %+v", name, got, DefaultConfig)
+		if got.SamplingSteps == 0 || got.HorizonTokens == 0 || got.MCGSamples == 0 || got.OpenLoop == 0 || got.GuidanceScale == 0 {
+			t.Errorf("%s: %+v leaves a setting to DefaultConfig's zero-fill", name, got)
 		}
 		if got.Schedule != Pyramid {
 			t.Errorf("%s: schedule %q, want %q", name, got.Schedule, Pyramid)
@@ -28,6 +30,11 @@ func TestPreset(t *testing.T) {
 	}
 	if names := slices.Sorted(maps.Keys(presets)); !slices.Equal(names, slices.Sorted(slices.Values(PresetNames))) {
 		t.Errorf("presets %v, PresetNames %v: want the same", names, PresetNames)
+	}
+	paper, _ := Preset(PresetPaper)
+	rt, _ := Preset(PresetRealtime)
+	if paper.SamplingSteps < rt.SamplingSteps || paper.MCGSamples < rt.MCGSamples || paper.HorizonTokens < rt.HorizonTokens {
+		t.Errorf("paper %+v costs less than realtime %+v", paper, rt)
 	}
 	_, err := Preset("fast")
 	if want := `planner preset "fast": want paper or realtime`; err == nil || err.Error() != want {

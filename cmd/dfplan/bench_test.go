@@ -314,8 +314,8 @@ func TestBenchPresetsAreTheNodes(t *testing.T) {
 	}
 	// Without guidance a shipped unstick has nothing to take away, and is
 	// no reason to refuse the run.
-	if r := runCLI(t, "", "bench", "--maze", "medium", "--planner", "df", "--episodes", "1", "--steps", "2", "--guidance-scale", "0"); r.code != 0 {
-		t.Errorf("medium (ships unstick) with --guidance-scale 0: exit %d: %s", r.code, r.stderr)
+	if r := runCLI(t, "", "bench", "--maze", "large", "--planner", "df", "--episodes", "1", "--steps", "2", "--guidance-scale", "0"); r.code != 0 {
+		t.Errorf("large (ships unstick) with --guidance-scale 0: exit %d: %s", r.code, r.stderr)
 	}
 	// A flag given equal to its default still wins over the file.
 	if got := benchConfig(t, "--model", path, "--plan", plan, "--sampling-steps", "10"); got.SamplingSteps != 10 || got.GuidanceScale != 7 {
@@ -334,7 +334,12 @@ func TestBenchPresetResolution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, pm := paper.SamplingSteps, paper.MCGSamples
+	rt, err := planner.Preset(planner.PresetRealtime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, pm, pg := paper.SamplingSteps, paper.MCGSamples, paper.GuidanceScale
+	rs, rm, rg := rt.SamplingSteps, rt.MCGSamples, rt.GuidanceScale
 	for _, tc := range []struct {
 		name     string
 		args     []string
@@ -342,16 +347,20 @@ func TestBenchPresetResolution(t *testing.T) {
 		mcg      int
 		guidance float64
 	}{
-		{"the default preset, paper", []string{"--model", path}, ps, pm, 3},
-		{"realtime, not the flags' defaults", []string{"--model", path, "--preset", "realtime"}, 5, 2, 3},
-		{"a file over the preset", []string{"--model", path, "--preset", "realtime", "--plan", plan}, 3, 2, 3},
-		{"a flag over the file", []string{"--model", path, "--preset", "realtime", "--plan", plan, "--sampling-steps", "7"}, 7, 2, 3},
-		{"the variant over the flags", []string{"--model", path, "--mcg-samples", "8", "--planner", "df-nomcg"}, ps, 1, 3},
+		{"the default preset, paper", []string{"--model", path}, ps, pm, pg},
+		// The flags' defaults shown in --help are paper's: they must not
+		// undo realtime where the two differ.
+		{"realtime, not the flags' defaults", []string{"--model", path, "--preset", "realtime"}, rs, rm, rg},
+		{"a file over the preset", []string{"--model", path, "--preset", "realtime", "--plan", plan}, 3, rm, rg},
+		{"a flag over the file", []string{"--model", path, "--preset", "realtime", "--plan", plan, "--sampling-steps", "7"}, 7, rm, rg},
+		{"the variant over the flags", []string{"--model", path, "--mcg-samples", "8", "--planner", "df-nomcg"}, ps, 1, pg},
 		// umaze ships 10 steps, MCG 4 and guidance 10, over either preset.
 		{"the shipped file over realtime", []string{"--preset", "realtime"}, 10, 4, 10},
-		// medium ships unstick only: the preset's steps and MCG stand.
-		{"realtime with medium's shipped file", []string{"--maze", "medium", "--preset", "realtime"}, 5, 2, 3},
-		{"paper with medium's shipped file", []string{"--maze", "medium"}, ps, pm, 3},
+		// large ships 5 steps and guidance 3 for its model, over either preset.
+		{"the shipped file over paper", []string{"--maze", "large"}, 5, pm, 3},
+		// medium ships the stop term and unstick: the preset's sampling stands.
+		{"realtime with medium's shipped file", []string{"--maze", "medium", "--preset", "realtime"}, rs, rm, rg},
+		{"paper with medium's shipped file", []string{"--maze", "medium"}, ps, pm, pg},
 	} {
 		got := benchConfig(t, tc.args...)
 		if got.SamplingSteps != tc.steps || got.MCGSamples != tc.mcg || got.GuidanceScale != tc.guidance {

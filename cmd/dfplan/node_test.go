@@ -257,7 +257,7 @@ func TestDFPolicyStopWeight(t *testing.T) {
 // unless told), under the settings file, and says so in its "planner
 // settings" line.
 func TestDFPolicyPreset(t *testing.T) {
-	maze, err := sim.LoadMaze("medium") // ships unstick only
+	maze, err := sim.LoadMaze("medium") // ships the stop term and unstick, no sampling
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,11 +267,15 @@ func TestDFPolicyPreset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rt, err := planner.Preset(planner.PresetRealtime)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		preset     string
 		want       string
 		steps, mcg int
-	}{{"", "realtime", 5, 2}, {"realtime", "realtime", 5, 2}, {"paper", "paper", paper.SamplingSteps, paper.MCGSamples}} {
+	}{{"", "realtime", rt.SamplingSteps, rt.MCGSamples}, {"realtime", "realtime", rt.SamplingSteps, rt.MCGSamples}, {"paper", "paper", paper.SamplingSteps, paper.MCGSamples}} {
 		var buf rostest.Buffer
 		slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
 		pol, err := newDFPolicy(maze, dfOptions{Preset: tc.preset})
