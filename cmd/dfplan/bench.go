@@ -117,13 +117,13 @@ A table goes to stdout; logs and progress to stderr.`, planner.PresetPaper, pres
 const defaultBenchPreset = planner.PresetPaper
 
 // presetSummary describes the planner preset name in a few words for help
-// texts, e.g. "5 sampling steps, guidance 3, MCG 2, 15 tokens".
+// texts, e.g. "20 sampling steps, guidance 10, MCG 2, 15 tokens, open loop 5".
 func presetSummary(name string) string {
 	c, err := planner.Preset(name)
 	if err != nil {
 		return err.Error()
 	}
-	return fmt.Sprintf("%d sampling steps, guidance %g, MCG %d, %d tokens", c.SamplingSteps, c.GuidanceScale, c.MCGSamples, c.HorizonTokens)
+	return fmt.Sprintf("%d sampling steps, guidance %g, MCG %d, %d tokens, open loop %d", c.SamplingSteps, c.GuidanceScale, c.MCGSamples, c.HorizonTokens, c.OpenLoop)
 }
 
 // addPlanFlags registers the df planner flags on fl, bound to c, with the
