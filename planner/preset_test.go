@@ -9,7 +9,7 @@ import (
 
 // Both presets are valid configs that pick the pyramid schedule and write
 // out every setting that costs compute (none left to DefaultConfig's
-// zero-fills); paper never costs less than realtime; every name listed
+// zero-fills; open loop 0 is one token, the model's own); paper never costs less than realtime; every name listed
 // has a preset and every preset a name; an unknown name is an error
 // naming it and the valid ones.
 func TestPreset(t *testing.T) {
@@ -18,7 +18,7 @@ func TestPreset(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.SamplingSteps == 0 || got.HorizonTokens == 0 || got.MCGSamples == 0 || got.OpenLoop == 0 || got.GuidanceScale == 0 {
+		if got.SamplingSteps == 0 || got.HorizonTokens == 0 || got.MCGSamples == 0 || got.GuidanceScale == 0 {
 			t.Errorf("%s: %+v leaves a setting to DefaultConfig's zero-fill", name, got)
 		}
 		if got.Schedule != Pyramid {

@@ -123,7 +123,11 @@ func presetSummary(name string) string {
 	if err != nil {
 		return err.Error()
 	}
-	return fmt.Sprintf("%d sampling steps, guidance %g, MCG %d, %d tokens, open loop %d", c.SamplingSteps, c.GuidanceScale, c.MCGSamples, c.HorizonTokens, c.OpenLoop)
+	loop := fmt.Sprintf("open loop %d", c.OpenLoop)
+	if c.OpenLoop == 0 {
+		loop = "open loop one token"
+	}
+	return fmt.Sprintf("%d sampling steps, guidance %g, MCG %d, %d tokens, %s", c.SamplingSteps, c.GuidanceScale, c.MCGSamples, c.HorizonTokens, loop)
 }
 
 // addPlanFlags registers the df planner flags on fl, bound to c, with the
