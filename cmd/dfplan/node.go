@@ -104,7 +104,7 @@ node logs it and registers again (topics and its private parameters).`,
 	fl.StringVar(&f.model, "model", "", "model checkpoint for the df policy; default: the one shipped for --maze (~model)")
 	fl.StringVar(&f.policy, "policy", "df", "policy: df (the Diffusion Forcing planner) or waypoint (grid path + PD on the true simulator, no model: for plumbing checks) (~policy)")
 	fl.Float64Var(&f.rate, "rate-hz", robot.DefaultRate, "control rate in Hz: one action per tick (~rate)")
-	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans; default: the planner settings' open loop for --policy df (the presets' 5; umaze's shipped settings 3), else 10 (~open_loop)")
+	fl.IntVar(&f.openLoop, "open-loop", robot.DefaultOpenLoop, "planned actions executed between replans; default: the planner settings' open loop for --policy df (realtime's one token, 10 frames; paper's 5; umaze's shipped settings 3), else 10 (~open_loop)")
 	fl.DurationVar(&f.odomTimeout, "odom-timeout", robot.DefaultOdomTimeout, "stop the robot when no odometry arrives for this long (~odom_timeout, seconds)")
 	fl.StringVar(&f.preset, "preset", defaultNodePreset, "planner preset the df policy's settings start from: "+planner.PresetRealtime+" (plans in a few control ticks) or "+planner.PresetPaper+" (dfplan bench's default) (~preset)")
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings over the preset's; default: the settings shipped with --maze's model, if any (~plan)")
