@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 set -u
+# Ran as two scripts, one after the other (the second, once grid8.sh, held the MCG runs).
 while pgrep -f grid6.sh >/dev/null; do sleep 10; done
 B=/work/train/dfplan-s21b
 M=/work/train/noisy/medium-n05.safetensors
@@ -14,3 +15,7 @@ run single-gate05 single --stop-weight 2 --stop-gate 0.5
 run gate05sw4 multi --stop-weight 4 --stop-gate 0.5
 run gate05sw1 multi --stop-weight 1 --stop-gate 0.5
 run single-gate05sw4 single --stop-weight 4 --stop-gate 0.5
+run single-gate05-mcg4 single --stop-weight 2 --stop-gate 0.5 --mcg-samples 4
+run single-gate05-mcg1 single --stop-weight 2 --stop-gate 0.5 --mcg-samples 1
+run gate05-mcg4 multi --stop-weight 2 --stop-gate 0.5 --mcg-samples 4
+run gate05-mcg1 multi --stop-weight 2 --stop-gate 0.5 --mcg-samples 1
