@@ -354,8 +354,9 @@ func TestBenchPresetResolution(t *testing.T) {
 		{"a file over the preset", []string{"--model", path, "--preset", "realtime", "--plan", plan}, 3, rm, rg},
 		{"a flag over the file", []string{"--model", path, "--preset", "realtime", "--plan", plan, "--sampling-steps", "7"}, 7, rm, rg},
 		{"the variant over the flags", []string{"--model", path, "--mcg-samples", "8", "--planner", "df-nomcg"}, ps, 1, pg},
-		// umaze ships 10 steps, MCG 4 and guidance 10, over either preset.
-		{"the shipped file over realtime", []string{"--preset", "realtime"}, 10, 4, 10},
+		// umaze ships guidance 5: the preset's sampling stands.
+		{"umaze's file over realtime", []string{"--preset", "realtime"}, rs, rm, 5},
+		{"umaze's file over paper", []string{"--maze", "umaze"}, ps, pm, 5},
 		// large ships 5 steps and guidance 3 for its model, over either preset.
 		{"the shipped file over paper", []string{"--maze", "large"}, 5, pm, 3},
 		// medium ships the stop term and unstick: the preset's sampling stands.
@@ -401,20 +402,6 @@ func TestBenchRecordsPreset(t *testing.T) {
 		if logged := strings.Contains(r.stderr, "preset="+tc.want); tc.want != "" && !logged {
 			t.Errorf("%v: the planner settings line does not name the preset:\n%s", tc.args, r.stderr)
 		}
-	}
-}
-
-// launch/plans/umaze-plain-guidance.yaml is umaze's shipped settings with
-// one Monte Carlo sample, as it says.
-func TestUmazePlainGuidancePlan(t *testing.T) {
-	shipped := benchConfig(t)
-	got := benchConfig(t, "--plan", filepath.Join("..", "..", "launch", "plans", "umaze-plain-guidance.yaml"))
-	if got.MCGSamples != 1 {
-		t.Errorf("mcg_samples %d, want 1", got.MCGSamples)
-	}
-	got.MCGSamples = shipped.MCGSamples
-	if got != shipped {
-		t.Errorf("settings beyond mcg_samples differ from umaze's shipped ones:\n got %+v\nwant %+v", got, shipped)
 	}
 }
 

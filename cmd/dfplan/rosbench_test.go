@@ -23,9 +23,9 @@ func TestBenchROS(t *testing.T) {
 	js, ref := filepath.Join(dir, "ros.json"), filepath.Join(dir, "sim.json")
 	const steps = 150
 	// Light planner settings: the test is about the node driving the
-	// robot, and umaze's shipped ones (10 sampling steps, MCG 4) plan
-	// about 18 ticks late on a loaded 2-core machine, slow enough to leave
-	// the robots near their starts in 1.5 s.
+	// robot, and umaze's shipped ones plan 8 ticks late on an idle 2-core
+	// machine and slower when loaded, slow enough to leave the robots
+	// near their starts in 1.5 s.
 	r := runCLI(t, "", "bench", "--maze", "umaze", "--planner", "df", "--episodes", "2", "--steps", fmt.Sprint(steps), "--seed", "3",
 		"--sampling-steps", "5", "--mcg-samples", "1", "--ros", "--json", js)
 	if r.code != 0 {
