@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# The realtime preset on medium (the shipped 513 k model), seed 2027, single-task,
-# 50 episodes: through the ROS node in real time on an otherwise idle 2-core
-# machine, then the same episodes in the simulator (which waits for plans),
-# then one robot's plan time outside ROS.
+# The realtime preset through the ROS node in real time, seed 2027,
+# single-task, 50 episodes, on an otherwise idle 2-core machine, next to
+# the same episodes in the simulator (which waits for plans):
+#   medium: the shipped 513 k model, then one robot's plan time outside ROS;
+#   umaze (the node's default maze): the new model and the older one
+#   (OLD_UMAZE_DIR: its model and plan file from git history, commit 4d48263).
+# Ran as two scripts, medium first; umaze after the new umaze model shipped.
 set -eu
 D=/work/main/experiments/ros/s23
 B=${DFPLAN:-dfplan}
+O=${OLD_UMAZE_DIR:?}
 rosmaster --core -p 11423 > /tmp/s23-master.log 2>&1 &
 M=$!
 trap 'kill $M' EXIT
 sleep 3
 export ROS_MASTER_URI=http://127.0.0.1:11423
-$B bench --maze medium --task single --planner df --episodes 50 --seed 2027 --ros --preset realtime \
-  --json $D/medium-single-df-ros-rt.json > $D/medium-single-df-ros-rt.txt
-$B bench --maze medium --task single --planner df --episodes 50 --seed 2027 --batch 25 --preset realtime \
-  --json $D/medium-single-df-sim-rt.json > $D/medium-single-df-sim-rt.txt
-$B bench --maze medium --planner df --episodes 2 --batch 1 --steps 100 --preset realtime \
-  --json $D/latency-medium-rt.json > $D/latency-medium-rt.txt
-$B bench --maze medium --planner df --episodes 2 --batch 1 --steps 100 --preset paper \
-  --json $D/latency-medium-paper.json > $D/latency-medium-paper.txt
+cell() { maze=$1 name=$2; shift 2
+  $B bench --maze $maze --task single --planner df --episodes 50 --seed 2027 --preset realtime "$@" \
+    --json $D/$maze-single-df-$name.json > $D/$maze-single-df-$name.txt
+}
+cell medium ros-rt --ros
+cell medium sim-rt --batch 25
+for p in realtime paper; do
+  short=$p; [ $p = realtime ] && short=rt
+  $B bench --maze medium --planner df --episodes 2 --batch 1 --steps 100 --preset $p \
+    --json $D/latency-medium-$short.json > $D/latency-medium-$short.txt
+done
+cell umaze ros-rt --ros
+cell umaze ros-rt-old --ros --model $O/umaze.safetensors --plan $O/umaze.plan.yaml
+cell umaze sim-rt --batch 25
 echo done
