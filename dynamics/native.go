@@ -309,23 +309,6 @@ func residualGrads(gb [][2]dense, hs, a, sa, gA, gOut [][]float32, rows int, g [
 	}
 }
 
-// recurrentTransposed is l with the transposes of the layers inside the
-// recurrence kept (dense.withTranspose); pre.in's only when its whole
-// input gradient is needed (wantX).
-func recurrentTransposed(l *layers, wantX bool) *layers {
-	r := *l
-	r.pre = make([][2]dense, len(l.pre))
-	for j, b := range l.pre {
-		r.pre[j] = [2]dense{b[0].withTranspose(), b[1].withTranspose()}
-	}
-	r.preOut, r.reset, r.upd = l.preOut.withTranspose(), l.reset.withTranspose(), l.upd.withTranspose()
-	r.candIn, r.candH = l.candIn.withTranspose(), l.candH.withTranspose()
-	if wantX {
-		r.preIn = l.preIn.withTranspose()
-	}
-	return &r
-}
-
 // backward pulls gOut = ∂J/∂x̂0 (time-major N × TokenDim) back through the
 // pass recorded in tp. It returns ∂J/∂X (time-major) when wantX, and adds
 // ∂J/∂θ for every weight θ to gl when gl is not nil.
@@ -369,10 +352,10 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 		gOutT = make([][]float32, L)
 	}
 	// pre.in's rows for z_{t−1}, when ∂J/∂X is not needed.
-	wz := dense{w: l.preIn.w[(td+e)*hd:], in: zd, out: hd}.withTranspose()
+	wz := m.transposes.of(dense{w: l.preIn.w[(td+e)*hd:], in: zd, out: hd})
 	// The recurrence pulls H batches of B rows through the same layers:
-	// their transposes are made once.
-	rec := recurrentTransposed(l, wantX)
+	// their transposes are made once, and kept while the weights stay.
+	rec := m.transposes.recurrent(l, wantX)
 	for t := H - 1; t >= 0; t-- {
 		rows := func(x []float32, w int) []float32 { return x[t*B*w : (t+1)*B*w] }
 		zPrev := tp.z0

@@ -48,6 +48,8 @@ type Model struct {
 	engine string // EngineNative ("" too) or EngineGraph
 	graphs map[graphKey]*graph
 	builds int // graphs compiled so far (tests and diagnostics)
+
+	transposes transposes // the native backward pass's Wᵀ, kept between passes
 }
 
 // New returns a model with freshly initialized weights (seeded, so two

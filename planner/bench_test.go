@@ -55,3 +55,31 @@ func BenchmarkPlan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPlanRealtime times one robot's plan with the realtime preset
+// (what dfplan node runs) at the shipped 513 k model size (z 128, width
+// 256; untrained weights cost the same).
+//
+//	go test -run XXX -bench PlanRealtime ./planner
+func BenchmarkPlanRealtime(b *testing.B) {
+	c := dynamics.DefaultConfig()
+	c.ZDim, c.Hidden = 128, 256
+	m, err := dynamics.New(c, dynamics.IdentityNormalization(c.FrameDim()), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	conf, err := Preset(PresetRealtime)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := New(m, conf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	obs, goals := [][]float64{{1, 1, 0, 0}}, [][]float64{{3, 3}}
+	for b.Loop() {
+		if _, err := p.PlanBatch(context.Background(), obs, goals); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
