@@ -16,3 +16,9 @@ one s20-u05-d8 --plan-delay 8 --sampling-steps 20 --uncertainty 0.5
 one s20-u05-mcg2-d9 --plan-delay 9 --sampling-steps 20 --uncertainty 0.5 --mcg-samples 2
 # On an idle machine (latency.sh) s20-u05 took 81 ms at the median, 9 ticks, not 8:
 one s20-u05-d9 --plan-delay 9 --sampling-steps 20 --uncertainty 0.5
+# After the transposes were kept (one realtime plan 42 ms and paper's 64 ms
+# on an idle machine, ../../ros/s23/transposes/latency-medium-*.json; 47 ms,
+# 5 ticks, inside the node): the comparison again at the new delays.
+one rt-d5 --plan-delay 5
+one s20-d6 --plan-delay 6 --sampling-steps 20
+one paper-d7 --plan-delay 7 --preset paper

@@ -6,10 +6,14 @@
 #   umaze (the node's default maze): the new model and the older one
 #   (OLD_UMAZE_DIR: its model and plan file from git history, commit 4d48263).
 # Ran as two scripts, medium first; umaze after the new umaze model shipped.
+# With ROS_ONLY=1 (and OUT=DIR) only the new models' ROS cells and the plan
+# times: the rerun after the transposes were kept (transposes/).
 set -eu
-D=/work/main/experiments/ros/s23
+D=${OUT:-/work/main/experiments/ros/s23}
 B=${DFPLAN:-dfplan}
-O=${OLD_UMAZE_DIR:?}
+only=${ROS_ONLY:-}
+O=${OLD_UMAZE_DIR:-}
+[ -n "$only" ] || [ -n "$O" ] || { echo "OLD_UMAZE_DIR is not set" >&2; exit 2; }
 rosmaster --core -p 11423 > /tmp/s23-master.log 2>&1 &
 M=$!
 trap 'kill $M' EXIT
@@ -20,13 +24,15 @@ cell() { maze=$1 name=$2; shift 2
     --json $D/$maze-single-df-$name.json > $D/$maze-single-df-$name.txt
 }
 cell medium ros-rt --ros
-cell medium sim-rt --batch 25
+[ -n "$only" ] || cell medium sim-rt --batch 25
 for p in realtime paper; do
   short=$p; [ $p = realtime ] && short=rt
   $B bench --maze medium --planner df --episodes 2 --batch 1 --steps 100 --preset $p \
     --json $D/latency-medium-$short.json > $D/latency-medium-$short.txt
 done
 cell umaze ros-rt --ros
-cell umaze ros-rt-old --ros --model $O/umaze.safetensors --plan $O/umaze.plan.yaml
-cell umaze sim-rt --batch 25
+if [ -z "$only" ]; then
+  cell umaze ros-rt-old --ros --model $O/umaze.safetensors --plan $O/umaze.plan.yaml
+  cell umaze sim-rt --batch 25
+fi
 echo done
