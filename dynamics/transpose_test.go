@@ -16,10 +16,7 @@ func TestPullbackFollowsWeightChanges(t *testing.T) {
 		m := newTestModel(t, c)
 		r := rand.New(rand.NewPCG(21, 22))
 		in := randomInput(c, b, 5, r)
-		in.GradX0 = make([]float32, len(in.X))
-		for i := range in.GradX0 {
-			in.GradX0[i] = float32(r.NormFloat64())
-		}
+		in.GradX0 = randomInput(c, b, 5, r).X // an upstream gradient of the right shape
 		before, err := m.Predict(in)
 		if err != nil {
 			t.Fatal(err)
