@@ -22,3 +22,6 @@ one s20-u05-d9 --plan-delay 9 --sampling-steps 20 --uncertainty 0.5
 one rt-d5 --plan-delay 5
 one s20-d6 --plan-delay 6 --sampling-steps 20
 one paper-d7 --plan-delay 7 --preset paper
+# realtime's one-token open loop was "about one replan per plan the node can
+# make" at 7 ticks a plan; at 5 ticks a plan, a replan every 5 frames:
+one rt-ol5-d5 --plan-delay 5 --open-loop 5
