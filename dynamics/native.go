@@ -351,8 +351,12 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 	if gl != nil {
 		gOutT = make([][]float32, L)
 	}
-	// pre.in's rows for z_{t−1}, when ∂J/∂X is not needed.
-	wz := m.transposes.of(dense{w: l.preIn.w[(td+e)*hd:], in: zd, out: hd})
+	// pre.in's rows for z_{t−1}, when ∂J/∂X is not needed (with it, the
+	// whole of pre.in's transpose serves).
+	var wz dense
+	if !wantX {
+		wz = m.transposes.of(dense{w: l.preIn.w[(td+e)*hd:], in: zd, out: hd})
+	}
 	// The recurrence pulls H batches of B rows through the same layers:
 	// their transposes are made once, and kept while the weights stay.
 	rec := m.transposes.recurrent(l, wantX)
