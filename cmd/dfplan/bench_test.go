@@ -357,8 +357,8 @@ func TestBenchPresetResolution(t *testing.T) {
 		// umaze ships guidance 5: the preset's sampling stands.
 		{"umaze's file over realtime", []string{"--preset", "realtime"}, rs, rm, 5},
 		{"umaze's file over paper", []string{"--maze", "umaze"}, ps, pm, 5},
-		// large ships 5 steps and guidance 3 for its model, over either preset.
-		{"the shipped file over paper", []string{"--maze", "large"}, 5, pm, 3},
+		// large ships medium's keys and a goal discount: the preset's sampling stands.
+		{"paper with large's shipped file", []string{"--maze", "large"}, ps, pm, pg},
 		// medium ships the stop term and unstick: the preset's sampling stands.
 		{"realtime with medium's shipped file", []string{"--maze", "medium", "--preset", "realtime"}, rs, rm, rg},
 		{"paper with medium's shipped file", []string{"--maze", "medium"}, ps, pm, pg},
