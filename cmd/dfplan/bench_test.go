@@ -312,10 +312,14 @@ func TestBenchPresetsAreTheNodes(t *testing.T) {
 	if got := benchConfig(t, "--model", path, "--mcg-samples", "4", "--planner", "df-nomcg"); got.MCGSamples != 1 {
 		t.Errorf("df-nomcg with --mcg-samples 4: recorded mcg_samples %d, want 1", got.MCGSamples)
 	}
-	// Without guidance a shipped unstick has nothing to take away, and is
-	// no reason to refuse the run.
-	if r := runCLI(t, "", "bench", "--maze", "large", "--planner", "df", "--episodes", "1", "--steps", "2", "--guidance-scale", "0"); r.code != 0 {
-		t.Errorf("large (ships unstick) with --guidance-scale 0: exit %d: %s", r.code, r.stderr)
+	// Without guidance an unstick from a settings file has nothing to take
+	// away, and is no reason to refuse the run.
+	unstick := filepath.Join(t.TempDir(), "unstick.yaml")
+	if err := os.WriteFile(unstick, []byte("unstick: 10\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, "", "bench", "--model", path, "--plan", unstick, "--planner", "df", "--episodes", "1", "--steps", "2", "--horizon-tokens", "3", "--guidance-scale", "0"); r.code != 0 {
+		t.Errorf("a file with unstick 10 and --guidance-scale 0: exit %d: %s", r.code, r.stderr)
 	}
 	// A flag given equal to its default still wins over the file.
 	if got := benchConfig(t, "--model", path, "--plan", plan, "--sampling-steps", "10"); got.SamplingSteps != 10 || got.GuidanceScale != 7 {
