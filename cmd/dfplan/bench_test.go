@@ -361,8 +361,10 @@ func TestBenchPresetResolution(t *testing.T) {
 		// umaze ships guidance 5: the preset's sampling stands.
 		{"umaze's file over realtime", []string{"--preset", "realtime"}, rs, rm, 5},
 		{"umaze's file over paper", []string{"--maze", "umaze"}, ps, pm, 5},
-		// large ships medium's keys and a goal discount: the preset's sampling stands.
+		// large ships 20 sampling steps (paper's already; realtime's 10 cost
+		// it most), medium's keys and a goal discount.
 		{"paper with large's shipped file", []string{"--maze", "large"}, ps, pm, pg},
+		{"realtime with large's shipped file", []string{"--maze", "large", "--preset", "realtime"}, 20, rm, rg},
 		// medium ships the stop term and unstick: the preset's sampling stands.
 		{"realtime with medium's shipped file", []string{"--maze", "medium", "--preset", "realtime"}, rs, rm, rg},
 		{"paper with medium's shipped file", []string{"--maze", "medium"}, ps, pm, pg},
