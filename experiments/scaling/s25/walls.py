@@ -41,8 +41,12 @@ def main():
 
     for path in sys.argv[2:]:
         tok, depths = {}, []
-        for line in open(path):
-            for i, o in enumerate(json.loads(line)["observations"]):
+        try:
+            plans = [json.loads(line)["observations"] for line in open(path)]
+        except (OSError, ValueError, KeyError) as e:
+            sys.exit(f"walls.py: {path}: not a dfplan bench --trace file: {e}")
+        for obs in plans:
+            for i, o in enumerate(obs):
                 a = tok.setdefault(i // FRAMES, [0, 0])
                 a[1] += 1
                 if wall(o[0], o[1]):
