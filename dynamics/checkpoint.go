@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/dfplan/dfplan/internal/atomicfile"
+	"github.com/dfplan/dfplan/internal/safetensors"
 )
 
 // Checkpoint format: a safetensors file (readable by PyTorch's
@@ -95,9 +96,9 @@ func (m *Model) Save(path string, prov Provenance) error {
 
 func (m *Model) save(path string, prov Provenance, ts *trainState) error {
 	m.mu.Lock()
-	tensors := make([]stTensor, 0, len(m.params))
+	tensors := make([]safetensors.Tensor, 0, len(m.params))
 	for _, p := range m.params {
-		tensors = append(tensors, stTensor{name: p.name, shape: p.shape, data: append([]float32(nil), p.data...)})
+		tensors = append(tensors, safetensors.Tensor{Name: p.name, Shape: p.shape, Data: append([]float32(nil), p.data...)})
 	}
 	m.mu.Unlock()
 	meta := map[string]string{"format": FormatVersion}
@@ -111,10 +112,10 @@ func (m *Model) save(path string, prov Provenance, ts *trainState) error {
 	}
 	if ts != nil {
 		for i, p := range m.params {
-			tensors = append(tensors, stTensor{name: "optim.m." + p.name, shape: p.shape, data: ts.adamM[i]})
+			tensors = append(tensors, safetensors.Tensor{Name: "optim.m." + p.name, Shape: p.shape, Data: ts.adamM[i]})
 		}
 		for i, p := range m.params {
-			tensors = append(tensors, stTensor{name: "optim.v." + p.name, shape: p.shape, data: ts.adamV[i]})
+			tensors = append(tensors, safetensors.Tensor{Name: "optim.v." + p.name, Shape: p.shape, Data: ts.adamV[i]})
 		}
 		if err := put("train_state", ts.header); err != nil {
 			return err
@@ -125,9 +126,9 @@ func (m *Model) save(path string, prov Provenance, ts *trainState) error {
 			return err
 		}
 	}
-	sum := sha256.Sum256(tensorBytes(tensors))
+	sum := sha256.Sum256(safetensors.Bytes(tensors))
 	meta["checksum"] = "sha256:" + hex.EncodeToString(sum[:])
-	if err := atomicfile.Write(path, func(w io.Writer) error { return writeSafetensors(w, tensors, meta) }); err != nil {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return safetensors.Write(w, tensors, meta) }); err != nil {
 		return fmt.Errorf("save model: %w", err)
 	}
 	return nil
@@ -154,7 +155,7 @@ func LoadBytes(data []byte, name string) (*Model, *Meta, error) {
 }
 
 func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
-	tensors, md, raw, err := readSafetensors(data)
+	tensors, md, raw, err := safetensors.Read(data)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -192,19 +193,19 @@ func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
-	byName := make(map[string]stTensor, len(tensors))
+	byName := make(map[string]safetensors.Tensor, len(tensors))
 	for _, t := range tensors {
-		byName[t.name] = t
+		byName[t.Name] = t
 	}
 	for _, p := range m.params {
 		t, ok := byName[p.name]
 		if !ok {
 			return nil, nil, nil, fmt.Errorf("%w: config needs tensor %q, which the file lacks", ErrFormat, p.name)
 		}
-		if !slices.Equal(t.shape, p.shape) {
-			return nil, nil, nil, fmt.Errorf("%w: tensor %q has shape %v, config needs %v (config does not match weights)", ErrFormat, p.name, t.shape, p.shape)
+		if !slices.Equal(t.Shape, p.shape) {
+			return nil, nil, nil, fmt.Errorf("%w: tensor %q has shape %v, config needs %v (config does not match weights)", ErrFormat, p.name, t.Shape, p.shape)
 		}
-		copy(p.data, t.data)
+		copy(p.data, t.Data)
 	}
 	known := len(m.params)
 	var ts *trainState
@@ -216,18 +217,18 @@ func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
 		for _, p := range m.params {
 			tm, okm := byName["optim.m."+p.name]
 			tv, okv := byName["optim.v."+p.name]
-			if !okm || !okv || !slices.Equal(tm.shape, p.shape) || !slices.Equal(tv.shape, p.shape) {
+			if !okm || !okv || !slices.Equal(tm.Shape, p.shape) || !slices.Equal(tv.Shape, p.shape) {
 				return nil, nil, nil, fmt.Errorf("%w: optimizer state for %q missing or misshapen", ErrFormat, p.name)
 			}
-			ts.adamM = append(ts.adamM, tm.data)
-			ts.adamV = append(ts.adamV, tv.data)
+			ts.adamM = append(ts.adamM, tm.Data)
+			ts.adamV = append(ts.adamV, tv.Data)
 		}
 		known += 2 * len(m.params)
 	}
 	if len(tensors) != known {
 		for _, t := range tensors {
-			if _, ok := m.byName[strings.TrimPrefix(strings.TrimPrefix(t.name, "optim.m."), "optim.v.")]; !ok {
-				return nil, nil, nil, fmt.Errorf("%w: unexpected tensor %q for this config", ErrFormat, t.name)
+			if _, ok := m.byName[strings.TrimPrefix(strings.TrimPrefix(t.Name, "optim.m."), "optim.v.")]; !ok {
+				return nil, nil, nil, fmt.Errorf("%w: unexpected tensor %q for this config", ErrFormat, t.Name)
 			}
 		}
 		return nil, nil, nil, fmt.Errorf("%w: %d tensors, want %d", ErrFormat, len(tensors), known)
@@ -240,3 +241,7 @@ func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
 	}
 	return m, meta, ts, nil
 }
+
+// ErrFormat marks a file that is not a well-formed dfplan checkpoint
+// (safetensors.ErrFormat).
+var ErrFormat = safetensors.ErrFormat

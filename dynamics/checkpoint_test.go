@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dfplan/dfplan/internal/safetensors"
 )
 
 func TestSaveLoadRoundTrip(t *testing.T) {
@@ -137,13 +139,13 @@ func mustJSON(t *testing.T, v any) string {
 
 // swapMetadata rewrites one metadata entry, keeping the file otherwise valid.
 func swapMetadata(t *testing.T, raw []byte, key, value string) []byte {
-	tensors, meta, _, err := readSafetensors(raw)
+	tensors, meta, _, err := safetensors.Read(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	meta[key] = value
 	var sb strings.Builder
-	if err := writeSafetensors(&sb, tensors, meta); err != nil {
+	if err := safetensors.Write(&sb, tensors, meta); err != nil {
 		t.Fatal(err)
 	}
 	return []byte(sb.String())

@@ -23,6 +23,19 @@ type Goal struct {
 	// Stop is λ, the weight of GoalReaching's stop penalty for this plan:
 	// 0 (none) or > 0 to make the plan stop at the goal.
 	Stop float64
+	// Origin is what to add to a position in the model's frame (and to
+	// X, Y) to get it in the map's frame: the robot's position when the
+	// model plans relative to it, else 0. Only a Field needs it.
+	Origin [2]float64
+}
+
+// Field is a distance to the goal other than the straight line: a
+// distance learned from the data (distance.Model), which runs around the
+// walls the data never crossed. It reads positions in the map's frame.
+type Field interface {
+	// DistanceGrad returns d for n pairs, pg holding px, py, gx, gy per
+	// pair, and writes ∂d/∂px, ∂d/∂py of pair i into grad[2i], grad[2i+1].
+	DistanceGrad(pg []float64, grad []float64) []float64
 }
 
 // GoalReaching is the goal-reaching objective on the unnormalized positions
@@ -43,7 +56,11 @@ type Goal struct {
 // with r = StopRadius and huber(v) = v above 1 and (v² + 1)/2 below. The
 // gradient holds φ_f constant: the penalty slows the frames near the goal
 // and never pays a plan to keep away from it. Distances are straight lines
-// (no map): a goal behind a thin wall counts as near.
+// (no map): a goal behind a thin wall counts as near. With a Field, ‖pos_f −
+// goal‖ is replaced by the field's distance, evaluated on every
+// FrameStride-th frame (the last of each stride) and weighted by the
+// stride; the stop penalty keeps the straight line, which is all it needs
+// within its radius.
 type GoalReaching struct {
 	// FrameStack is the number of frames per token.
 	FrameStack int
@@ -62,6 +79,11 @@ type GoalReaching struct {
 	// VelMean and VelStd unnormalize them; used when StopRadius > 0.
 	VelIndex        [2]int
 	VelMean, VelStd [2]float64
+	// Field, if not nil, replaces the straight-line distance.
+	Field Field
+	// FrameStride is how many frames one evaluation of Field stands for;
+	// 0 means 1 (every frame).
+	FrameStride int
 }
 
 // Validate reports a field that cannot work.
@@ -77,6 +99,8 @@ func (g *GoalReaching) Validate() error {
 		return fmt.Errorf("goal reaching: Std %v, want positive", g.Std)
 	case !(g.Discount >= 0 && g.Discount <= 1):
 		return fmt.Errorf("goal reaching: Discount %g, want in [0, 1]", g.Discount)
+	case g.FrameStride < 0:
+		return fmt.Errorf("goal reaching: FrameStride %d, want ≥ 0", g.FrameStride)
 	case !(g.StopRadius >= 0) || math.IsInf(g.StopRadius, 0):
 		return fmt.Errorf("goal reaching: StopRadius %g, want ≥ 0", g.StopRadius)
 	case g.StopRadius == 0:
@@ -101,6 +125,9 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, s
 	values := make([]float64, b)
 	ix, iy := g.PosIndex[0], g.PosIndex[1]
 	w0 := math.Pow(gamma, float64(offset*g.FrameStack))
+	if g.Field != nil {
+		g.fieldValueGrad(x0, b, frames, w0, gamma, goals, scale, grad, values)
+	}
 	for s := 0; s < b; s++ {
 		stop := 0.0
 		if g.StopRadius > 0 {
@@ -112,8 +139,10 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, s
 			dx := float64(x0[off+ix])*g.Std[0] + g.Mean[0] - goals[s].X
 			dy := float64(x0[off+iy])*g.Std[1] + g.Mean[1] - goals[s].Y
 			d := math.Hypot(dx, dy)
-			values[s] -= w * d
-			if d > 1e-9 {
+			if g.Field == nil {
+				values[s] -= w * d
+			}
+			if d > 1e-9 && g.Field == nil {
 				grad[off+ix] = float32(-scale * w * g.Std[0] * dx / d)
 				grad[off+iy] = float32(-scale * w * g.Std[1] * dy / d)
 			}
@@ -124,6 +153,43 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, s
 		}
 	}
 	return values
+}
+
+// fieldValueGrad adds −Σ γ^f·stride·d(pos_f, goal) over the strided
+// frames to values and its gradient to grad.
+func (g *GoalReaching) fieldValueGrad(x0 []float32, b, frames int, w0, gamma float64, goals []Goal, scale float64, grad []float32, values []float64) {
+	stride := max(g.FrameStride, 1)
+	per := frames / stride
+	if per == 0 {
+		return
+	}
+	ix, iy := g.PosIndex[0], g.PosIndex[1]
+	pg := make([]float64, 0, 4*b*per)
+	for s := 0; s < b; s++ {
+		gl := goals[s]
+		for k := range per {
+			off := (s*frames + (k+1)*stride - 1) * g.FrameDim
+			pg = append(pg,
+				float64(x0[off+ix])*g.Std[0]+g.Mean[0]+gl.Origin[0],
+				float64(x0[off+iy])*g.Std[1]+g.Mean[1]+gl.Origin[1],
+				gl.X+gl.Origin[0], gl.Y+gl.Origin[1])
+		}
+	}
+	dg := make([]float64, 2*b*per)
+	d := g.Field.DistanceGrad(pg, dg)
+	ws := w0 * float64(stride) * math.Pow(gamma, float64(stride-1))
+	step := math.Pow(gamma, float64(stride))
+	for s := 0; s < b; s++ {
+		w := ws
+		for k := range per {
+			i := s*per + k
+			off := (s*frames + (k+1)*stride - 1) * g.FrameDim
+			values[s] -= w * d[i]
+			grad[off+ix] = float32(-scale * w * g.Std[0] * dg[2*i])
+			grad[off+iy] = float32(-scale * w * g.Std[1] * dg[2*i+1])
+			w *= step
+		}
+	}
 }
 
 // stopSpeed is where the stop penalty turns from quadratic to linear in

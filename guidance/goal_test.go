@@ -40,6 +40,69 @@ func TestGoalReachingGradientMatchesFiniteDifferences(t *testing.T) {
 	}
 }
 
+// tiltField is a distance that depends on where the pair is, not only on
+// p − g: d = ‖(2·(px − gx), py − gy)‖ + 0.1·px. It records the pairs it
+// was asked about.
+type tiltField struct{ pairs [][4]float64 }
+
+func (f *tiltField) DistanceGrad(pg, grad []float64) []float64 {
+	d := make([]float64, len(pg)/4)
+	for i := range d {
+		f.pairs = append(f.pairs, [4]float64(pg[4*i:4*i+4]))
+		dx, dy := 2*(pg[4*i]-pg[4*i+2]), pg[4*i+1]-pg[4*i+3]
+		n := math.Hypot(dx, dy)
+		d[i] = n + 0.1*pg[4*i]
+		grad[2*i], grad[2*i+1] = 2*dx/n+0.1, dy/n
+	}
+	return d
+}
+
+// With a Field, the value is the field's distance on every FrameStride-th
+// frame, in the map's frame (position + Origin), weighted by the stride,
+// and the gradient is its derivative.
+func TestGoalReachingFieldValueAndGradient(t *testing.T) {
+	g := testObjective()
+	g.FrameStack, g.FrameStride, g.Discount = 4, 2, 1
+	f := &tiltField{}
+	g.Field = f
+	if err := g.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	const b, h = 2, 3
+	x0 := make([]float32, b*h*g.FrameStack*g.FrameDim)
+	for i := range x0 {
+		x0[i] = float32(rng.NormFloat64())
+	}
+	goals := []Goal{{X: 1, Y: 1, Origin: [2]float64{0.5, -2}}, {X: 5, Y: 2}}
+	grad := make([]float32, len(x0))
+	v := g.ValueGrad(x0, b, h, 0, goals, 1, grad)
+	frames := h * g.FrameStack
+	if len(f.pairs) != b*frames/2 {
+		t.Fatalf("field asked about %d pairs, want %d (every other frame)", len(f.pairs), b*frames/2)
+	}
+	// By hand for plan 0: frames 1, 3, 5, …, positions and goal shifted by Origin.
+	want := 0.0
+	for k := 1; k < frames; k += 2 {
+		off := k * g.FrameDim
+		px := float64(x0[off])*g.Std[0] + g.Mean[0] + 0.5
+		py := float64(x0[off+1])*g.Std[1] + g.Mean[1] - 2
+		want -= 2 * (math.Hypot(2*(px-1.5), py+1) + 0.1*px)
+	}
+	if math.Abs(v[0]-want) > 1e-4*math.Abs(want) {
+		t.Errorf("value of plan 0 = %g, want %g", v[0], want)
+	}
+	sum := func() float64 {
+		v := g.ValueGrad(x0, b, h, 0, goals, 1, make([]float32, len(x0)))
+		return v[0] + v[1]
+	}
+	for i, fd := range finiteDifferences(x0, sum) {
+		if math.Abs(float64(fd-grad[i])) > 1e-3*math.Max(1, math.Abs(float64(fd))) {
+			t.Fatalf("grad[%d] = %g, finite difference %g", i, grad[i], fd)
+		}
+	}
+}
+
 func TestGoalReachingValueIsZeroAtGoal(t *testing.T) {
 	g := testObjective()
 	x0 := make([]float32, 1*2*g.FrameStack*g.FrameDim)

@@ -49,11 +49,13 @@ func (p *Planner) objectiveGoals(reqs []Request, obs0 []float32) []guidance.Goal
 		}
 		rel := min(p.mconf.RelativeDims, 2)
 		if rel > 0 {
-			g.X -= float64(obs0[i*p.mconf.ObsDim]) * p.norm.Std[0]
+			g.Origin[0] = float64(obs0[i*p.mconf.ObsDim]) * p.norm.Std[0]
 		}
 		if rel > 1 {
-			g.Y -= float64(obs0[i*p.mconf.ObsDim+1]) * p.norm.Std[1]
+			g.Origin[1] = float64(obs0[i*p.mconf.ObsDim+1]) * p.norm.Std[1]
 		}
+		g.X -= g.Origin[0]
+		g.Y -= g.Origin[1]
 		out[i] = g
 	}
 	return out

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/guidance"
 )
 
 // Config configures a Diffusion Forcing planner. A zero field takes its
@@ -61,6 +62,11 @@ type Config struct {
 	Unstick int `json:"unstick" yaml:"unstick"`
 	// Seed seeds the sampling noise.
 	Seed uint64 `json:"seed" yaml:"seed"`
+	// Distance, if not nil, replaces the straight-line distance to the
+	// goal in the objective: a distance learned from the data
+	// (distance.Model), which the df-td variant plans with. It is not a
+	// setting of a file but a model, given by the command line.
+	Distance guidance.Field `json:"-" yaml:"-"`
 }
 
 // DefaultConfig fills the zero fields of a Config given to New (pyramid

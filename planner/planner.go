@@ -58,6 +58,10 @@ func New(model Model, conf Config) (*Planner, error) {
 		Mean:       [2]float64{norm.Mean[0], norm.Mean[1]},
 		Std:        [2]float64{norm.Std[0], norm.Std[1]},
 		Discount:   conf.Discount,
+		Field:      conf.Distance,
+		// Half a token per evaluation of a learned distance: it costs a
+		// small network's pass per frame, inside every guidance step.
+		FrameStride: max(mc.FrameStack/2, 1),
 	}
 	if conf.StopWeight > 0 {
 		obj.StopRadius = conf.StopRadius

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dfplan/dfplan/dynamics"
+	"github.com/dfplan/dfplan/guidance"
 	"github.com/dfplan/dfplan/internal/toymodel"
 )
 
@@ -355,4 +356,57 @@ func TestStopWeightSlowsPlansNearTheGoal(t *testing.T) {
 			t.Fatalf("plan %d of a robot 0.22 from its goal changed with the stop weight and gate 0.2", i)
 		}
 	}
+}
+
+// A learned distance reads positions in the map's frame, while the model
+// plans relative to the robot (Goal.Origin). A Field that is the straight
+// line must then pull plans to the goal as the built-in straight line
+// does: the same closeness at the end of the plan, within sampling noise.
+func TestFieldGuidanceWorksInTheMapFrame(t *testing.T) {
+	const n = 64
+	obs, goals := repeated(n, []float64{2, 4, 0, 0}, []float64{1, 6})
+	meanDist := func(field guidance.Field, scale float64) float64 {
+		c := Config{HorizonTokens: 6, SamplingSteps: 10, GuidanceScale: scale, MCGSamples: 2, Seed: 3, Distance: field}
+		p, err := New(toy(t), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans, err := p.PlanBatch(context.Background(), obs, goals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0.0
+		for i, pl := range plans {
+			o := pl.Observations[len(pl.Observations)-1]
+			sum += math.Hypot(o[0]-goals[i][0], o[1]-goals[i][1])
+		}
+		return sum / n
+	}
+	free, line := meanDist(nil, 0), meanDist(nil, 4)
+	// The toy's tokens have two frames: the field is evaluated on every
+	// frame, the same objective as the line's.
+	seen := &goalsSeen{}
+	field := meanDist(seen, 4)
+	if seen.n == 0 || seen.off > 1e-9 {
+		t.Errorf("the field saw %d goals, up to %g from the goal in the map's frame (1, 6): want all there", seen.n, seen.off)
+	}
+	t.Logf("mean final distance to goal: unguided %.3f, straight line %.3f, straight line as a field %.3f", free, line, field)
+	if field > 0.35*free || math.Abs(field-line) > 0.25*line {
+		t.Fatalf("field-guided plans end %.3f from the goal, straight-line guided %.3f, unguided %.3f: want the field's within 25%% of the line's", field, line, free)
+	}
+}
+
+// goalsSeen is the straight line as a Field that records how far the goals
+// it is asked about lie from (1, 6).
+type goalsSeen struct {
+	n   int
+	off float64
+}
+
+func (g *goalsSeen) DistanceGrad(pg, grad []float64) []float64 {
+	for i := 0; i < len(pg); i += 4 {
+		g.n++
+		g.off = max(g.off, math.Hypot(pg[i+2]-1, pg[i+3]-6))
+	}
+	return lineField{}.DistanceGrad(pg, grad)
 }

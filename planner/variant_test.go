@@ -1,6 +1,10 @@
 package planner
 
-import "testing"
+import (
+	"math"
+	"strings"
+	"testing"
+)
 
 func TestVariant(t *testing.T) {
 	base := DefaultConfig
@@ -25,5 +29,39 @@ func TestVariant(t *testing.T) {
 	}
 	if _, err := Variant("astar", base); err == nil {
 		t.Error("unknown variant: want error")
+	}
+}
+
+// lineField is the straight line as a guidance.Field.
+type lineField struct{}
+
+func (lineField) DistanceGrad(pg, grad []float64) []float64 {
+	d := make([]float64, len(pg)/4)
+	for i := range d {
+		dx, dy := pg[4*i]-pg[4*i+2], pg[4*i+1]-pg[4*i+3]
+		d[i] = math.Hypot(dx, dy)
+		grad[2*i], grad[2*i+1] = dx/d[i], dy/d[i]
+	}
+	return d
+}
+
+func TestVariantDFTDNeedsAndKeepsTheDistance(t *testing.T) {
+	base := DefaultConfig
+	if _, err := Variant(VariantDFTD, base); err == nil || !strings.Contains(err.Error(), "distance") {
+		t.Errorf("df-td without a distance: err = %v, want one naming the missing distance", err)
+	}
+	base.Distance = lineField{}
+	got, err := Variant(VariantDFTD, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	df, _ := Variant(VariantDF, base)
+	if got.Distance == nil || got.Schedule != df.Schedule || got.MCGSamples != df.MCGSamples {
+		t.Errorf("df-td %+v: want df's settings with the distance", got)
+	}
+	for _, name := range []string{VariantDF, VariantDFNoMCG, VariantFullSeq} {
+		if c, _ := Variant(name, base); c.Distance != nil {
+			t.Errorf("%s keeps the learned distance: want the straight line", name)
+		}
 	}
 }

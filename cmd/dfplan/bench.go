@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/dfplan/dfplan/distance"
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
@@ -32,12 +33,18 @@ const defaultBenchBatch = 32
 // benchPlanners lists the planners `bench` knows, in table order.
 var benchPlanners = []string{"df", "df-nomcg", "fullseq", "mppi", "expert", "random"}
 
+// extraPlanners are planners `bench` knows that "all" leaves out: df-td,
+// df guided by a learned distance (--distance), a row of its own until
+// it beats df.
+var extraPlanners = []string{planner.VariantDFTD}
+
 // maxPlanDelay bounds --plan-delay: longer than any shipped plan (150
 // frames), so a larger value is a typo.
 const maxPlanDelay = 1000
 
 type benchFlags struct {
 	maze, plannerName, task, model, jsonPath, plotPath, goal string
+	distance                                                 string
 	planPath, tracePath, preset                              string
 	episodes, steps, batch, delay                            int
 	engine                                                   string
@@ -85,7 +92,8 @@ A table goes to stdout; logs and progress to stderr.`, planner.PresetPaper, pres
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
-	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(benchPlanners, ", ")+" or all")
+	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(append(benchPlanners, extraPlanners...), ", ")+" or all")
+	fl.StringVar(&f.distance, "distance", "", "learned distance model (.safetensors from dfplan train-distance) that the df-td planner is guided by")
 	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
 	fl.StringVar(&f.goal, "goal", "", `goal "x,y" in state coordinates for every episode, instead of the task's`)
 	fl.IntVar(&f.episodes, "episodes", 10, "number of episodes")
@@ -167,8 +175,11 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	names := []string{f.plannerName}
 	if f.plannerName == "all" {
 		names = benchPlanners
-	} else if !slices.Contains(benchPlanners, f.plannerName) {
-		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(benchPlanners, ", "))
+	} else if !slices.Contains(benchPlanners, f.plannerName) && !slices.Contains(extraPlanners, f.plannerName) {
+		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(append(benchPlanners, extraPlanners...), ", "))
+	}
+	if (f.distance != "") != slices.Contains(names, planner.VariantDFTD) {
+		return usagef("--distance and --planner %s go together: the learned distance guides that planner only", planner.VariantDFTD)
 	}
 	base, err := presetConfig(f.preset)
 	if err != nil {
@@ -244,6 +255,13 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	}
 	if err := f.plan.Validate(); err != nil {
 		return planFlagError(cmd.Flags(), err, settingsFrom(source, f.preset))
+	}
+	if f.distance != "" {
+		d, err := distance.Load(f.distance)
+		if err != nil {
+			return fmt.Errorf("--distance: %w", err)
+		}
+		f.plan.Distance = d
 	}
 	var master string
 	if f.ros {
@@ -429,6 +447,13 @@ func makeBenchPlanner(name string, f *benchFlags, fl *pflag.FlagSet, source stri
 			return bench.Planner{}, nil, usagef("--batch %d: planning %d episodes at once with %d Monte Carlo samples of %d tokens needs about %s, but %s is available; lower --batch",
 				f.batch, min(batch, f.episodes), pc.MCGSamples, pc.HorizonTokens, sysmem.Format(need), sysmem.Format(avail))
 		}
+	}
+	if pc.Distance != nil {
+		// The learned distance is a model, not a setting: record its file.
+		return bench.Planner{Name: name, Batch: p, OpenLoop: pc.OpenLoop}, struct {
+			planner.Config
+			Distance string `json:"distance"`
+		}{pc, f.distance}, nil
 	}
 	return bench.Planner{Name: name, Batch: p, OpenLoop: pc.OpenLoop}, pc, nil
 }

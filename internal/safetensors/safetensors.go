@@ -1,4 +1,6 @@
-package dynamics
+// Package safetensors reads and writes the safetensors format with F32
+// tensors only: the file format of dfplan's models.
+package safetensors
 
 import (
 	"bytes"
@@ -27,10 +29,11 @@ var ErrFormat = errors.New("not a valid checkpoint")
 // maxHeader bounds the JSON header (the reference implementation's limit).
 const maxHeader = 100 << 20
 
-type stTensor struct {
-	name  string
-	shape []int
-	data  []float32
+// Tensor is one named F32 tensor.
+type Tensor struct {
+	Name  string
+	Shape []int
+	Data  []float32
 }
 
 type stEntry struct {
@@ -39,13 +42,13 @@ type stEntry struct {
 	DataOffsets [2]int64 `json:"data_offsets"`
 }
 
-// writeSafetensors serializes tensors (in the given order) and metadata.
-func writeSafetensors(w io.Writer, tensors []stTensor, meta map[string]string) error {
+// Write serializes tensors (in the given order) and metadata.
+func Write(w io.Writer, tensors []Tensor, meta map[string]string) error {
 	header := make(map[string]any, len(tensors)+1)
 	var off int64
 	for _, t := range tensors {
-		n := int64(len(t.data)) * 4
-		header[t.name] = stEntry{Dtype: "F32", Shape: t.shape, DataOffsets: [2]int64{off, off + n}}
+		n := int64(len(t.Data)) * 4
+		header[t.Name] = stEntry{Dtype: "F32", Shape: t.Shape, DataOffsets: [2]int64{off, off + n}}
 		off += n
 	}
 	if len(meta) > 0 {
@@ -67,30 +70,30 @@ func writeSafetensors(w io.Writer, tensors []stTensor, meta map[string]string) e
 	if _, err := w.Write(hj); err != nil {
 		return err
 	}
-	_, err = w.Write(tensorBytes(tensors))
+	_, err = w.Write(Bytes(tensors))
 	return err
 }
 
-// tensorBytes is the data section: every tensor's little-endian float32s.
-func tensorBytes(tensors []stTensor) []byte {
+// Bytes is the data section: every tensor's little-endian float32s.
+func Bytes(tensors []Tensor) []byte {
 	n := 0
 	for _, t := range tensors {
-		n += len(t.data) * 4
+		n += len(t.Data) * 4
 	}
 	buf := make([]byte, 0, n)
 	for _, t := range tensors {
-		for _, v := range t.data {
+		for _, v := range t.Data {
 			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
 		}
 	}
 	return buf
 }
 
-// readSafetensors parses a whole file held in memory. It checks that the
+// Read parses a whole file held in memory. It checks that the
 // header is well-formed, every tensor is F32 with offsets matching its shape,
 // and the tensors exactly tile the data section. It returns the tensors in
 // file order, the metadata and the raw data section.
-func readSafetensors(b []byte) ([]stTensor, map[string]string, []byte, error) {
+func Read(b []byte) ([]Tensor, map[string]string, []byte, error) {
 	if len(b) < 8 {
 		return nil, nil, nil, fmt.Errorf("%w: %d bytes, shorter than the 8-byte header length", ErrFormat, len(b))
 	}
@@ -106,7 +109,7 @@ func readSafetensors(b []byte) ([]stTensor, map[string]string, []byte, error) {
 		return nil, nil, nil, fmt.Errorf("%w: header is not a JSON object: %v", ErrFormat, err)
 	}
 	meta := map[string]string{}
-	var tensors []stTensor
+	var tensors []Tensor
 	type span struct {
 		name       string
 		begin, end int64
@@ -155,7 +158,7 @@ func readSafetensors(b []byte) ([]stTensor, map[string]string, []byte, error) {
 		for i := range vals {
 			vals[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[s.begin+int64(i)*4:]))
 		}
-		tensors = append(tensors, stTensor{name: s.name, shape: s.shape, data: vals})
+		tensors = append(tensors, Tensor{Name: s.name, Shape: s.shape, Data: vals})
 	}
 	return tensors, meta, data, nil
 }
