@@ -17,7 +17,13 @@ func testNorm() Normalization {
 }
 
 func TestDistanceGradMatchesFiniteDifferences(t *testing.T) {
-	m, err := New(Config{Hidden: 16, Layers: 2}, testNorm(), 3)
+	for _, c := range []Config{{Hidden: 16, Layers: 2}, {Hidden: 16, Layers: 2, Fourier: 4, FourierScale: 3}} {
+		checkGrad(t, c)
+	}
+}
+
+func checkGrad(t *testing.T, c Config) {
+	m, err := New(c, testNorm(), 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +41,7 @@ func TestDistanceGradMatchesFiniteDifferences(t *testing.T) {
 			down[4*i+j] -= h
 			fd := (m.Distance(up)[i] - m.Distance(down)[i]) / (2 * h)
 			if math.Abs(fd-grad[2*i+j]) > 2e-2*(1+math.Abs(fd)) {
-				t.Errorf("pair %d, coordinate %d: gradient %g, finite difference %g", i, j, grad[2*i+j], fd)
+				t.Errorf("%+v: pair %d, coordinate %d: gradient %g, finite difference %g", c, i, j, grad[2*i+j], fd)
 			}
 		}
 	}
@@ -111,7 +117,7 @@ func TestTrainLearnsTheDataNotTheStraightLine(t *testing.T) {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
-	m, err := New(Config{Hidden: 8, Layers: 2}, testNorm(), 5)
+	m, err := New(Config{Hidden: 8, Layers: 2, Fourier: 3, FourierScale: 2}, testNorm(), 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,5 +200,55 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: err = %v, want one naming %q", tc.tc, err, tc.want)
 		}
+	}
+}
+
+// lTrack drives back and forth along the bottom of an L, from (0, 0) to
+// (2, 0), for laps laps, and then along its side, from (2, 0) to (2, 2):
+// the data never drives from one end of the L to the other in one piece.
+func lTrack(laps int) *d4rl.Dataset {
+	const step = 0.05
+	d := &d4rl.Dataset{ObsDim: 4, ActDim: 2}
+	add := func(x, y float64) {
+		d.Observations = append(d.Observations, float32(x), float32(y), 0, 0)
+		d.Actions = append(d.Actions, 0, 0)
+		d.Rewards = append(d.Rewards, 0)
+		d.Terminals = append(d.Terminals, false)
+		d.Timeouts = append(d.Timeouts, false)
+		d.N++
+	}
+	for _, side := range []bool{false, true} {
+		for lap := range laps {
+			for i := range 40 {
+				s := float64(i) * step
+				if lap%2 == 1 {
+					s = 2 - s
+				}
+				if side {
+					add(2, s)
+				} else {
+					add(s, 0)
+				}
+			}
+		}
+	}
+	return d
+}
+
+// Bootstrapping stitches the two legs of the L: the far ends are as far
+// apart as the two legs together (4 m), not the straight line (2.8 m).
+func TestTrainBootstrappingStitchesPaths(t *testing.T) {
+	data := lTrack(100)
+	tc := TrainConfig{Steps: 2500, Batch: 128, LR: 3e-3, MaxGap: 30, Expectile: 0.02, ValFrac: 0.05, Seed: 2,
+		TDSteps: 10, RandomGoals: 0.5, TargetRate: 0.02}
+	m, err := Train(context.Background(), data, Config{Hidden: 32, Layers: 2}, tc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := m.Normalization().StepLength
+	d := m.Distance([]float64{0, 0, 2, 2, 1, 0, 2, 1})
+	t.Logf("step length %.3f m; far ends %.2f, legs' midpoints %.2f", step, d[0], d[1])
+	if d[0] < 3.4 || d[0] > 5 || d[1] < 1.6 || d[1] > 2.6 {
+		t.Errorf("far ends of the L %.2f apart, the legs' midpoints %.2f: want about 4 and 2, along the legs", d[0], d[1])
 	}
 }

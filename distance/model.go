@@ -32,9 +32,10 @@ import (
 // FormatVersion names the file layout; Load refuses any other.
 const FormatVersion = "dfplan.distance/1"
 
-// inputs is the network's input width: p and g normalized, and g − p
-// scaled by the same Std (the straight line, which the network bends).
-const inputs = 6
+// baseInputs are the network's first inputs: p and g normalized, and
+// g − p scaled by the same Std (the straight line, which the network
+// bends). Fourier features of p and g follow (Config.Fourier).
+const baseInputs = 6
 
 // Config is the network's shape.
 type Config struct {
@@ -42,11 +43,21 @@ type Config struct {
 	Hidden int `json:"hidden" yaml:"hidden"`
 	// Layers is the number of hidden layers (SiLU).
 	Layers int `json:"layers" yaml:"layers"`
+	// Fourier is the number of random frequencies w (2-vectors) whose
+	// sin(w·p), cos(w·p), sin(w·g), cos(w·g) are also fed to the network:
+	// a plain network of coordinates is too smooth to tell the two sides of
+	// a wall apart. 0 is none.
+	Fourier int `json:"fourier" yaml:"fourier"`
+	// FourierScale is the standard deviation of w's components (rad/m).
+	FourierScale float64 `json:"fourier_scale" yaml:"fourier_scale"`
 }
 
 // DefaultConfig is a network small enough to run inside every guidance
 // step: 3 hidden layers of 256.
 func DefaultConfig() Config { return Config{Hidden: 256, Layers: 3} }
+
+// inputs is the network's input width.
+func (c Config) inputs() int { return baseInputs + 4*c.Fourier }
 
 // Validate reports a field that cannot work.
 func (c Config) Validate() error {
@@ -55,6 +66,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("distance config: hidden %d, want 1 … 8192", c.Hidden)
 	case c.Layers < 1 || c.Layers > 16:
 		return fmt.Errorf("distance config: layers %d, want 1 … 16", c.Layers)
+	case c.Fourier < 0 || c.Fourier > 1024:
+		return fmt.Errorf("distance config: fourier %d, want 0 … 1024", c.Fourier)
+	case c.Fourier > 0 && !(c.FourierScale > 0 && c.FourierScale < 1e3):
+		return fmt.Errorf("distance config: fourier_scale %g, want > 0 (rad/m)", c.FourierScale)
 	}
 	return nil
 }
@@ -96,6 +111,8 @@ type Model struct {
 	cfg    Config
 	norm   Normalization
 	layers []layer
+	// freq holds the Fourier frequencies, Fourier × 2 (rad/m).
+	freq []float32
 	// Summary says how the model was trained (nil until trained or loaded).
 	Summary *Summary
 }
@@ -111,7 +128,11 @@ func New(cfg Config, norm Normalization, seed uint64) (*Model, error) {
 	}
 	m := &Model{cfg: cfg, norm: norm}
 	r := rand.New(rand.NewPCG(seed, 0xd157))
-	in := inputs
+	m.freq = make([]float32, 2*cfg.Fourier)
+	for i := range m.freq {
+		m.freq[i] = float32(r.NormFloat64() * cfg.FourierScale)
+	}
+	in := cfg.inputs()
 	for l := 0; l <= cfg.Layers; l++ {
 		out := cfg.Hidden
 		if l == cfg.Layers {
@@ -136,7 +157,7 @@ func (m *Model) Normalization() Normalization { return m.norm }
 
 // NumParams counts the weights and biases.
 func (m *Model) NumParams() int {
-	n := 0
+	n := len(m.freq)
 	for _, l := range m.layers {
 		n += len(l.w) + len(l.b)
 	}
@@ -146,23 +167,30 @@ func (m *Model) NumParams() int {
 // features writes the network inputs of n pairs (px, py, gx, gy per row
 // of pg) into x.
 func (m *Model) features(x []float32, pg []float64, n int) {
-	nm := m.norm
+	nm, w, F := m.norm, m.cfg.inputs(), m.cfg.Fourier
 	for i := range n {
 		px, py, gx, gy := pg[4*i], pg[4*i+1], pg[4*i+2], pg[4*i+3]
-		row := x[i*inputs : (i+1)*inputs]
+		row := x[i*w : (i+1)*w]
 		row[0] = float32((px - nm.Mean[0]) / nm.Std[0])
 		row[1] = float32((py - nm.Mean[1]) / nm.Std[1])
 		row[2] = float32((gx - nm.Mean[0]) / nm.Std[0])
 		row[3] = float32((gy - nm.Mean[1]) / nm.Std[1])
 		row[4] = float32((gx - px) / nm.Std[0])
 		row[5] = float32((gy - py) / nm.Std[1])
+		for k := range F {
+			wx, wy := float64(m.freq[2*k]), float64(m.freq[2*k+1])
+			sp, cp := math.Sincos(wx*px + wy*py)
+			sg, cg := math.Sincos(wx*gx + wy*gy)
+			row[baseInputs+k], row[baseInputs+F+k] = float32(sp), float32(cp)
+			row[baseInputs+2*F+k], row[baseInputs+3*F+k] = float32(sg), float32(cg)
+		}
 	}
 }
 
 // pass is one forward pass's activations, kept for the backward pass.
 type pass struct {
 	n   int
-	x   []float32   // n×inputs
+	x   []float32   // n×Config.inputs()
 	pre [][]float32 // per hidden layer: n×Hidden before SiLU
 	sig [][]float32 // σ(pre)
 	act [][]float32 // SiLU(pre)
@@ -191,7 +219,7 @@ func (m *Model) forward(x []float32, n int) *pass {
 }
 
 // backward pulls gOut (n: ∂L/∂d) back through the pass. It returns
-// ∂L/∂x (n×inputs) when wantX, and adds the weight gradients to grads
+// ∂L/∂x (n×Config.inputs()) when wantX, and adds the weight gradients to grads
 // (one layer per layer, same shapes) when grads is not nil.
 func (m *Model) backward(p *pass, gOut []float32, grads []layer, wantX bool) []float32 {
 	g := gOut
@@ -226,7 +254,7 @@ func (m *Model) backward(p *pass, gOut []float32, grads []layer, wantX bool) []f
 // Distance returns d for n pairs, pg holding px, py, gx, gy per pair.
 func (m *Model) Distance(pg []float64) []float64 {
 	n := len(pg) / 4
-	x := make([]float32, n*inputs)
+	x := make([]float32, n*m.cfg.inputs())
 	m.features(x, pg, n)
 	p := m.forward(x, n)
 	d := make([]float64, n)
@@ -240,7 +268,8 @@ func (m *Model) Distance(pg []float64) []float64 {
 // writes ∂d/∂px, ∂d/∂py of pair i into grad[2i], grad[2i+1].
 func (m *Model) DistanceGrad(pg []float64, grad []float64) []float64 {
 	n := len(pg) / 4
-	x := make([]float32, n*inputs)
+	w, F := m.cfg.inputs(), m.cfg.Fourier
+	x := make([]float32, n*w)
 	m.features(x, pg, n)
 	p := m.forward(x, n)
 	ones := make([]float32, n)
@@ -251,9 +280,17 @@ func (m *Model) DistanceGrad(pg []float64, grad []float64) []float64 {
 	d := make([]float64, n)
 	for i := range n {
 		d[i] = float64(p.out[i])
-		r := gx[i*inputs : (i+1)*inputs]
-		grad[2*i] = float64(r[0]-r[4]) / m.norm.Std[0]
-		grad[2*i+1] = float64(r[1]-r[5]) / m.norm.Std[1]
+		r := gx[i*w : (i+1)*w]
+		gpx := float64(r[0]-r[4]) / m.norm.Std[0]
+		gpy := float64(r[1]-r[5]) / m.norm.Std[1]
+		// d/dp sin(w·p) = cos(w·p)·w, d/dp cos(w·p) = −sin(w·p)·w.
+		xs := x[i*w : (i+1)*w]
+		for k := range F {
+			c := float64(r[baseInputs+k]*xs[baseInputs+F+k] - r[baseInputs+F+k]*xs[baseInputs+k])
+			gpx += c * float64(m.freq[2*k])
+			gpy += c * float64(m.freq[2*k+1])
+		}
+		grad[2*i], grad[2*i+1] = gpx, gpy
 	}
 	return d
 }
@@ -296,6 +333,9 @@ func (m *Model) names() []string {
 func (m *Model) Save(path string) error {
 	names := m.names()
 	var ts []safetensors.Tensor
+	if len(m.freq) > 0 {
+		ts = append(ts, safetensors.Tensor{Name: "fourier.weight", Shape: []int{m.cfg.Fourier, 2}, Data: m.freq})
+	}
 	for i, l := range m.layers {
 		ts = append(ts,
 			safetensors.Tensor{Name: names[2*i], Shape: []int{l.in, l.out}, Data: l.w},
@@ -365,6 +405,14 @@ func Parse(b []byte) (*Model, error) {
 		byName[t.Name] = t
 	}
 	names := m.names()
+	if len(m.freq) > 0 {
+		t, ok := byName["fourier.weight"]
+		if !ok || !slices.Equal(t.Shape, []int{m.cfg.Fourier, 2}) {
+			return nil, fmt.Errorf("%w: tensor \"fourier.weight\" missing or of shape %v, config needs [%d 2] (config does not match weights)", safetensors.ErrFormat, t.Shape, m.cfg.Fourier)
+		}
+		copy(m.freq, t.Data)
+		names = append(names, "fourier.weight")
+	}
 	if len(ts) != len(names) {
 		return nil, fmt.Errorf("%w: %d tensors, config needs %d (config does not match weights)", safetensors.ErrFormat, len(ts), len(names))
 	}

@@ -29,6 +29,19 @@ type TrainConfig struct {
 	ValFrac float64 `json:"val_frac" yaml:"val_frac"`
 	// Seed draws the initial weights and the pairs.
 	Seed uint64 `json:"seed" yaml:"seed"`
+	// TDSteps n, when > 0, also bootstraps: a pair's target is the lesser
+	// of its steps apart and n steps plus the distance from where the data
+	// is n steps on toward the goal, as a slowly updated copy of the
+	// network estimates it. The low expectile then takes the quickest
+	// continuation the data shows from near each place, and stitches
+	// paths the data never drove in one piece. 0 is Monte Carlo only.
+	TDSteps int `json:"td_steps,omitempty" yaml:"td_steps"`
+	// RandomGoals is the share of pairs, with TDSteps > 0, whose goal is
+	// any position in the data, learned by bootstrapping alone.
+	RandomGoals float64 `json:"random_goals,omitempty" yaml:"random_goals"`
+	// TargetRate is how fast the bootstrapping copy follows the network
+	// (per step); 0 means 0.005.
+	TargetRate float64 `json:"target_rate,omitempty" yaml:"target_rate"`
 }
 
 // DefaultTrainConfig fits a maze2d model in about ten minutes on one core.
@@ -51,6 +64,14 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("distance training: expectile %g, want in (0, 1)", c.Expectile)
 	case !(c.ValFrac > 0 && c.ValFrac < 0.5):
 		return fmt.Errorf("distance training: val_frac %g, want in (0, 0.5)", c.ValFrac)
+	case c.TDSteps < 0 || c.TDSteps > c.MaxGap:
+		return fmt.Errorf("distance training: td_steps %d, want 0 … max_gap (%d)", c.TDSteps, c.MaxGap)
+	case !(c.RandomGoals >= 0 && c.RandomGoals < 1):
+		return fmt.Errorf("distance training: random_goals %g, want in [0, 1)", c.RandomGoals)
+	case c.RandomGoals > 0 && c.TDSteps == 0:
+		return fmt.Errorf("distance training: random_goals %g needs td_steps > 0 (they are learned by bootstrapping)", c.RandomGoals)
+	case !(c.TargetRate >= 0 && c.TargetRate <= 1):
+		return fmt.Errorf("distance training: target_rate %g, want in [0, 1] (0 = 0.005)", c.TargetRate)
 	}
 	return nil
 }
@@ -87,9 +108,17 @@ func Train(ctx context.Context, data *d4rl.Dataset, cfg Config, tc TrainConfig, 
 	start := time.Now()
 	r := rand.New(rand.NewPCG(tc.Seed, 0x9a125))
 	val := newBatch(valPairs)
-	val.draw(rand.New(rand.NewPCG(tc.Seed, 0x7a1)), pos[2*nTrain:], tc.MaxGap, m.norm.StepLength)
+	val.draw(rand.New(rand.NewPCG(tc.Seed, 0x7a1)), pos[2*nTrain:], tc.MaxGap, m.norm.StepLength, 0, 0)
 	b := newBatch(tc.Batch)
 	opt := newAdam(m)
+	var target *Model
+	rate := tc.TargetRate
+	if rate == 0 {
+		rate = 0.005
+	}
+	if tc.TDSteps > 0 {
+		target = m.clone()
+	}
 	s := &Summary{Steps: tc.Steps, Batch: tc.Batch, Params: m.NumParams(), Seed: tc.Seed, Train: tc}
 	every := max(tc.Steps/50, 1)
 	var recent []float64
@@ -97,8 +126,14 @@ func Train(ctx context.Context, data *d4rl.Dataset, cfg Config, tc TrainConfig, 
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("distance training stopped at step %d: %w", step, err)
 		}
-		b.draw(r, pos[:2*nTrain], tc.MaxGap, m.norm.StepLength)
+		b.draw(r, pos[:2*nTrain], tc.MaxGap, m.norm.StepLength, tc.TDSteps, tc.RandomGoals)
+		if target != nil {
+			b.bootstrap(target)
+		}
 		loss := opt.step(b, tc.Expectile, tc.lr(step))
+		if target != nil {
+			target.follow(m, rate)
+		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return nil, fmt.Errorf("distance training: loss %g at step %d (diverged: lower lr)", loss, step)
 		}
@@ -172,19 +207,51 @@ func normalization(pos []float64) Normalization {
 // batch is a set of position pairs and their targets.
 type batch struct {
 	pg     []float64 // px, py, gx, gy per pair
-	target []float32 // steps apart × step length
+	target []float32 // steps apart × step length (+Inf: a random goal)
+	// With bootstrapping: next holds, per pair, the position and goal
+	// (4 values) from where the data is some steps on toward the goal, and
+	// nextLen that many steps × step length.
+	next    []float64
+	nextLen []float32
 }
 
-func newBatch(n int) *batch { return &batch{pg: make([]float64, 4*n), target: make([]float32, n)} }
+func newBatch(n int) *batch {
+	return &batch{pg: make([]float64, 4*n), target: make([]float32, n), next: make([]float64, 4*n), nextLen: make([]float32, n)}
+}
+
+// bootstrap lowers each target to nextLen + the target network's distance
+// from next.
+func (b *batch) bootstrap(target *Model) {
+	d := target.Distance(b.next)
+	for i, v := range d {
+		b.target[i] = min(b.target[i], b.nextLen[i]+float32(max(v, 0)))
+	}
+}
 
 // draw fills b with pairs from the stream pos: a gap k, half the time
 // log-uniform (near pairs, which shape the local gradient) and half
 // uniform in 1…maxGap, a start uniform over the positions with a partner k
 // steps later, and the pair's order flipped half the time (positions alone
 // say nothing of direction, and a point mass can drive a path backwards).
-func (b *batch) draw(r *rand.Rand, pos []float64, maxGap int, stepLength float64) {
+//
+// With td > 0, a share randomGoals of the pairs instead pairs a position
+// with a goal anywhere in pos (target +Inf until bootstrapped), and every
+// pair records where the data is min(td, k) steps on from its position
+// toward its goal (or, for a random goal, td steps on either way).
+func (b *batch) draw(r *rand.Rand, pos []float64, maxGap int, stepLength float64, td int, randomGoals float64) {
 	n := len(pos) / 2
 	for i := range b.target {
+		if td > 0 && r.Float64() < randomGoals {
+			a, c := td+r.IntN(n-2*td), r.IntN(n)
+			dir := 1 - 2*r.IntN(2)
+			copy(b.pg[4*i:4*i+2], pos[2*a:2*a+2])
+			copy(b.pg[4*i+2:4*i+4], pos[2*c:2*c+2])
+			b.target[i] = float32(math.Inf(1))
+			copy(b.next[4*i:4*i+2], pos[2*(a+dir*td):2*(a+dir*td)+2])
+			copy(b.next[4*i+2:4*i+4], pos[2*c:2*c+2])
+			b.nextLen[i] = float32(float64(td) * stepLength)
+			continue
+		}
 		var k int
 		if r.IntN(2) == 0 {
 			k = int(math.Exp(r.Float64() * math.Log(float64(maxGap)+1)))
@@ -200,6 +267,16 @@ func (b *batch) draw(r *rand.Rand, pos []float64, maxGap int, stepLength float64
 		copy(b.pg[4*i:4*i+2], pos[2*a:2*a+2])
 		copy(b.pg[4*i+2:4*i+4], pos[2*c:2*c+2])
 		b.target[i] = float32(float64(k) * stepLength)
+		if td > 0 {
+			j := min(td, k)
+			on := a + j
+			if c < a {
+				on = a - j
+			}
+			copy(b.next[4*i:4*i+2], pos[2*on:2*on+2])
+			copy(b.next[4*i+2:4*i+4], pos[2*c:2*c+2])
+			b.nextLen[i] = float32(float64(j) * stepLength)
+		}
 	}
 }
 
@@ -225,7 +302,7 @@ func expectileGrad(d, target []float32, tau float64, g []float32) float64 {
 // loss is the expectile loss on b.
 func (m *Model) loss(b *batch, tau float64) float64 {
 	n := len(b.target)
-	x := make([]float32, n*inputs)
+	x := make([]float32, n*m.cfg.inputs())
 	m.features(x, b.pg, n)
 	return expectileGrad(m.forward(x, n).out, b.target, tau, nil)
 }
@@ -251,7 +328,7 @@ func newAdam(m *Model) *adam {
 // step takes one Adam step on b and returns the batch's loss.
 func (a *adam) step(b *batch, tau, lr float64) float64 {
 	n := len(b.target)
-	x := make([]float32, n*inputs)
+	x := make([]float32, n*a.m.cfg.inputs())
 	a.m.features(x, b.pg, n)
 	p := a.m.forward(x, n)
 	g := make([]float32, n)
@@ -282,4 +359,29 @@ func (a *adam) step(b *batch, tau, lr float64) float64 {
 		}
 	}
 	return loss
+}
+
+// clone returns a copy of m's weights.
+func (m *Model) clone() *Model {
+	c := &Model{cfg: m.cfg, norm: m.norm, freq: append([]float32(nil), m.freq...)}
+	for _, l := range m.layers {
+		c.layers = append(c.layers, layer{w: append([]float32(nil), l.w...), b: append([]float32(nil), l.b...), in: l.in, out: l.out})
+	}
+	return c
+}
+
+// follow moves m's weights a share rate of the way to src's.
+func (m *Model) follow(src *Model, rate float64) {
+	f := float32(rate)
+	for i, l := range m.layers {
+		for j, w := range [][]float32{l.w, l.b} {
+			s := src.layers[i].w
+			if j == 1 {
+				s = src.layers[i].b
+			}
+			for k := range w {
+				w[k] += f * (s[k] - w[k])
+			}
+		}
+	}
 }
