@@ -84,6 +84,12 @@ type GoalReaching struct {
 	// FrameStride is how many frames one evaluation of Field stands for;
 	// 0 means 1 (every frame).
 	FrameStride int
+	// DetourFrom and DetourTo, when DetourTo > 0, blend the Field with the
+	// straight line ℓ: where the field's distance d is under DetourFrom·ℓ
+	// the straight line is taken to be open and is used, over DetourTo·ℓ
+	// the field is (a wall stands between), with a smooth step between.
+	// The blend's weight is held constant in the gradient.
+	DetourFrom, DetourTo float64
 }
 
 // Validate reports a field that cannot work.
@@ -101,6 +107,8 @@ func (g *GoalReaching) Validate() error {
 		return fmt.Errorf("goal reaching: Discount %g, want in [0, 1]", g.Discount)
 	case g.FrameStride < 0:
 		return fmt.Errorf("goal reaching: FrameStride %d, want ≥ 0", g.FrameStride)
+	case g.DetourTo != 0 && !(g.DetourFrom > 0 && g.DetourTo > g.DetourFrom && !math.IsInf(g.DetourTo, 0)):
+		return fmt.Errorf("goal reaching: detour ratios %g … %g, want 0 < from < to", g.DetourFrom, g.DetourTo)
 	case !(g.StopRadius >= 0) || math.IsInf(g.StopRadius, 0):
 		return fmt.Errorf("goal reaching: StopRadius %g, want ≥ 0", g.StopRadius)
 	case g.StopRadius == 0:
@@ -184,12 +192,29 @@ func (g *GoalReaching) fieldValueGrad(x0 []float32, b, frames int, w0, gamma flo
 		for k := range per {
 			i := s*per + k
 			off := (s*frames + (k+1)*stride - 1) * g.FrameDim
-			values[s] -= w * d[i]
-			grad[off+ix] = float32(-scale * w * g.Std[0] * dg[2*i])
-			grad[off+iy] = float32(-scale * w * g.Std[1] * dg[2*i+1])
+			dist, gx, gy := d[i], dg[2*i], dg[2*i+1]
+			if g.DetourTo > 0 {
+				dx, dy := pg[4*i]-pg[4*i+2], pg[4*i+1]-pg[4*i+3]
+				line := math.Hypot(dx, dy)
+				if line > 1e-9 {
+					u := smoothstep((dist/line - g.DetourFrom) / (g.DetourTo - g.DetourFrom))
+					dist = (1-u)*line + u*dist
+					gx = (1-u)*dx/line + u*gx
+					gy = (1-u)*dy/line + u*gy
+				}
+			}
+			values[s] -= w * dist
+			grad[off+ix] = float32(-scale * w * g.Std[0] * gx)
+			grad[off+iy] = float32(-scale * w * g.Std[1] * gy)
 			w *= step
 		}
 	}
+}
+
+// smoothstep is 0 below 0, 1 above 1 and 3x² − 2x³ between.
+func smoothstep(x float64) float64 {
+	x = min(max(x, 0), 1)
+	return x * x * (3 - 2*x)
 }
 
 // stopSpeed is where the stop penalty turns from quadratic to linear in

@@ -265,3 +265,55 @@ func TestGoalReachingStopPenaltyValue(t *testing.T) {
 		}
 	}
 }
+
+// scaledLine is k times the straight line, as a Field.
+type scaledLine float64
+
+func (k scaledLine) DistanceGrad(pg, grad []float64) []float64 {
+	d := make([]float64, len(pg)/4)
+	for i := range d {
+		dx, dy := pg[4*i]-pg[4*i+2], pg[4*i+1]-pg[4*i+3]
+		l := math.Hypot(dx, dy)
+		d[i] = float64(k) * l
+		grad[2*i], grad[2*i+1] = float64(k)*dx/l, float64(k)*dy/l
+	}
+	return d
+}
+
+// The detour blend keeps the straight line where the field is not much
+// longer than it and takes the field where it is, smoothly between.
+func TestGoalReachingDetourBlend(t *testing.T) {
+	x0 := make([]float32, 2*2*6) // one plan, 2 tokens of 2 frames
+	for i := range x0 {
+		x0[i] = float32(i%5) * 0.3
+	}
+	goals := []Goal{{X: 6, Y: 1}}
+	value := func(k float64, blend bool) float64 {
+		g := testObjective()
+		g.FrameStack, g.Discount, g.Field = 2, 1, scaledLine(k)
+		if blend {
+			g.DetourFrom, g.DetourTo = 1.3, 1.7
+		}
+		if err := g.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		return g.ValueGrad(x0, 1, 2, 0, goals, 1, make([]float32, len(x0)))[0]
+	}
+	line := value(1, false)
+	for _, c := range []struct {
+		k, want float64
+	}{
+		{1.2, line},                 // short of the detour: the straight line
+		{2, 2 * line},               // a detour: the field
+		{1.5, 0.5*line + 0.75*line}, // halfway: (1 − ½)·ℓ + ½·1.5ℓ
+	} {
+		if got := value(c.k, true); math.Abs(got-c.want) > 1e-9*math.Abs(c.want) {
+			t.Errorf("field %g × the line: value %g, want %g", c.k, got, c.want)
+		}
+	}
+	g := testObjective()
+	g.DetourFrom, g.DetourTo = 1.7, 1.3
+	if err := g.Validate(); err == nil {
+		t.Error("detour ratios 1.7 … 1.3: want an error")
+	}
+}

@@ -67,6 +67,13 @@ type Config struct {
 	// (distance.Model), which the df-td variant plans with. It is not a
 	// setting of a file but a model, given by the command line.
 	Distance guidance.Field `json:"-" yaml:"-"`
+	// DetourFrom and DetourTo, when DetourTo > 0, keep the straight line
+	// where the learned distance is under DetourFrom times it (nothing in
+	// the way) and use the learned distance where it is over DetourTo
+	// times it (a wall in the way), blending between
+	// (guidance.GoalReaching). 0 uses the learned distance everywhere.
+	DetourFrom float64 `json:"detour_from,omitempty" yaml:"detour_from"`
+	DetourTo   float64 `json:"detour_to,omitempty" yaml:"detour_to"`
 }
 
 // DefaultConfig fills the zero fields of a Config given to New (pyramid
@@ -176,6 +183,8 @@ func (c Config) Validate() error {
 		return bad("stop_gate", c.StopGate, "want > 0 (0 = 2 × stop_radius)")
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
 		return bad("stop_weight", c.StopWeight, "acts through guidance, and the guidance scale is 0")
+	case c.DetourTo != 0 && !(c.DetourFrom > 0 && c.DetourTo > c.DetourFrom && finite(c.DetourTo)):
+		return bad("detour_to", c.DetourTo, fmt.Sprintf("want > detour_from (%g) > 0, or 0 (off)", c.DetourFrom))
 	case c.Unstick < 0 || c.Unstick > MaxUnstick:
 		return bad("unstick", c.Unstick, fmt.Sprintf("want 0 … %d", MaxUnstick))
 	}

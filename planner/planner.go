@@ -62,6 +62,8 @@ func New(model Model, conf Config) (*Planner, error) {
 		// Half a token per evaluation of a learned distance: it costs a
 		// small network's pass per frame, inside every guidance step.
 		FrameStride: max(mc.FrameStack/2, 1),
+		DetourFrom:  conf.DetourFrom,
+		DetourTo:    conf.DetourTo,
 	}
 	if conf.StopWeight > 0 {
 		obj.StopRadius = conf.StopRadius

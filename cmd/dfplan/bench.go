@@ -153,6 +153,8 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within --stop-gate of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
 	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
+	fl.Float64Var(&c.DetourFrom, "detour-from", d.DetourFrom, "df-td: keep the straight line to the goal where the learned distance is under this many times it")
+	fl.Float64Var(&c.DetourTo, "detour-to", d.DetourTo, "df-td: use the learned distance where it is over this many times the straight line, blending from --detour-from (0 = learned everywhere)")
 	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
 }
 

@@ -6,7 +6,10 @@
 // points along a shortest path, over all pairs and over pairs whose
 // straight line is blocked.
 //
-//	go run ./experiments/distance/fieldcheck MAZE DIST.safetensors [PAIRS]
+//	go run ./experiments/distance/fieldcheck MAZE DIST.safetensors [PAIRS [DATA.npz]]
+//
+// With DATA.npz, the positions are drawn from the data's observations
+// (where a model's plans mostly go) instead of uniformly over free space.
 package main
 
 import (
@@ -20,6 +23,7 @@ import (
 
 	"github.com/golang/geo/r2"
 
+	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/distance"
 	"github.com/dfplan/dfplan/sim"
 )
@@ -144,6 +148,9 @@ func spearman(a, b []float64) float64 {
 	return 1 - 6*s/(n*(n*n-1))
 }
 
+// posOf, if set, draws the positions the pairs start from.
+var posOf func(r *rand.Rand) r2.Point
+
 func main() {
 	if len(os.Args) < 3 {
 		fmt.Fprintln(os.Stderr, "usage: fieldcheck MAZE DIST.safetensors [PAIRS]")
@@ -163,6 +170,22 @@ func main() {
 	if len(os.Args) > 3 {
 		pairs, _ = strconv.Atoi(os.Args[3])
 	}
+	var dataPos []int
+	if len(os.Args) > 4 {
+		ds, err := d4rl.Read(os.Args[4])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		for i := 0; i < ds.N; i += 7 {
+			dataPos = append(dataPos, i)
+		}
+		defer func() { _ = ds }()
+		posOf = func(r *rand.Rand) r2.Point {
+			i := dataPos[r.IntN(len(dataPos))]
+			return r2.Point{X: float64(ds.Observations[i*ds.ObsDim]), Y: float64(ds.Observations[i*ds.ObsDim+1])}
+		}
+	}
 	g := newGrid(maze)
 	var freeCells []int
 	for c, f := range g.free {
@@ -173,13 +196,21 @@ func main() {
 	r := rand.New(rand.NewPCG(7, 7))
 	const perGoal = 20
 	var geo, learned, line []float64
-	var cosL, cosS, cosLb, cosSb []float64
+	var cosL, cosS, cosLb, cosSb, cosM, cosMb []float64
+	bins := []float64{1, 3, math.Inf(1)}
+	var rOpen, rBlocked []float64 // learned / straight line
+	binL, binS := make([][]float64, len(bins)), make([][]float64, len(bins))
 	for len(geo) < pairs {
 		gc := freeCells[r.IntN(len(freeCells))]
 		dg := g.dijkstra(gc)
 		gp := g.at(gc/g.ny, gc%g.ny)
 		for range perGoal {
 			pc := freeCells[r.IntN(len(freeCells))]
+			if posOf != nil {
+				if pc = g.cell(posOf(r)); !g.free[pc] {
+					continue
+				}
+			}
 			if math.IsInf(dg[pc], 1) || dg[pc] < 0.3 {
 				continue
 			}
@@ -195,9 +226,30 @@ func main() {
 				cl = (-grad[0]*tx - grad[1]*ty) / ln
 			}
 			cs := ((gp.X-pp.X)*tx + (gp.Y-pp.Y)*ty) / e
+			// The learned distance's slope over ±smooth, a plan's scale.
+			const smooth = 0.2
+			q := model.Distance([]float64{pp.X + smooth, pp.Y, gp.X, gp.Y, pp.X - smooth, pp.Y, gp.X, gp.Y,
+				pp.X, pp.Y + smooth, gp.X, gp.Y, pp.X, pp.Y - smooth, gp.X, gp.Y})
+			sx, sy := q[0]-q[1], q[2]-q[3]
+			cm := 0.0
+			if n := math.Hypot(sx, sy); n > 0 {
+				cm = (-sx*tx - sy*ty) / n
+			}
+			cosM = append(cosM, cm)
+			for b, hi := range bins {
+				if dg[pc] < hi {
+					binL[b], binS[b] = append(binL[b], cl), append(binS[b], cs)
+					break
+				}
+			}
 			cosL, cosS = append(cosL, cl), append(cosS, cs)
+			if dg[pc] < 1.05*e {
+				rOpen = append(rOpen, d/e)
+			} else if dg[pc] > 1.3*e {
+				rBlocked = append(rBlocked, d/e)
+			}
 			if dg[pc] > 1.3*e {
-				cosLb, cosSb = append(cosLb, cl), append(cosSb, cs)
+				cosLb, cosSb, cosMb = append(cosLb, cl), append(cosSb, cs), append(cosMb, cm)
 			}
 		}
 	}
@@ -230,4 +282,18 @@ func main() {
 		share(cosL, 0.5), share(cosS, 0.5), mean(cosL), mean(cosS))
 	fmt.Printf("                          blocked pairs learned %.2f, straight line %.2f; mean cos %.2f vs %.2f\n",
 		share(cosLb, 0.5), share(cosSb, 0.5), mean(cosLb), mean(cosSb))
+	pct := func(v []float64) string {
+		sort.Float64s(v)
+		if len(v) == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f / %.2f / %.2f", v[len(v)/10], v[len(v)/2], v[len(v)*9/10])
+	}
+	fmt.Printf("learned / straight line, 10th / 50th / 90th percentile: open pairs %s, blocked pairs %s\n", pct(rOpen), pct(rBlocked))
+	lo := 0.3
+	for b, hi := range bins {
+		fmt.Printf("shortest path %.1f–%.0f m: %4d pairs, pull along it learned %.2f, straight line %.2f\n", lo, hi, len(binL[b]), share(binL[b], 0.5), share(binS[b], 0.5))
+		lo = hi
+	}
+	fmt.Printf("learned slope over ±0.2 m (cos > 0.5): all pairs %.2f, blocked pairs %.2f\n", share(cosM, 0.5), share(cosMb, 0.5))
 }
