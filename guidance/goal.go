@@ -85,10 +85,11 @@ type GoalReaching struct {
 	// 0 means 1 (every frame).
 	FrameStride int
 	// DetourFrom and DetourTo, when DetourTo > 0, blend the Field with the
-	// straight line ℓ: where the field's distance d is under DetourFrom·ℓ
-	// the straight line is taken to be open and is used, over DetourTo·ℓ
-	// the field is (a wall stands between), with a smooth step between.
-	// The blend's weight is held constant in the gradient.
+	// straight line ℓ: where the field's distance d is under
+	// DetourFrom·max(ℓ, 1 m) the straight line is taken to be open and is
+	// used, over DetourTo·max(ℓ, 1 m) the field is (a wall stands
+	// between), with a smooth step between. The blend's weight is held
+	// constant in the gradient.
 	DetourFrom, DetourTo float64
 }
 
@@ -197,7 +198,7 @@ func (g *GoalReaching) fieldValueGrad(x0 []float32, b, frames int, w0, gamma flo
 				dx, dy := pg[4*i]-pg[4*i+2], pg[4*i+1]-pg[4*i+3]
 				line := math.Hypot(dx, dy)
 				if line > 1e-9 {
-					u := smoothstep((dist/line - g.DetourFrom) / (g.DetourTo - g.DetourFrom))
+					u := smoothstep((dist/max(line, detourFloor) - g.DetourFrom) / (g.DetourTo - g.DetourFrom))
 					dist = (1-u)*line + u*dist
 					gx = (1-u)*dx/line + u*gx
 					gy = (1-u)*dy/line + u*gy
@@ -210,6 +211,13 @@ func (g *GoalReaching) fieldValueGrad(x0 []float32, b, frames int, w0, gamma flo
 		}
 	}
 }
+
+// detourFloor is the least straight-line distance the detour ratio
+// divides by (m), twice maze2d's goal radius: near zero a learned
+// distance's small offset (it is not exactly 0 at the goal) would make any
+// ratio large and hand the goal's neighbourhood to the learned distance,
+// whose direction is least reliable there (experiments/distance).
+const detourFloor = 1.0
 
 // smoothstep is 0 below 0, 1 above 1 and 3x² − 2x³ between.
 func smoothstep(x float64) float64 {
