@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/dfplan/dfplan/distance"
 	"github.com/dfplan/dfplan/dynamics"
 )
 
@@ -32,6 +33,27 @@ func For(maze string) (*dynamics.Model, *dynamics.Meta, error) {
 	return dynamics.LoadBytes(data, "embedded:"+name)
 }
 
+// DistanceFor returns the learned distance shipped for a built-in maze
+// (shipped/MAZE.distance.safetensors, trained by 'dfplan train-distance'),
+// which the df-td planner is guided by.
+func DistanceFor(maze string) (*distance.Model, error) {
+	name := maze + distanceSuffix
+	data, err := files.ReadFile("shipped/" + name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("maze %q: no shipped distance model; train one with 'dfplan train-distance' and pass --distance", maze)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embedded distance model %s: %w", name, err)
+	}
+	m, err := distance.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("embedded distance model %s: %w", name, err)
+	}
+	return m, nil
+}
+
+const distanceSuffix = ".distance.safetensors"
+
 // PlanFor returns the planner settings shipped for a built-in maze's model
 // (shipped/MAZE.plan.yaml: YAML keys of planner.Config, overriding the
 // planner preset's), or nil if it has none.
@@ -48,6 +70,9 @@ func Names() []string {
 	entries, _ := files.ReadDir("shipped")
 	var names []string
 	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), distanceSuffix) {
+			continue
+		}
 		if n, ok := strings.CutSuffix(e.Name(), ".safetensors"); ok {
 			names = append(names, n)
 		}

@@ -76,3 +76,28 @@ func TestShippedPlanSettings(t *testing.T) {
 		t.Error("PlanFor(open): settings for a maze without a model")
 	}
 }
+
+// Every shipped distance model loads and says how it was trained; a maze
+// without one gets an error naming the way to make one.
+func TestShippedDistances(t *testing.T) {
+	entries, err := fs.Glob(files, "shipped/*"+distanceSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(strings.TrimPrefix(e, "shipped/"), distanceSuffix)
+		d, err := DistanceFor(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if s := d.Summary; s == nil || s.Steps == 0 || s.DataSHA256 == "" || !strings.Contains(s.Command, "train-distance") {
+			t.Errorf("%s: training summary incomplete: %+v", name, s)
+		}
+		if slices.Contains(Names(), name+".distance") {
+			t.Errorf("Names lists the distance model %s as a dynamics model", e)
+		}
+	}
+	if _, err := DistanceFor("open"); err == nil || !strings.Contains(err.Error(), "train-distance") {
+		t.Errorf("DistanceFor(open): err = %v, want one naming dfplan train-distance", err)
+	}
+}

@@ -71,7 +71,7 @@ type Config struct {
 	// where the learned distance is under DetourFrom times it (nothing in
 	// the way) and use the learned distance where it is over DetourTo
 	// times it (a wall in the way), blending between
-	// (guidance.GoalReaching). 0 uses the learned distance everywhere.
+	// (guidance.GoalReaching). df-td's 0 means DefaultDetour.
 	DetourFrom float64 `json:"detour_from,omitempty" yaml:"detour_from"`
 	DetourTo   float64 `json:"detour_to,omitempty" yaml:"detour_to"`
 }

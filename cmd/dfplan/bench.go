@@ -19,6 +19,7 @@ import (
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
 	"github.com/dfplan/dfplan/internal/sysmem"
+	"github.com/dfplan/dfplan/models"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/sim"
 )
@@ -93,7 +94,7 @@ A table goes to stdout; logs and progress to stderr.`, planner.PresetPaper, pres
 	fl := cmd.Flags()
 	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
 	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(append(benchPlanners, extraPlanners...), ", ")+" or all")
-	fl.StringVar(&f.distance, "distance", "", "learned distance model (.safetensors from dfplan train-distance) that the df-td planner is guided by")
+	fl.StringVar(&f.distance, "distance", "", "learned distance model (.safetensors from dfplan train-distance) that the df-td planner is guided by; default: the one shipped for --maze")
 	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
 	fl.StringVar(&f.goal, "goal", "", `goal "x,y" in state coordinates for every episode, instead of the task's`)
 	fl.IntVar(&f.episodes, "episodes", 10, "number of episodes")
@@ -154,7 +155,7 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
 	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
 	fl.Float64Var(&c.DetourFrom, "detour-from", d.DetourFrom, "df-td: keep the straight line to the goal where the learned distance is under this many times it")
-	fl.Float64Var(&c.DetourTo, "detour-to", d.DetourTo, "df-td: use the learned distance where it is over this many times the straight line, blending from --detour-from (0 = learned everywhere)")
+	fl.Float64Var(&c.DetourTo, "detour-to", d.DetourTo, fmt.Sprintf("df-td: use the learned distance where it is over this many times the straight line, blending from --detour-from (0 = %g … %g)", planner.DefaultDetour[0], planner.DefaultDetour[1]))
 	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
 }
 
@@ -180,8 +181,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	} else if !slices.Contains(benchPlanners, f.plannerName) && !slices.Contains(extraPlanners, f.plannerName) {
 		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(append(benchPlanners, extraPlanners...), ", "))
 	}
-	if (f.distance != "") != slices.Contains(names, planner.VariantDFTD) {
-		return usagef("--distance and --planner %s go together: the learned distance guides that planner only", planner.VariantDFTD)
+	if f.distance != "" && !slices.Contains(names, planner.VariantDFTD) {
+		return usagef("--distance goes with --planner %s: the learned distance guides that planner only", planner.VariantDFTD)
 	}
 	base, err := presetConfig(f.preset)
 	if err != nil {
@@ -264,6 +265,13 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 			return fmt.Errorf("--distance: %w", err)
 		}
 		f.plan.Distance = d
+	} else if slices.Contains(names, planner.VariantDFTD) {
+		d, err := models.DistanceFor(maze.Name())
+		if err != nil {
+			return usagef("--planner %s: %v", planner.VariantDFTD, err)
+		}
+		f.plan.Distance = d
+		f.distance = "shipped for " + maze.Name()
 	}
 	var master string
 	if f.ros {

@@ -74,7 +74,6 @@ func TestDistanceBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"bench", "--maze", "umaze", "--planner", "df-td", "--episodes", "1"}, "--distance"},
 		{[]string{"bench", "--maze", "umaze", "--planner", "df", "--distance", notModel, "--episodes", "1"}, "--distance"},
 		{[]string{"bench", "--maze", "umaze", "--planner", "df-td", "--distance", notModel, "--episodes", "1"}, notModel},
 		{[]string{"train-distance", "--data", data}, "--out"},
