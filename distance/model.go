@@ -52,9 +52,10 @@ type Config struct {
 	FourierScale float64 `json:"fourier_scale" yaml:"fourier_scale"`
 }
 
-// DefaultConfig is a network small enough to run inside every guidance
-// step: 3 hidden layers of 256.
-func DefaultConfig() Config { return Config{Hidden: 256, Layers: 3} }
+// DefaultConfig is the shipped models' network, small enough to run inside
+// every guidance step: 3 hidden layers of 256 over the positions and 32
+// Fourier features of each (3 rad/m).
+func DefaultConfig() Config { return Config{Hidden: 256, Layers: 3, Fourier: 32, FourierScale: 3} }
 
 // inputs is the network's input width.
 func (c Config) inputs() int { return baseInputs + 4*c.Fourier }

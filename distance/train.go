@@ -44,9 +44,12 @@ type TrainConfig struct {
 	TargetRate float64 `json:"target_rate,omitempty" yaml:"target_rate"`
 }
 
-// DefaultTrainConfig fits a maze2d model in about ten minutes on one core.
+// DefaultTrainConfig is the recipe of the shipped distance models
+// (experiments/distance): bootstrapped 20 steps on, half the goals drawn
+// from anywhere, expectile 0.02; 13–19 minutes on one core for maze2d.
 func DefaultTrainConfig() TrainConfig {
-	return TrainConfig{Steps: 20000, Batch: 1024, LR: 1e-3, MaxGap: 1000, Expectile: 0.1, ValFrac: 0.02, Seed: 1}
+	return TrainConfig{Steps: 30000, Batch: 1024, LR: 1e-3, MaxGap: 1000, Expectile: 0.02, ValFrac: 0.02, Seed: 1,
+		TDSteps: 20, RandomGoals: 0.5}
 }
 
 // Validate reports a field that cannot work.

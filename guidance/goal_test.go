@@ -20,18 +20,24 @@ func TestGoalReachingGradientMatchesFiniteDifferences(t *testing.T) {
 	if err := g.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
 	const b, h = 2, 4
-	x0 := make([]float32, b*h*g.FrameStack*g.FrameDim)
-	for i := range x0 {
-		x0[i] = float32(rng.NormFloat64())
-	}
+	x0 := randomPlans(1, b*h*g.FrameStack*g.FrameDim)
 	goals := []Goal{{X: 1, Y: 1}, {X: 5, Y: 2}}
 	grad := make([]float32, len(x0))
 	g.ValueGrad(x0, b, h, 0, goals, 1, grad)
+	checkAgainstFiniteDifferences(t, g, x0, b, h, goals, grad)
+}
+
+// checkAgainstFiniteDifferences fails t unless grad matches central finite
+// differences of the summed value of g on the b plans of x0.
+func checkAgainstFiniteDifferences(t *testing.T, g *GoalReaching, x0 []float32, b, h int, goals []Goal, grad []float32) {
+	t.Helper()
 	sum := func() float64 {
-		v := g.ValueGrad(x0, b, h, 0, goals, 1, make([]float32, len(x0)))
-		return v[0] + v[1]
+		total := 0.0
+		for _, v := range g.ValueGrad(x0, b, h, 0, goals, 1, make([]float32, len(x0))) {
+			total += v
+		}
+		return total
 	}
 	for i, fd := range finiteDifferences(x0, sum) {
 		if math.Abs(float64(fd-grad[i])) > 1e-3*math.Max(1, math.Abs(float64(fd))) {
@@ -68,12 +74,8 @@ func TestGoalReachingFieldValueAndGradient(t *testing.T) {
 	if err := g.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(3, 4))
 	const b, h = 2, 3
-	x0 := make([]float32, b*h*g.FrameStack*g.FrameDim)
-	for i := range x0 {
-		x0[i] = float32(rng.NormFloat64())
-	}
+	x0 := randomPlans(3, b*h*g.FrameStack*g.FrameDim)
 	goals := []Goal{{X: 1, Y: 1, Origin: [2]float64{0.5, -2}}, {X: 5, Y: 2}}
 	grad := make([]float32, len(x0))
 	v := g.ValueGrad(x0, b, h, 0, goals, 1, grad)
@@ -92,15 +94,7 @@ func TestGoalReachingFieldValueAndGradient(t *testing.T) {
 	if math.Abs(v[0]-want) > 1e-4*math.Abs(want) {
 		t.Errorf("value of plan 0 = %g, want %g", v[0], want)
 	}
-	sum := func() float64 {
-		v := g.ValueGrad(x0, b, h, 0, goals, 1, make([]float32, len(x0)))
-		return v[0] + v[1]
-	}
-	for i, fd := range finiteDifferences(x0, sum) {
-		if math.Abs(float64(fd-grad[i])) > 1e-3*math.Max(1, math.Abs(float64(fd))) {
-			t.Fatalf("grad[%d] = %g, finite difference %g", i, grad[i], fd)
-		}
-	}
+	checkAgainstFiniteDifferences(t, g, x0, b, h, goals, grad)
 }
 
 func TestGoalReachingValueIsZeroAtGoal(t *testing.T) {
@@ -316,4 +310,14 @@ func TestGoalReachingDetourBlend(t *testing.T) {
 	if err := g.Validate(); err == nil {
 		t.Error("detour ratios 1.7 … 1.3: want an error")
 	}
+}
+
+// randomPlans returns n standard normal values drawn from seed.
+func randomPlans(seed uint64, n int) []float32 {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	x0 := make([]float32, n)
+	for i := range x0 {
+		x0[i] = float32(rng.NormFloat64())
+	}
+	return x0
 }

@@ -92,25 +92,7 @@ func TestPlanIsDeterministicForASeed(t *testing.T) {
 // plans make the comparison statistically safe (the effect is many
 // standard errors wide).
 func TestGuidanceBringsPlansCloserToGoal(t *testing.T) {
-	const n = 64
-	// Off the normalization mean, so the relative frame matters.
-	obs, goals := repeated(n, []float64{2, 4, 0, 0}, []float64{1, 6})
-	meanDist := func(scale float64) float64 {
-		p, err := New(toy(t), Config{HorizonTokens: 6, SamplingSteps: 10, GuidanceScale: scale, MCGSamples: 2, Seed: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		plans, err := p.PlanBatch(context.Background(), obs, goals)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum := 0.0
-		for i, pl := range plans {
-			o := pl.Observations[len(pl.Observations)-1]
-			sum += math.Hypot(o[0]-goals[i][0], o[1]-goals[i][1])
-		}
-		return sum / n
-	}
+	meanDist := func(scale float64) float64 { return meanFinalDistance(t, scale, nil) }
 	free := meanDist(0)
 	// 0.30 here; 0.39 when the goal is not moved into the model's
 	// relative frame (Planner.objectiveGoals).
@@ -363,25 +345,7 @@ func TestStopWeightSlowsPlansNearTheGoal(t *testing.T) {
 // line must then pull plans to the goal as the built-in straight line
 // does: the same closeness at the end of the plan, within sampling noise.
 func TestFieldGuidanceWorksInTheMapFrame(t *testing.T) {
-	const n = 64
-	obs, goals := repeated(n, []float64{2, 4, 0, 0}, []float64{1, 6})
-	meanDist := func(field guidance.Field, scale float64) float64 {
-		c := Config{HorizonTokens: 6, SamplingSteps: 10, GuidanceScale: scale, MCGSamples: 2, Seed: 3, Distance: field}
-		p, err := New(toy(t), c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		plans, err := p.PlanBatch(context.Background(), obs, goals)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum := 0.0
-		for i, pl := range plans {
-			o := pl.Observations[len(pl.Observations)-1]
-			sum += math.Hypot(o[0]-goals[i][0], o[1]-goals[i][1])
-		}
-		return sum / n
-	}
+	meanDist := func(field guidance.Field, scale float64) float64 { return meanFinalDistance(t, scale, field) }
 	free, line := meanDist(nil, 0), meanDist(nil, 4)
 	// The toy's tokens have two frames: the field is evaluated on every
 	// frame, the same objective as the line's.
@@ -409,4 +373,28 @@ func (g *goalsSeen) DistanceGrad(pg, grad []float64) []float64 {
 		g.off = max(g.off, math.Hypot(pg[i+2]-1, pg[i+3]-6))
 	}
 	return lineField{}.DistanceGrad(pg, grad)
+}
+
+// meanFinalDistance plans 64 robots at (2, 4), off the normalization mean
+// so that the relative frame matters, to the goal (1, 6) with guidance
+// scale and distance field (nil: the straight line), and returns the mean
+// distance of the plans' last frames to the goal.
+func meanFinalDistance(t *testing.T, scale float64, field guidance.Field) float64 {
+	t.Helper()
+	const n = 64
+	obs, goals := repeated(n, []float64{2, 4, 0, 0}, []float64{1, 6})
+	p, err := New(toy(t), Config{HorizonTokens: 6, SamplingSteps: 10, GuidanceScale: scale, MCGSamples: 2, Seed: 3, Distance: field})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := p.PlanBatch(context.Background(), obs, goals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for i, pl := range plans {
+		o := pl.Observations[len(pl.Observations)-1]
+		sum += math.Hypot(o[0]-goals[i][0], o[1]-goals[i][1])
+	}
+	return sum / n
 }

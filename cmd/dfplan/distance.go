@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"os"
 	"runtime"
 	"time"
 
@@ -11,16 +10,9 @@ import (
 
 	"github.com/dfplan/dfplan/d4rl"
 	"github.com/dfplan/dfplan/distance"
-	"github.com/dfplan/dfplan/internal/strictyaml"
 )
 
 func init() { subcommands = append(subcommands, newTrainDistanceCmd) }
-
-// distanceFile is train-distance's --config YAML.
-type distanceFile struct {
-	Model map[string]any `yaml:"model"`
-	Train map[string]any `yaml:"train"`
-}
 
 func newTrainDistanceCmd() *cobra.Command {
 	var (
@@ -50,13 +42,11 @@ layers) and train: (steps, batch, lr, max_gap, expectile, val_frac, seed).
 			}
 			cfg, tc := distance.DefaultConfig(), distance.DefaultTrainConfig()
 			if configPath != "" {
-				b, err := os.ReadFile(configPath)
+				// The same two sections as dfplan train's, with the
+				// distance package's keys.
+				file, err := readTrainFile(configPath)
 				if err != nil {
-					return fmt.Errorf("--config: %w", err)
-				}
-				var file distanceFile
-				if err := strictyaml.Decode(b, &file); err != nil {
-					return fmt.Errorf("--config %s: %s (want sections model: and train:)", configPath, strictyaml.Describe(err, ""))
+					return err
 				}
 				if err := decodeSection(file.Model, &cfg, configPath, "model"); err != nil {
 					return err
