@@ -96,7 +96,7 @@ func Train(ctx context.Context, data *d4rl.Dataset, cfg Config, tc TrainConfig, 
 	}
 	nVal := int(float64(data.N) * tc.ValFrac)
 	nTrain := data.N - nVal
-	if nVal <= tc.MaxGap || nTrain <= tc.MaxGap {
+	if nVal <= tc.MaxGap || nTrain <= max(tc.MaxGap, 2*tc.TDSteps) {
 		return nil, fmt.Errorf("distance training: %d steps of data, too few for pairs up to %d steps apart with %g held out", data.N, tc.MaxGap, tc.ValFrac)
 	}
 	pos := make([]float64, 2*data.N)

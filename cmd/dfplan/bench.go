@@ -93,7 +93,7 @@ A table goes to stdout; logs and progress to stderr.`, planner.PresetPaper, pres
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
-	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(append(benchPlanners, extraPlanners...), ", ")+" or all")
+	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(slices.Concat(benchPlanners, extraPlanners), ", ")+" or all")
 	fl.StringVar(&f.distance, "distance", "", "learned distance model (.safetensors from dfplan train-distance) that the df-td planner is guided by; default: the one shipped for --maze")
 	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
 	fl.StringVar(&f.goal, "goal", "", `goal "x,y" in state coordinates for every episode, instead of the task's`)
@@ -179,7 +179,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if f.plannerName == "all" {
 		names = benchPlanners
 	} else if !slices.Contains(benchPlanners, f.plannerName) && !slices.Contains(extraPlanners, f.plannerName) {
-		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(append(benchPlanners, extraPlanners...), ", "))
+		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(slices.Concat(benchPlanners, extraPlanners), ", "))
 	}
 	if f.distance != "" && !slices.Contains(names, planner.VariantDFTD) {
 		return usagef("--distance goes with --planner %s: the learned distance guides that planner only", planner.VariantDFTD)
