@@ -62,10 +62,14 @@ type Config struct {
 	Unstick int `json:"unstick" yaml:"unstick"`
 	// Seed seeds the sampling noise.
 	Seed uint64 `json:"seed" yaml:"seed"`
-	// Distance, if not nil, replaces the straight-line distance to the
-	// goal in the objective: a distance learned from the data
-	// (distance.Model), which the df-td variant plans with. It is not a
-	// setting of a file but a model, given by the command line.
+	// Objective is the distance to the goal that guidance shortens:
+	// ObjectiveLine (the default, "" too) or ObjectiveLearned, the
+	// distance learned from the data (Distance), which the df-td variant
+	// always uses. A settings file may choose it for every df planner.
+	Objective string `json:"objective,omitempty" yaml:"objective"`
+	// Distance is the learned distance (distance.Model) for
+	// ObjectiveLearned and df-td. It is not a setting of a file but a
+	// model, given by the command line or shipped with the maze.
 	Distance guidance.Field `json:"-" yaml:"-"`
 	// DetourFrom and DetourTo, when DetourTo > 0, keep the straight line
 	// where the learned distance is under DetourFrom times it (nothing in
@@ -75,6 +79,12 @@ type Config struct {
 	DetourFrom float64 `json:"detour_from,omitempty" yaml:"detour_from"`
 	DetourTo   float64 `json:"detour_to,omitempty" yaml:"detour_to"`
 }
+
+// The objectives (Config.Objective).
+const (
+	ObjectiveLine    = "line"    // the straight line to the goal
+	ObjectiveLearned = "learned" // the distance learned from the data
+)
 
 // DefaultConfig fills the zero fields of a Config given to New (pyramid
 // schedule, Monte Carlo Guidance): 15 tokens, 5 sampling steps, guidance
@@ -183,6 +193,8 @@ func (c Config) Validate() error {
 		return bad("stop_gate", c.StopGate, "want > 0 (0 = 2 × stop_radius)")
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
 		return bad("stop_weight", c.StopWeight, "acts through guidance, and the guidance scale is 0")
+	case c.Objective != "" && c.Objective != ObjectiveLine && c.Objective != ObjectiveLearned:
+		return bad("objective", c.Objective, fmt.Sprintf("want %s or %s", ObjectiveLine, ObjectiveLearned))
 	case c.DetourTo != 0 && !(c.DetourFrom > 0 && c.DetourTo > c.DetourFrom && finite(c.DetourTo)):
 		return bad("detour_to", c.DetourTo, fmt.Sprintf("want > detour_from (%g) > 0, or 0 (off)", c.DetourFrom))
 	case c.Unstick < 0 || c.Unstick > MaxUnstick:

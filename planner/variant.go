@@ -22,13 +22,15 @@ var DefaultDetour = [2]float64{1.3, 1.7}
 
 // Variant returns c as the named planner runs it. The method and its
 // ablations differ only in schedule and Monte Carlo samples, and df-td in
-// its distance to the goal; everything else is c's. Only df-td keeps
-// c.Distance, and it needs one.
+// its distance to the goal; everything else is c's. df-td, and every
+// variant whose c.Objective is ObjectiveLearned, keep c.Distance and need
+// one; the others drop it.
 func Variant(name string, c Config) (Config, error) {
-	if name == VariantDFTD {
+	if name == VariantDFTD || c.Objective == ObjectiveLearned {
 		if c.Distance == nil {
-			return c, fmt.Errorf("planner variant %s: needs a learned distance model (dfplan train-distance)", name)
+			return c, fmt.Errorf("planner variant %s with the learned objective: needs a learned distance model (dfplan train-distance)", name)
 		}
+		c.Objective = ObjectiveLearned
 		if c.DetourTo == 0 {
 			// The learned distance where it says a wall is in the way,
 			// the straight line elsewhere: the learned distance alone
@@ -36,7 +38,9 @@ func Variant(name string, c Config) (Config, error) {
 			// 777), the blend −18.2 ± 8.2 (experiments/distance).
 			c.DetourFrom, c.DetourTo = DefaultDetour[0], DefaultDetour[1]
 		}
-		name = VariantDF
+		if name == VariantDFTD {
+			name = VariantDF
+		}
 	} else {
 		c.Distance = nil
 	}

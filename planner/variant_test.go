@@ -65,3 +65,31 @@ func TestVariantDFTDNeedsAndKeepsTheDistance(t *testing.T) {
 		}
 	}
 }
+
+// A config whose objective is learned keeps its distance in every variant
+// (and needs one); fullseq stays fullseq.
+func TestVariantObjectiveLearned(t *testing.T) {
+	base := DefaultConfig
+	base.Objective = ObjectiveLearned
+	if _, err := Variant(VariantDFNoMCG, base); err == nil || !strings.Contains(err.Error(), "distance") {
+		t.Errorf("objective learned without a distance: err = %v, want one naming the missing distance", err)
+	}
+	base.Distance = lineField{}
+	for _, name := range []string{VariantDF, VariantDFNoMCG, VariantFullSeq} {
+		c, err := Variant(name, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Distance == nil || c.DetourTo != DefaultDetour[1] {
+			t.Errorf("%s with objective learned: distance %v, detour to %g: want the distance and the default blend", name, c.Distance, c.DetourTo)
+		}
+		if name == VariantFullSeq && c.Schedule != FullSequence {
+			t.Errorf("fullseq with objective learned has schedule %s", c.Schedule)
+		}
+	}
+	bad := DefaultConfig
+	bad.Objective = "curvy"
+	if err := bad.Validate(); err == nil {
+		t.Error("objective curvy: want an error")
+	}
+}

@@ -14,12 +14,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/dfplan/dfplan/distance"
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
 	"github.com/dfplan/dfplan/internal/sysmem"
-	"github.com/dfplan/dfplan/models"
 	"github.com/dfplan/dfplan/planner"
 	"github.com/dfplan/dfplan/sim"
 )
@@ -94,7 +92,7 @@ A table goes to stdout; logs and progress to stderr.`, planner.PresetPaper, pres
 	fl := cmd.Flags()
 	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
 	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(slices.Concat(benchPlanners, extraPlanners), ", ")+" or all")
-	fl.StringVar(&f.distance, "distance", "", "learned distance model (.safetensors from dfplan train-distance) that the df-td planner is guided by; default: the one shipped for --maze")
+	fl.StringVar(&f.distance, "distance", "", "learned distance model (.safetensors from dfplan train-distance) that df-td, and the df planners whose settings say objective: learned, are guided by; default: the one shipped for --maze")
 	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
 	fl.StringVar(&f.goal, "goal", "", `goal "x,y" in state coordinates for every episode, instead of the task's`)
 	fl.IntVar(&f.episodes, "episodes", 10, "number of episodes")
@@ -154,6 +152,7 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.Float64Var(&c.StopWeight, "stop-weight", d.StopWeight, "df planners: robots within --stop-gate of their goal also pay this weight × planned speed near it, so their plans stop there (0 = off; see the README)")
 	fl.Float64Var(&c.StopRadius, "stop-radius", d.StopRadius, "df planners: the stop term's reach r: speed at distance d from the goal is charged exp(−d²/2r²) (0 = 0.5 m)")
 	fl.Float64Var(&c.StopGate, "stop-gate", d.StopGate, "df planners: the stop term acts only for robots this close to their goal (0 = 2r)")
+	fl.StringVar(&c.Objective, "objective", d.Objective, fmt.Sprintf("df planners: the distance to the goal that guidance shortens: %s (straight, the default) or %s (learned from the data: --distance, or the one shipped for the maze)", planner.ObjectiveLine, planner.ObjectiveLearned))
 	fl.Float64Var(&c.DetourFrom, "detour-from", d.DetourFrom, "df-td: keep the straight line to the goal where the learned distance is under this many times it")
 	fl.Float64Var(&c.DetourTo, "detour-to", d.DetourTo, fmt.Sprintf("df-td: use the learned distance where it is over this many times the straight line, blending from --detour-from (0 = %g … %g)", planner.DefaultDetour[0], planner.DefaultDetour[1]))
 	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
@@ -181,9 +180,7 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	} else if !slices.Contains(benchPlanners, f.plannerName) && !slices.Contains(extraPlanners, f.plannerName) {
 		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(slices.Concat(benchPlanners, extraPlanners), ", "))
 	}
-	if f.distance != "" && !slices.Contains(names, planner.VariantDFTD) {
-		return usagef("--distance goes with --planner %s: the learned distance guides that planner only", planner.VariantDFTD)
-	}
+
 	base, err := presetConfig(f.preset)
 	if err != nil {
 		return err
@@ -259,19 +256,14 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if err := f.plan.Validate(); err != nil {
 		return planFlagError(cmd.Flags(), err, settingsFrom(source, f.preset))
 	}
-	if f.distance != "" {
-		d, err := distance.Load(f.distance)
-		if err != nil {
-			return fmt.Errorf("--distance: %w", err)
+	learned := slices.Contains(names, planner.VariantDFTD) || (needModel && f.plan.Objective == planner.ObjectiveLearned)
+	if f.distance != "" && !learned {
+		return usagef("--distance %s: only df-td, and df planners with objective %s, use a learned distance", f.distance, planner.ObjectiveLearned)
+	}
+	if learned {
+		if f.plan.Distance, f.distance, err = learnedDistance(f.distance, maze); err != nil {
+			return err
 		}
-		f.plan.Distance = d
-	} else if slices.Contains(names, planner.VariantDFTD) {
-		d, err := models.DistanceFor(maze.Name())
-		if err != nil {
-			return usagef("--planner %s: %v", planner.VariantDFTD, err)
-		}
-		f.plan.Distance = d
-		f.distance = "shipped for " + maze.Name()
 	}
 	var master string
 	if f.ros {

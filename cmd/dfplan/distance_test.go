@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/dfplan/dfplan/distance"
+	"github.com/dfplan/dfplan/planner"
+	"github.com/dfplan/dfplan/sim"
 )
 
 const tinyDistanceYAML = `model:
@@ -39,27 +41,9 @@ func TestTrainDistanceAndBenchDFTD(t *testing.T) {
 		t.Errorf("summary %+v: want the run's steps, batch, seed, data and command", s)
 	}
 	model := tinyCheckpoint(t, 2, 1, 4)
-	js := filepath.Join(dir, "td.json")
-	r = runCLI(t, "", "bench", "--maze", "umaze", "--planner", "df-td", "--distance", out, "--model", model, "--episodes", "2",
-		"--steps", "8", "--horizon-tokens", "3", "--sampling-steps", "2", "--json", js)
-	if r.code != 0 {
-		t.Fatalf("bench df-td: exit %d: %s", r.code, r.stderr)
-	}
-	b, err := os.ReadFile(js)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res struct {
-		Planner string
-		Config  struct {
-			Distance string `json:"distance"`
-		} `json:"config"`
-	}
-	if err := json.Unmarshal(b, &res); err != nil {
-		t.Fatal(err)
-	}
-	if res.Config.Distance != out {
-		t.Errorf("JSON config distance %q, want %q:\n%.400s", res.Config.Distance, out, b)
+	c := benchDistanceConfig(t, "--planner", "df-td", "--distance", out, "--model", model)
+	if c.Distance != out || c.Objective != planner.ObjectiveLearned {
+		t.Errorf("JSON config distance %q, objective %q: want %q, learned", c.Distance, c.Objective, out)
 	}
 }
 
@@ -74,7 +58,8 @@ func TestDistanceBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"bench", "--maze", "umaze", "--planner", "df", "--distance", notModel, "--episodes", "1"}, "--distance"},
+		{[]string{"bench", "--maze", "umaze", "--planner", "df", "--distance", notModel, "--episodes", "1"}, "only df-td"},
+		{[]string{"bench", "--maze", "umaze", "--planner", "df", "--objective", "curvy", "--episodes", "1"}, "--objective curvy"},
 		{[]string{"bench", "--maze", "umaze", "--planner", "df-td", "--distance", notModel, "--episodes", "1"}, notModel},
 		{[]string{"train-distance", "--data", data}, "--out"},
 		{[]string{"train-distance", "--data", data, "--out", out, "--config", badConfig}, "expectile"},
@@ -92,4 +77,60 @@ func TestDistanceBadInput(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed train-distance left %s behind", out)
 	}
+}
+
+// A settings file (or --objective) may choose the learned distance for
+// every df planner: bench records it with the distance's source, and the
+// node loads the maze's shipped distance for it.
+func TestObjectiveLearned(t *testing.T) {
+	c := benchDistanceConfig(t, "--planner", "df-nomcg", "--objective", "learned")
+	if c.Objective != planner.ObjectiveLearned || c.Distance != "shipped for umaze" {
+		t.Errorf("JSON config objective %q, distance %q: want learned, shipped for umaze", c.Objective, c.Distance)
+	}
+	maze, err := sim.LoadMaze("umaze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := writeTemp(t, "learned.yaml", "objective: learned\n")
+	if _, err := newDFPolicy(maze, dfOptions{Plan: plan, Check: true}); err != nil {
+		t.Errorf("node with objective learned on umaze: %v", err)
+	}
+	layout := writeTemp(t, "box.txt", "#####\\#OOO#\\#OGO#\\#OOO#\\#####\n")
+	box, err := sim.LoadMaze(layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := tinyCheckpoint(t, 2, 1, 4)
+	if _, err := newDFPolicy(box, dfOptions{Model: model, Plan: plan, Check: true}); err == nil || !strings.Contains(err.Error(), "train-distance") {
+		t.Errorf("node with objective learned on a maze without a shipped distance: err = %v, want one naming dfplan train-distance", err)
+	}
+}
+
+// distanceConfig is what the distance tests read of a bench JSON's config.
+type distanceConfig struct {
+	Objective string `json:"objective"`
+	Distance  string `json:"distance"`
+}
+
+// benchDistanceConfig runs a short umaze bench with args and returns the
+// objective and distance its JSON records.
+func benchDistanceConfig(t *testing.T, args ...string) distanceConfig {
+	t.Helper()
+	js := filepath.Join(t.TempDir(), "b.json")
+	args = append([]string{"bench", "--maze", "umaze", "--episodes", "1", "--steps", "4", "--horizon-tokens", "3",
+		"--sampling-steps", "2", "--json", js}, args...)
+	if r := runCLI(t, "", args...); r.code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+	}
+	b, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Config distanceConfig `json:"config"`
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res.Config
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/dfplan/dfplan/distance"
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/strictyaml"
 	"github.com/dfplan/dfplan/models"
@@ -63,6 +64,11 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	if o.StopWeight != nil {
 		conf.StopWeight = *o.StopWeight
 	}
+	if conf.Objective == planner.ObjectiveLearned {
+		if conf.Distance, _, err = learnedDistance("", maze); err != nil {
+			return nil, err
+		}
+	}
 	if conf, err = planner.Variant(planner.VariantDF, conf); err != nil {
 		return nil, err
 	}
@@ -108,7 +114,13 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, base planner.Config, mo
 	if conf, source, err = readPlanSettings(maze, base, modelPath, planPath, planFlag); err != nil || source == "" {
 		return conf, source, err
 	}
-	df, err := planner.Variant(planner.VariantDF, conf)
+	// The learned distance is loaded after the settings (learnedDistance):
+	// the file's other settings are checked with the straight line.
+	check := conf
+	if check.Objective == planner.ObjectiveLearned {
+		check.Objective = ""
+	}
+	df, err := planner.Variant(planner.VariantDF, check)
 	if err != nil {
 		return conf, "", err
 	}
@@ -183,4 +195,21 @@ func loadModel(path string, maze *sim.Maze) (*dynamics.Model, error) {
 		return nil, fmt.Errorf("model %s: %w", name, err)
 	}
 	return m, nil
+}
+
+// learnedDistance reads the learned distance at path, or the one shipped
+// for maze when path is "", and names where it came from.
+func learnedDistance(path string, maze *sim.Maze) (*distance.Model, string, error) {
+	if path != "" {
+		d, err := distance.Load(path)
+		if err != nil {
+			return nil, "", fmt.Errorf("--distance: %w", err)
+		}
+		return d, path, nil
+	}
+	d, err := models.DistanceFor(maze.Name())
+	if err != nil {
+		return nil, "", usagef("the learned objective (df-td, objective: learned): %v", err)
+	}
+	return d, "shipped for " + maze.Name(), nil
 }
