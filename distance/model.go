@@ -13,8 +13,6 @@
 package distance
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -350,8 +348,7 @@ func (m *Model) Save(path string) error {
 		}
 		meta[key] = string(b)
 	}
-	sum := sha256.Sum256(safetensors.Bytes(ts))
-	meta["checksum"] = "sha256:" + hex.EncodeToString(sum[:])
+	meta[safetensors.ChecksumKey] = safetensors.Checksum(safetensors.Bytes(ts))
 	if err := atomicfile.Write(path, func(w io.Writer) error { return safetensors.Write(w, ts, meta) }); err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
@@ -380,9 +377,8 @@ func Parse(b []byte) (*Model, error) {
 	if meta["format"] != FormatVersion {
 		return nil, fmt.Errorf("%w: format %q, want %q (not a distance model?)", safetensors.ErrFormat, meta["format"], FormatVersion)
 	}
-	sum := sha256.Sum256(raw)
-	if got := "sha256:" + hex.EncodeToString(sum[:]); got != meta["checksum"] {
-		return nil, fmt.Errorf("%w: checksum mismatch: data is %s, metadata says %q (file corrupted)", safetensors.ErrFormat, got, meta["checksum"])
+	if err := safetensors.VerifyChecksum(raw, meta); err != nil {
+		return nil, err
 	}
 	var cfg Config
 	var norm Normalization

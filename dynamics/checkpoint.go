@@ -1,8 +1,6 @@
 package dynamics
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -126,8 +124,7 @@ func (m *Model) save(path string, prov Provenance, ts *trainState) error {
 			return err
 		}
 	}
-	sum := sha256.Sum256(safetensors.Bytes(tensors))
-	meta["checksum"] = "sha256:" + hex.EncodeToString(sum[:])
+	meta[safetensors.ChecksumKey] = safetensors.Checksum(safetensors.Bytes(tensors))
 	if err := atomicfile.Write(path, func(w io.Writer) error { return safetensors.Write(w, tensors, meta) }); err != nil {
 		return fmt.Errorf("save model: %w", err)
 	}
@@ -162,9 +159,8 @@ func loadBytes(data []byte) (*Model, *Meta, *trainState, error) {
 	if md["format"] != FormatVersion {
 		return nil, nil, nil, fmt.Errorf("%w: metadata format %q, want %q", ErrFormat, md["format"], FormatVersion)
 	}
-	sum := sha256.Sum256(raw)
-	if got, want := "sha256:"+hex.EncodeToString(sum[:]), md["checksum"]; got != want {
-		return nil, nil, nil, fmt.Errorf("%w: checksum mismatch: data is %s, metadata says %q (file corrupted)", ErrFormat, got, want)
+	if err := safetensors.VerifyChecksum(raw, md); err != nil {
+		return nil, nil, nil, err
 	}
 	meta := &Meta{Format: md["format"], Checksum: md["checksum"]}
 	for _, f := range []struct {

@@ -4,7 +4,9 @@ package safetensors
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,4 +163,23 @@ func Read(b []byte) ([]Tensor, map[string]string, []byte, error) {
 		tensors = append(tensors, Tensor{Name: s.name, Shape: s.shape, Data: vals})
 	}
 	return tensors, meta, data, nil
+}
+
+// ChecksumKey is the metadata key under which dfplan's files record
+// Checksum of their data section.
+const ChecksumKey = "checksum"
+
+// Checksum is "sha256:<hex>" of a data section (Bytes, or Read's raw).
+func Checksum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// VerifyChecksum reports, as ErrFormat, a data section raw whose Checksum
+// differs from the one meta records.
+func VerifyChecksum(raw []byte, meta map[string]string) error {
+	if got, want := Checksum(raw), meta[ChecksumKey]; got != want {
+		return fmt.Errorf("%w: checksum mismatch: data is %s, metadata says %q (file corrupted)", ErrFormat, got, want)
+	}
+	return nil
 }
