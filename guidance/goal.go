@@ -134,7 +134,8 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, s
 	values := make([]float64, b)
 	ix, iy := g.PosIndex[0], g.PosIndex[1]
 	w0 := math.Pow(gamma, float64(offset*g.FrameStack))
-	if g.Field != nil {
+	line := g.Field == nil
+	if !line {
 		g.fieldValueGrad(x0, b, frames, w0, gamma, goals, scale, grad, values)
 	}
 	for s := 0; s < b; s++ {
@@ -142,18 +143,21 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, s
 		if g.StopRadius > 0 {
 			stop = goals[s].Stop
 		}
+		if !line && stop == 0 {
+			continue // the field did the distance; no stop term
+		}
 		w := w0
 		for f := 0; f < frames; f++ {
 			off := (s*frames + f) * g.FrameDim
 			dx := float64(x0[off+ix])*g.Std[0] + g.Mean[0] - goals[s].X
 			dy := float64(x0[off+iy])*g.Std[1] + g.Mean[1] - goals[s].Y
 			d := math.Hypot(dx, dy)
-			if g.Field == nil {
+			if line {
 				values[s] -= w * d
-			}
-			if d > 1e-9 && g.Field == nil {
-				grad[off+ix] = float32(-scale * w * g.Std[0] * dx / d)
-				grad[off+iy] = float32(-scale * w * g.Std[1] * dy / d)
+				if d > 1e-9 {
+					grad[off+ix] = float32(-scale * w * g.Std[0] * dx / d)
+					grad[off+iy] = float32(-scale * w * g.Std[1] * dy / d)
+				}
 			}
 			if stop > 0 {
 				g.stopPenalty(x0, grad, off, stop*math.Exp(-d*d/(2*g.StopRadius*g.StopRadius)), w, scale, &values[s])
