@@ -22,7 +22,7 @@ import (
 	"slices"
 
 	"github.com/dfplan/dfplan/internal/atomicfile"
-	"github.com/dfplan/dfplan/internal/gemm"
+	"github.com/dfplan/dfplan/internal/nn"
 	"github.com/dfplan/dfplan/internal/safetensors"
 	"github.com/dfplan/dfplan/internal/vecmath"
 )
@@ -98,18 +98,12 @@ func (n Normalization) validate() error {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// layer is a dense layer, W row-major in×out: y = x·W + b.
-type layer struct {
-	w, b    []float32
-	in, out int
-}
-
 // Model is a trained (or initialized) distance network. Its methods are
 // safe for concurrent use; they do not modify the weights.
 type Model struct {
 	cfg    Config
 	norm   Normalization
-	layers []layer
+	layers []nn.Dense
 	// freq holds the Fourier frequencies, Fourier × 2 (rad/m).
 	freq []float32
 	// Summary says how the model was trained (nil until trained or loaded).
@@ -137,10 +131,10 @@ func New(cfg Config, norm Normalization, seed uint64) (*Model, error) {
 		if l == cfg.Layers {
 			out = 1
 		}
-		ly := layer{w: make([]float32, in*out), b: make([]float32, out), in: in, out: out}
+		ly := nn.Dense{W: make([]float32, in*out), B: make([]float32, out), In: in, Out: out}
 		lim := math.Sqrt(6 / float64(in))
-		for i := range ly.w {
-			ly.w[i] = float32((2*r.Float64() - 1) * lim)
+		for i := range ly.W {
+			ly.W[i] = float32((2*r.Float64() - 1) * lim)
 		}
 		m.layers = append(m.layers, ly)
 		in = out
@@ -158,7 +152,7 @@ func (m *Model) Normalization() Normalization { return m.norm }
 func (m *Model) NumParams() int {
 	n := len(m.freq)
 	for _, l := range m.layers {
-		n += len(l.w) + len(l.b)
+		n += len(l.W) + len(l.B)
 	}
 	return n
 }
@@ -196,15 +190,20 @@ type pass struct {
 	out []float32   // n: the distance (m)
 }
 
+// run is the forward pass over the n pairs of pg (px, py, gx, gy each).
+func (m *Model) run(pg []float64) *pass {
+	n := len(pg) / 4
+	x := make([]float32, n*m.cfg.inputs())
+	m.features(x, pg, n)
+	return m.forward(x, n)
+}
+
 func (m *Model) forward(x []float32, n int) *pass {
 	p := &pass{n: n, x: x}
 	in := x
 	for li, l := range m.layers {
-		y := make([]float32, n*l.out)
-		for r := range n {
-			copy(y[r*l.out:(r+1)*l.out], l.b)
-		}
-		gemm.Sgemm(false, false, n, l.out, l.in, 1, in, l.in, l.w, l.out, 1, y, l.out)
+		y := make([]float32, n*l.Out)
+		l.Apply(y, in, n)
 		if li == len(m.layers)-1 {
 			p.out = y
 			break
@@ -220,7 +219,7 @@ func (m *Model) forward(x []float32, n int) *pass {
 // backward pulls gOut (n: ∂L/∂d) back through the pass. It returns
 // ∂L/∂x (n×Config.inputs()) when wantX, and adds the weight gradients to grads
 // (one layer per layer, same shapes) when grads is not nil.
-func (m *Model) backward(p *pass, gOut []float32, grads []layer, wantX bool) []float32 {
+func (m *Model) backward(p *pass, gOut []float32, grads []nn.Dense, wantX bool) []float32 {
 	g := gOut
 	for li := len(m.layers) - 1; li >= 0; li-- {
 		l := m.layers[li]
@@ -229,19 +228,13 @@ func (m *Model) backward(p *pass, gOut []float32, grads []layer, wantX bool) []f
 			in = p.act[li-1]
 		}
 		if grads != nil {
-			gl := grads[li]
-			gemm.Sgemm(true, false, l.in, l.out, p.n, 1, in, l.in, g, l.out, 1, gl.w, l.out)
-			for r := range p.n {
-				for j, v := range g[r*l.out : (r+1)*l.out] {
-					gl.b[j] += v
-				}
-			}
+			grads[li].Grad(in, l.In, g, p.n)
 		}
 		if li == 0 && !wantX {
 			return nil
 		}
-		gin := make([]float32, p.n*l.in)
-		gemm.Sgemm(false, true, p.n, l.in, l.out, 1, g, l.out, l.w, l.out, 0, gin, l.in)
+		gin := make([]float32, p.n*l.In)
+		l.Back(gin, g, p.n)
 		if li > 0 {
 			vecmath.SiLUBack(gin, p.pre[li-1], p.sig[li-1])
 		}
@@ -252,11 +245,8 @@ func (m *Model) backward(p *pass, gOut []float32, grads []layer, wantX bool) []f
 
 // Distance returns d for n pairs, pg holding px, py, gx, gy per pair.
 func (m *Model) Distance(pg []float64) []float64 {
-	n := len(pg) / 4
-	x := make([]float32, n*m.cfg.inputs())
-	m.features(x, pg, n)
-	p := m.forward(x, n)
-	d := make([]float64, n)
+	p := m.run(pg)
+	d := make([]float64, p.n)
 	for i, v := range p.out {
 		d[i] = float64(v)
 	}
@@ -266,11 +256,8 @@ func (m *Model) Distance(pg []float64) []float64 {
 // DistanceGrad returns d for n pairs (px, py, gx, gy per row of pg) and
 // writes ∂d/∂px, ∂d/∂py of pair i into grad[2i], grad[2i+1].
 func (m *Model) DistanceGrad(pg []float64, grad []float64) []float64 {
-	n := len(pg) / 4
-	w, F := m.cfg.inputs(), m.cfg.Fourier
-	x := make([]float32, n*w)
-	m.features(x, pg, n)
-	p := m.forward(x, n)
+	p := m.run(pg)
+	n, x, w, F := p.n, p.x, m.cfg.inputs(), m.cfg.Fourier
 	ones := make([]float32, n)
 	for i := range ones {
 		ones[i] = 1
@@ -337,8 +324,8 @@ func (m *Model) Save(path string) error {
 	}
 	for i, l := range m.layers {
 		ts = append(ts,
-			safetensors.Tensor{Name: names[2*i], Shape: []int{l.in, l.out}, Data: l.w},
-			safetensors.Tensor{Name: names[2*i+1], Shape: []int{l.out}, Data: l.b})
+			safetensors.Tensor{Name: names[2*i], Shape: []int{l.In, l.Out}, Data: l.W},
+			safetensors.Tensor{Name: names[2*i+1], Shape: []int{l.Out}, Data: l.B})
 	}
 	meta := map[string]string{"format": FormatVersion}
 	for key, v := range map[string]any{"config": m.cfg, "normalization": m.norm, "summary": m.Summary} {
@@ -414,12 +401,12 @@ func Parse(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("%w: %d tensors, config needs %d (config does not match weights)", safetensors.ErrFormat, len(ts), len(names))
 	}
 	for i, l := range m.layers {
-		for j, dst := range [][]float32{l.w, l.b} {
+		for j, dst := range [][]float32{l.W, l.B} {
 			name := names[2*i+j]
 			t, ok := byName[name]
-			want := []int{l.in, l.out}
+			want := []int{l.In, l.Out}
 			if j == 1 {
-				want = []int{l.out}
+				want = []int{l.Out}
 			}
 			if !ok || !slices.Equal(t.Shape, want) {
 				return nil, fmt.Errorf("%w: tensor %q missing or of shape %v, config needs %v (config does not match weights)", safetensors.ErrFormat, name, t.Shape, want)

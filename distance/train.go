@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dfplan/dfplan/d4rl"
+	"github.com/dfplan/dfplan/internal/nn"
 )
 
 // TrainConfig is how Train fits a model.
@@ -304,16 +305,13 @@ func expectileGrad(d, target []float32, tau float64, g []float32) float64 {
 
 // loss is the expectile loss on b.
 func (m *Model) loss(b *batch, tau float64) float64 {
-	n := len(b.target)
-	x := make([]float32, n*m.cfg.inputs())
-	m.features(x, b.pg, n)
-	return expectileGrad(m.forward(x, n).out, b.target, tau, nil)
+	return expectileGrad(m.run(b.pg).out, b.target, tau, nil)
 }
 
 // adam is the optimizer state.
 type adam struct {
 	m        *Model
-	grads    []layer
+	grads    []nn.Dense
 	mom, vel [][]float32
 	t        int
 }
@@ -321,9 +319,9 @@ type adam struct {
 func newAdam(m *Model) *adam {
 	a := &adam{m: m}
 	for _, l := range m.layers {
-		a.grads = append(a.grads, layer{w: make([]float32, len(l.w)), b: make([]float32, len(l.b)), in: l.in, out: l.out})
-		a.mom = append(a.mom, make([]float32, len(l.w)), make([]float32, len(l.b)))
-		a.vel = append(a.vel, make([]float32, len(l.w)), make([]float32, len(l.b)))
+		a.grads = append(a.grads, nn.Dense{W: make([]float32, len(l.W)), B: make([]float32, len(l.B)), In: l.In, Out: l.Out})
+		a.mom = append(a.mom, make([]float32, len(l.W)), make([]float32, len(l.B)))
+		a.vel = append(a.vel, make([]float32, len(l.W)), make([]float32, len(l.B)))
 	}
 	return a
 }
@@ -331,14 +329,12 @@ func newAdam(m *Model) *adam {
 // step takes one Adam step on b and returns the batch's loss.
 func (a *adam) step(b *batch, tau, lr float64) float64 {
 	n := len(b.target)
-	x := make([]float32, n*a.m.cfg.inputs())
-	a.m.features(x, b.pg, n)
-	p := a.m.forward(x, n)
+	p := a.m.run(b.pg)
 	g := make([]float32, n)
 	loss := expectileGrad(p.out, b.target, tau, g)
 	for _, gl := range a.grads {
-		clear(gl.w)
-		clear(gl.b)
+		clear(gl.W)
+		clear(gl.B)
 	}
 	a.m.backward(p, g, a.grads, false)
 	a.t++
@@ -347,10 +343,10 @@ func (a *adam) step(b *batch, tau, lr float64) float64 {
 	c2 := 1 - math.Pow(b2, float64(a.t))
 	k := 0
 	for li, l := range a.m.layers {
-		for j, w := range [][]float32{l.w, l.b} {
-			gr := a.grads[li].w
+		for j, w := range [][]float32{l.W, l.B} {
+			gr := a.grads[li].W
 			if j == 1 {
-				gr = a.grads[li].b
+				gr = a.grads[li].B
 			}
 			mo, ve := a.mom[k], a.vel[k]
 			for i, gv := range gr {
@@ -368,7 +364,7 @@ func (a *adam) step(b *batch, tau, lr float64) float64 {
 func (m *Model) clone() *Model {
 	c := &Model{cfg: m.cfg, norm: m.norm, freq: append([]float32(nil), m.freq...)}
 	for _, l := range m.layers {
-		c.layers = append(c.layers, layer{w: append([]float32(nil), l.w...), b: append([]float32(nil), l.b...), in: l.in, out: l.out})
+		c.layers = append(c.layers, nn.Dense{W: append([]float32(nil), l.W...), B: append([]float32(nil), l.B...), In: l.In, Out: l.Out})
 	}
 	return c
 }
@@ -377,10 +373,10 @@ func (m *Model) clone() *Model {
 func (m *Model) follow(src *Model, rate float64) {
 	f := float32(rate)
 	for i, l := range m.layers {
-		for j, w := range [][]float32{l.w, l.b} {
-			s := src.layers[i].w
+		for j, w := range [][]float32{l.W, l.B} {
+			s := src.layers[i].W
 			if j == 1 {
-				s = src.layers[i].b
+				s = src.layers[i].B
 			}
 			for k := range w {
 				w[k] += f * (s[k] - w[k])

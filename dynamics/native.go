@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/dfplan/dfplan/internal/gemm"
+	"github.com/dfplan/dfplan/internal/nn"
 	"github.com/dfplan/dfplan/internal/vecmath"
 )
 
@@ -18,62 +18,9 @@ import (
 // recurrence: their per-token inputs and gradients are recorded and
 // multiplied once over all H·B rows.
 
-// sgemm adds op(A)·op(B) to C (row-major; m×n result, inner size k).
-func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	gemm.Sgemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 1, c, ldc)
-}
-
-// dense is a linear layer's weights viewed as a row-major in×out matrix and
-// its bias; the same view over gradient buffers holds the layer's gradient.
-type dense struct {
-	w       []float32
-	b       []float32
-	in, out int
-	// wt, when set, is Wᵀ (out×in): back multiplies by it as it is
-	// instead of transposing W on every call (withTranspose).
-	wt []float32
-}
-
-// withTranspose returns l with Wᵀ kept beside W, for a layer that back
-// will pull many small batches through (one per token of the recurrence).
-func (l dense) withTranspose() dense {
-	l.wt = make([]float32, len(l.w))
-	for i := range l.in {
-		for j := range l.out {
-			l.wt[j*l.in+i] = l.w[i*l.out+j]
-		}
-	}
-	return l
-}
-
-// apply sets y (rows×out) = x (rows×in) · W + b.
-func (l dense) apply(y, x []float32, rows int) {
-	for r := range rows {
-		copy(y[r*l.out:(r+1)*l.out], l.b)
-	}
-	sgemm(false, false, rows, l.out, l.in, x, l.in, l.w, l.out, y, l.out)
-}
-
-// back adds gy (rows×out) · Wᵀ to gx (rows×in).
-func (l dense) back(gx, gy []float32, rows int) {
-	if l.wt != nil {
-		sgemm(false, false, rows, l.in, l.out, gy, l.out, l.wt, l.in, gx, l.in)
-		return
-	}
-	sgemm(false, true, rows, l.in, l.out, gy, l.out, l.w, l.out, gx, l.in)
-}
-
-// grad adds the layer's weight gradient for input x (rows×in, row stride
-// ldx) and output gradient gy (rows×out) to l, a gradient view:
-// ∂W += xᵀ·gy, ∂b += Σ_rows gy.
-func (l dense) grad(x []float32, ldx int, gy []float32, rows int) {
-	sgemm(true, false, l.in, l.out, rows, x, ldx, gy, l.out, l.w, l.out)
-	for r := range rows {
-		for j, v := range gy[r*l.out : (r+1)*l.out] {
-			l.b[j] += v
-		}
-	}
-}
+// dense is a linear layer (internal/nn, shared with the distance
+// network).
+type dense = nn.Dense
 
 func tanh32(x float32) float32 { return float32(math.Tanh(float64(x))) }
 
@@ -113,7 +60,7 @@ func (m *Model) layersOver(buf func(i int) []float32) *layers {
 	}
 	d := func(name string) dense {
 		w := m.byName[name+".weight"]
-		return dense{w: buf(index[name+".weight"]), b: buf(index[name+".bias"]), in: w.shape[0], out: w.shape[1]}
+		return dense{W: buf(index[name+".weight"]), B: buf(index[name+".bias"]), In: w.shape[0], Out: w.shape[1]}
 	}
 	l := &layers{
 		enc:    [3]dense{d("encoder.0"), d("encoder.1"), d("encoder.2")},
@@ -168,9 +115,9 @@ type tape struct {
 // fc1's output in a[j] and its σ in sa[j]; g is rows × Hidden scratch.
 func residual(blocks [][2]dense, hs [][]float32, rows int, a, sa [][]float32, g []float32) {
 	for j, d := range blocks {
-		d[0].apply(a[j], hs[j], rows)
+		d[0].Apply(a[j], hs[j], rows)
 		silu(g, a[j], sa[j])
-		d[1].apply(hs[j+1], g, rows)
+		d[1].Apply(hs[j+1], g, rows)
 		for i, v := range hs[j] {
 			hs[j+1][i] += v
 		}
@@ -212,12 +159,12 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 		x := in.Obs0
 		for i := range 2 {
 			tp.encA[i], tp.encS[i], tp.encH[i] = make([]float32, B*eh), make([]float32, B*eh), make([]float32, B*eh)
-			l.enc[i].apply(tp.encA[i], x, B)
+			l.enc[i].Apply(tp.encA[i], x, B)
 			silu(tp.encH[i], tp.encA[i], tp.encS[i])
 			x = tp.encH[i]
 		}
 		tp.z0 = make([]float32, B*zd)
-		l.enc[2].apply(tp.z0, x, B)
+		l.enc[2].Apply(tp.z0, x, B)
 		for i, v := range tp.z0 {
 			tp.z0[i] = tanh32(v)
 		}
@@ -238,7 +185,7 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 			copy(dst[td+e:], zPrev[b*zd:(b+1)*zd])
 		}
 		aIn := rows(tp.aIn, hd)
-		l.preIn.apply(aIn, inp, B)
+		l.preIn.Apply(aIn, inp, B)
 		for j := range hs {
 			hs[j] = rows(tp.hPre[j], hd)
 		}
@@ -247,7 +194,7 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 		}
 		silu(hs[0], aIn, rows(tp.sIn, hd))
 		residual(l.pre, hs, B, a, sa, g)
-		l.preOut.apply(u, hs[L], B)
+		l.preOut.Apply(u, hs[L], B)
 		uz := rows(tp.uz, 2*zd)
 		for b := range B {
 			copy(uz[b*2*zd:b*2*zd+zd], u[b*zd:(b+1)*zd])
@@ -257,10 +204,10 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 		//   r = σ(W_r [u, z] + b_r), s = σ(W_s [u, z] + b_s)
 		//   n = tanh(W_n u + b_n + r ⊙ (U_n z + c_n)),  z' = n + s ⊙ (z − n)
 		r, s, ch, n, z := rows(tp.r, zd), rows(tp.s, zd), rows(tp.ch, zd), rows(tp.n, zd), rows(tp.z, zd)
-		l.reset.apply(r, uz, B)
-		l.upd.apply(s, uz, B)
-		l.candIn.apply(n, u, B)
-		l.candH.apply(ch, zPrev, B)
+		l.reset.Apply(r, uz, B)
+		l.upd.Apply(s, uz, B)
+		l.candIn.Apply(n, u, B)
+		l.candH.Apply(ch, zPrev, B)
 		vecmath.Sigmoid(r, r)
 		vecmath.Sigmoid(s, s)
 		for i := range n {
@@ -271,10 +218,10 @@ func (m *Model) forward(l *layers, in *Input) *tape {
 	}
 
 	// After the GRU every token is independent: one product over N rows.
-	l.postIn.apply(tp.aP, tp.z, N)
+	l.postIn.Apply(tp.aP, tp.z, N)
 	silu(tp.hPos[0], tp.aP, tp.sP)
 	residual(l.post, tp.hPos, N, tp.aPos, tp.sPos, make([]float32, N*hd))
-	l.head.apply(tp.out, tp.hPos[L], N)
+	l.head.Apply(tp.out, tp.hPos[L], N)
 	return tp
 }
 
@@ -290,9 +237,9 @@ func residualBack(blocks [][2]dense, gh []float32, rows int, a, sa, gA, gOut [][
 		}
 		gf := gA[j]
 		clear(gf)
-		blocks[j][1].back(gf, gh, rows)
+		blocks[j][1].Back(gf, gh, rows)
 		siluBack(gf, a[j], sa[j])
-		blocks[j][0].back(gh, gf, rows)
+		blocks[j][0].Back(gh, gf, rows)
 	}
 }
 
@@ -304,8 +251,8 @@ func residualGrads(gb [][2]dense, hs, a, sa, gA, gOut [][]float32, rows int, g [
 		for i, v := range a[j] {
 			g[i] = v * sa[j][i] // fc2's input, silu(fc1's output)
 		}
-		gb[j][1].grad(g, gb[j][1].in, gOut[j], rows)
-		gb[j][0].grad(hs[j], gb[j][0].in, gA[j], rows)
+		gb[j][1].Grad(g, gb[j][1].In, gOut[j], rows)
+		gb[j][0].Grad(hs[j], gb[j][0].In, gA[j], rows)
 	}
 }
 
@@ -326,16 +273,16 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 
 	// After the GRU, all tokens at once: the gradient on every z_t.
 	gh := mk(hd)
-	l.head.back(gh, gOut, N)
+	l.head.Back(gh, gOut, N)
 	gAPos := mks(L, hd)
 	residualBack(l.post, gh, N, tp.aPos, tp.sPos, gAPos, gOutPos)
 	siluBack(gh, tp.aP, tp.sP)
 	gz := mk(zd)
-	l.postIn.back(gz, gh, N)
+	l.postIn.Back(gz, gh, N)
 	if gl != nil {
-		gl.head.grad(tp.hPos[L], hd, gOut, N)
+		gl.head.Grad(tp.hPos[L], hd, gOut, N)
 		residualGrads(gl.post, tp.hPos, tp.aPos, tp.sPos, gAPos, gOutPos, N, mk(hd))
-		gl.postIn.grad(tp.z, zd, gh, N)
+		gl.postIn.Grad(tp.z, zd, gh, N)
 	}
 
 	// Back through time. gz's rows of token t hold ∂J/∂z_t; token t adds
@@ -355,7 +302,7 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 	// whole of pre.in's transpose serves).
 	var wz dense
 	if !wantX {
-		wz = m.transposes.of(dense{w: l.preIn.w[(td+e)*hd:], in: zd, out: hd})
+		wz = m.transposes.of(dense{W: l.preIn.W[(td+e)*hd:], In: zd, Out: hd})
 	}
 	// The recurrence pulls H batches of B rows through the same layers:
 	// their transposes are made once, and kept while the weights stay.
@@ -378,13 +325,13 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 			grt[i] = ga * ch[i] * r[i] * (1 - r[i])
 			gcht[i] = ga * r[i]
 		}
-		rec.candH.back(gzPrev, gcht, B)
+		rec.candH.Back(gzPrev, gcht, B)
 		gut := rows(gu, zd)
-		rec.candIn.back(gut, gnt, B)
+		rec.candIn.Back(gut, gnt, B)
 		// [u, z'] feeds both gates.
 		clear(guz)
-		rec.reset.back(guz, grt, B)
-		rec.upd.back(guz, gst, B)
+		rec.reset.Back(guz, grt, B)
+		rec.upd.Back(guz, gst, B)
 		for b := range B {
 			for i := range zd {
 				gut[b*zd+i] += guz[b*2*zd+i]
@@ -392,7 +339,7 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 			}
 		}
 		ght := rows(gIn, hd)
-		rec.preOut.back(ght, gut, B)
+		rec.preOut.Back(ght, gut, B)
 		for j := range L {
 			aT[j], saT[j], gAT[j] = rows(tp.aPre[j], hd), rows(tp.sPre[j], hd), rows(gAPre[j], hd)
 			if gOutT != nil {
@@ -403,7 +350,7 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 		siluBack(ght, rows(tp.aIn, hd), rows(tp.sIn, hd))
 		if wantX {
 			clear(ginp)
-			rec.preIn.back(ginp, ght, B)
+			rec.preIn.Back(ginp, ght, B)
 			gxt := rows(gx, td)
 			for b := range B {
 				copy(gxt[b*td:(b+1)*td], ginp[b*row:b*row+td])
@@ -412,7 +359,7 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 				}
 			}
 		} else {
-			wz.back(gzPrev, ght, B)
+			wz.Back(gzPrev, ght, B)
 		}
 		if t > 0 {
 			g := gz[(t-1)*B*zd : t*B*zd]
@@ -426,13 +373,13 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 	}
 
 	// Weight gradients of the layers inside the recurrence, over all rows.
-	gl.preIn.grad(tp.inp, row, gIn, N)
+	gl.preIn.Grad(tp.inp, row, gIn, N)
 	residualGrads(gl.pre, tp.hPre, tp.aPre, tp.sPre, gAPre, gOutPre, N, mk(hd))
-	gl.preOut.grad(tp.hPre[L], hd, gu, N)
-	gl.reset.grad(tp.uz, 2*zd, gr, N)
-	gl.upd.grad(tp.uz, 2*zd, gs, N)
-	gl.candIn.grad(tp.uz, 2*zd, gn, N)      // u_t: the first half of uz's rows
-	gl.candH.grad(tp.uz[zd:], 2*zd, gch, N) // z_{t−1}: the second half
+	gl.preOut.Grad(tp.hPre[L], hd, gu, N)
+	gl.reset.Grad(tp.uz, 2*zd, gr, N)
+	gl.upd.Grad(tp.uz, 2*zd, gs, N)
+	gl.candIn.Grad(tp.uz, 2*zd, gn, N)      // u_t: the first half of uz's rows
+	gl.candH.Grad(tp.uz[zd:], 2*zd, gch, N) // z_{t−1}: the second half
 	if tp.obs0 != nil {
 		// z_0 = tanh(enc2(silu(enc1(silu(enc0(o_0)))))); gzPrev is ∂J/∂z_0.
 		eh := c.EncoderHidden
@@ -445,12 +392,12 @@ func (m *Model) backward(l *layers, tp *tape, gOut []float32, wantX bool, gl *la
 			if i > 0 {
 				x, ldx = tp.encH[i-1], eh
 			}
-			gl.enc[i].grad(x, ldx, g, B)
+			gl.enc[i].Grad(x, ldx, g, B)
 			if i == 0 {
 				break
 			}
 			gPrev := make([]float32, B*eh)
-			l.enc[i].back(gPrev, g, B)
+			l.enc[i].Back(gPrev, g, B)
 			siluBack(gPrev, tp.encA[i-1], tp.encS[i-1])
 			g = gPrev
 		}

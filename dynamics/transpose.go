@@ -30,24 +30,24 @@ type transposed struct {
 	src, wt []float32
 }
 
-// of returns l with Wᵀ kept beside W (dense.withTranspose), made again
+// of returns l with Wᵀ kept beside W (nn.Dense.WithTranspose), made again
 // only when W changed since the last call for the same matrix.
 func (c *transposes) of(l dense) dense {
-	if len(l.w) == 0 {
+	if len(l.W) == 0 {
 		return l
 	}
-	key := transposeKey{&l.w[0], l.in, l.out}
+	key := transposeKey{&l.W[0], l.In, l.Out}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.entries[key]; ok && bytes.Equal(floatBytes(e.src), floatBytes(l.w)) {
-		l.wt = e.wt
+	if e, ok := c.entries[key]; ok && bytes.Equal(floatBytes(e.src), floatBytes(l.W)) {
+		l.WT = e.wt
 		return l
 	}
-	l = l.withTranspose()
+	l = l.WithTranspose()
 	if c.entries == nil {
 		c.entries = map[transposeKey]transposed{}
 	}
-	c.entries[key] = transposed{src: append([]float32(nil), l.w...), wt: l.wt}
+	c.entries[key] = transposed{src: append([]float32(nil), l.W...), wt: l.WT}
 	return l
 }
 
