@@ -398,3 +398,50 @@ func meanFinalDistance(t *testing.T, scale float64, field guidance.Field) float6
 	}
 	return sum / n
 }
+
+// stretchField is ‖(3·dx, dy)‖: a distance to the goal that is not the
+// straight line, so that plans guided by it differ from the line's.
+type stretchField struct{}
+
+func (stretchField) DistanceGrad(pg, grad []float64) []float64 {
+	d := make([]float64, len(pg)/4)
+	for i := range d {
+		dx, dy := 3*(pg[4*i]-pg[4*i+2]), pg[4*i+1]-pg[4*i+3]
+		d[i] = math.Hypot(dx, dy)
+		grad[2*i], grad[2*i+1] = 3*dx/d[i], dy/d[i]
+	}
+	return d
+}
+
+// Under the learned-after rule a request marked Learned plans as the
+// learned objective does, and the others as the straight line does, in
+// one batch.
+func TestLearnedRequestsTakeTheDistance(t *testing.T) {
+	reqs := []Request{{Obs: []float64{2, 4, 0, 0}, Goal: []float64{1, 6}, Learned: true}, {Obs: []float64{2, 4, 0, 0}, Goal: []float64{1, 6}}}
+	plans := func(c Config) []*Plan {
+		t.Helper()
+		c.HorizonTokens, c.SamplingSteps, c.GuidanceScale, c.Seed = 4, 5, 4, 3
+		p, err := New(toy(t), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, err := p.PlanRequests(t.Context(), reqs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pl
+	}
+	got := plans(Config{Distance: stretchField{}, LearnedAfter: 10})
+	line := plans(Config{})
+	learned := plans(Config{Distance: stretchField{}, Objective: ObjectiveLearned})
+	same := func(a, b *Plan) bool { return slices.EqualFunc(a.Observations, b.Observations, slices.Equal) }
+	if !same(got[0], learned[0]) {
+		t.Error("request marked Learned: plan differs from the learned objective's")
+	}
+	if !same(got[1], line[1]) {
+		t.Error("request beside it: plan differs from the straight line's")
+	}
+	if same(line[0], learned[0]) {
+		t.Fatal("the field does not change the plan: the test cannot tell")
+	}
+}
