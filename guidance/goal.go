@@ -27,10 +27,6 @@ type Goal struct {
 	// X, Y) to get it in the map's frame: the robot's position when the
 	// model plans relative to it, else 0. Only a Field needs it.
 	Origin [2]float64
-	// Line keeps this plan on the straight line to the goal even when
-	// the objective has a Field: the planner hands the field only to
-	// the robots that need it (planner Config.LearnedAfter).
-	Line bool
 }
 
 // Field is a distance to the goal other than the straight line: a
@@ -138,7 +134,8 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, s
 	values := make([]float64, b)
 	ix, iy := g.PosIndex[0], g.PosIndex[1]
 	w0 := math.Pow(gamma, float64(offset*g.FrameStack))
-	if g.Field != nil {
+	line := g.Field == nil
+	if !line {
 		g.fieldValueGrad(x0, b, frames, w0, gamma, goals, scale, grad, values)
 	}
 	for s := 0; s < b; s++ {
@@ -146,7 +143,6 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, s
 		if g.StopRadius > 0 {
 			stop = goals[s].Stop
 		}
-		line := g.Field == nil || goals[s].Line
 		if !line && stop == 0 {
 			continue // the field did the distance; no stop term
 		}
@@ -173,8 +169,7 @@ func (g *GoalReaching) ValueGrad(x0 []float32, b, h, offset int, goals []Goal, s
 }
 
 // fieldValueGrad adds −Σ γ^f·stride·d(pos_f, goal) over the strided
-// frames to values and its gradient to grad, for the sequences whose goal
-// does not keep the straight line (Goal.Line).
+// frames to values and its gradient to grad.
 func (g *GoalReaching) fieldValueGrad(x0 []float32, b, frames int, w0, gamma float64, goals []Goal, scale float64, grad []float32, values []float64) {
 	stride := max(g.FrameStride, 1)
 	per := frames / stride
@@ -182,17 +177,8 @@ func (g *GoalReaching) fieldValueGrad(x0 []float32, b, frames int, w0, gamma flo
 		return
 	}
 	ix, iy := g.PosIndex[0], g.PosIndex[1]
-	var seqs []int // the sequences the field is evaluated for
-	for s := range b {
-		if !goals[s].Line {
-			seqs = append(seqs, s)
-		}
-	}
-	if len(seqs) == 0 {
-		return
-	}
-	pg := make([]float64, 0, 4*len(seqs)*per)
-	for _, s := range seqs {
+	pg := make([]float64, 0, 4*b*per)
+	for s := 0; s < b; s++ {
 		gl := goals[s]
 		for k := range per {
 			off := (s*frames + (k+1)*stride - 1) * g.FrameDim
@@ -202,14 +188,14 @@ func (g *GoalReaching) fieldValueGrad(x0 []float32, b, frames int, w0, gamma flo
 				gl.X+gl.Origin[0], gl.Y+gl.Origin[1])
 		}
 	}
-	dg := make([]float64, 2*len(seqs)*per)
+	dg := make([]float64, 2*b*per)
 	d := g.Field.DistanceGrad(pg, dg)
 	ws := w0 * float64(stride) * math.Pow(gamma, float64(stride-1))
 	step := math.Pow(gamma, float64(stride))
-	for j, s := range seqs {
+	for s := 0; s < b; s++ {
 		w := ws
 		for k := range per {
-			i := j*per + k
+			i := s*per + k
 			off := (s*frames + (k+1)*stride - 1) * g.FrameDim
 			dist, gx, gy := d[i], dg[2*i], dg[2*i+1]
 			if g.DetourTo > 0 {

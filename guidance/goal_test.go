@@ -97,45 +97,6 @@ func TestGoalReachingFieldValueAndGradient(t *testing.T) {
 	checkAgainstFiniteDifferences(t, g, x0, b, h, goals, grad)
 }
 
-// A goal marked Line keeps the straight line under an objective with a
-// Field: its value and gradient are the straight line's, the field is
-// never asked about it, and the other plans still get the field.
-func TestGoalReachingLineGoalIgnoresField(t *testing.T) {
-	g := testObjective()
-	g.FrameStack, g.FrameStride, g.Discount = 4, 2, 0.9
-	const b, h = 3, 2
-	x0 := randomPlans(5, b*h*g.FrameStack*g.FrameDim)
-	goals := []Goal{{X: 1, Y: 1, Line: true}, {X: 5, Y: 2}, {X: -1, Y: 3, Line: true}}
-	plain := testObjective()
-	plain.FrameStack, plain.Discount = g.FrameStack, g.Discount
-	wantGrad := make([]float32, len(x0))
-	want := plain.ValueGrad(x0, b, h, 1, goals, 2, wantGrad)
-	f := &tiltField{}
-	g.Field = f
-	grad := make([]float32, len(x0))
-	v := g.ValueGrad(x0, b, h, 1, goals, 2, grad)
-	frames := h * g.FrameStack
-	if len(f.pairs) != frames/2 {
-		t.Fatalf("field asked about %d pairs, want %d (plan 1's strided frames only)", len(f.pairs), frames/2)
-	}
-	per := frames * g.FrameDim
-	for _, s := range []int{0, 2} {
-		if math.Abs(v[s]-want[s]) > 1e-9*math.Abs(want[s]) {
-			t.Errorf("plan %d (Line): value %g, straight line %g", s, v[s], want[s])
-		}
-		for i := s * per; i < (s+1)*per; i++ {
-			if grad[i] != wantGrad[i] {
-				t.Fatalf("plan %d (Line): grad[%d] = %g, straight line %g", s, i, grad[i], wantGrad[i])
-			}
-		}
-	}
-	if v[1] == want[1] {
-		t.Errorf("plan 1 (field): value %g is the straight line's", v[1])
-	}
-	g.ValueGrad(x0, b, h, 0, goals, 1, grad)
-	checkAgainstFiniteDifferences(t, g, x0, b, h, goals, grad)
-}
-
 func TestGoalReachingValueIsZeroAtGoal(t *testing.T) {
 	g := testObjective()
 	x0 := make([]float32, 1*2*g.FrameStack*g.FrameDim)

@@ -43,10 +43,7 @@ func (p *Planner) normalizeObs(reqs []Request) []float32 {
 func (p *Planner) objectiveGoals(reqs []Request, obs0 []float32) []guidance.Goal {
 	out := make([]guidance.Goal, len(reqs))
 	for i, r := range reqs {
-		// Under the learned-after rule only the robots it has handed the learned
-		// distance to take it; the others keep the straight line.
-		line := p.conf.LearnedAfter > 0 && p.conf.Objective != ObjectiveLearned && !r.Learned
-		g := guidance.Goal{X: r.Goal[0], Y: r.Goal[1], Line: line}
+		g := guidance.Goal{X: r.Goal[0], Y: r.Goal[1]}
 		if p.conf.StopWeight > 0 && math.Hypot(r.Obs[0]-r.Goal[0], r.Obs[1]-r.Goal[1]) < p.conf.StopGate {
 			g.Stop = p.conf.StopWeight
 		}

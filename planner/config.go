@@ -68,10 +68,8 @@ type Config struct {
 	// always uses. A settings file may choose it for every df planner.
 	Objective string `json:"objective,omitempty" yaml:"objective"`
 	// Distance is the learned distance (distance.Model) for
-	// ObjectiveLearned, df-td and the learned-after rule. It is not a setting of a
-	// file but a model, given by the command line or shipped with the
-	// maze. A planner given one guides every plan by it, except under the
-	// learned-after rule, where only the stalled robots' (Request.Learned) are.
+	// ObjectiveLearned and df-td. It is not a setting of a file but a
+	// model, given by the command line or shipped with the maze.
 	Distance guidance.Field `json:"-" yaml:"-"`
 	// DetourFrom and DetourTo, when DetourTo > 0, keep the straight line
 	// where the learned distance is under DetourFrom times it (nothing in
@@ -80,21 +78,6 @@ type Config struct {
 	// (guidance.GoalReaching). df-td's 0 means DefaultDetour.
 	DetourFrom float64 `json:"detour_from,omitempty" yaml:"detour_from"`
 	DetourTo   float64 `json:"detour_to,omitempty" yaml:"detour_to"`
-	// LearnedAfter, when > 0 and the objective is the straight line,
-	// hands the learned distance (Distance, blended as df-td blends it)
-	// to a robot that the straight line has stalled: one whose
-	// straight-line distance to its goal has not come StallProgress
-	// nearer for LearnedAfter ticks. It keeps the learned distance until
-	// its goal changes. The Executor applies it (ExecutorConf.LearnedAfter)
-	// from the robot's own observations, never a map. A robot within
-	// StopRadius of its goal is never stalled. 0 is off.
-	LearnedAfter int `json:"learned_after,omitempty" yaml:"learned_after"`
-}
-
-// UsesDistance reports whether c plans with a learned distance
-// (Config.Distance): the learned objective, or the learned-after rule.
-func (c Config) UsesDistance() bool {
-	return c.Objective == ObjectiveLearned || c.LearnedAfter > 0
 }
 
 // The objectives (Config.Objective).
@@ -131,14 +114,7 @@ const (
 	MaxMCGSamples    = 256
 	// MaxUnstick bounds Config.Unstick.
 	MaxUnstick = 100
-	// MaxLearnedAfter bounds Config.LearnedAfter (ticks).
-	MaxLearnedAfter = 100000
 )
-
-// StallProgress is how much nearer its goal (m, straight line) a robot
-// must come than its mark (where it last did) for the learned-after rule
-// (Config.LearnedAfter) to count it as moving on.
-const StallProgress = 0.25
 
 // defaultStopRadius is Config.StopRadius's default (m).
 const defaultStopRadius = 0.5
@@ -223,8 +199,6 @@ func (c Config) Validate() error {
 		return bad("detour_to", c.DetourTo, fmt.Sprintf("want > detour_from (%g) > 0, or 0 (off)", c.DetourFrom))
 	case c.Unstick < 0 || c.Unstick > MaxUnstick:
 		return bad("unstick", c.Unstick, fmt.Sprintf("want 0 … %d", MaxUnstick))
-	case c.LearnedAfter < 0 || c.LearnedAfter > MaxLearnedAfter:
-		return bad("learned_after", c.LearnedAfter, fmt.Sprintf("want 0 … %d ticks", MaxLearnedAfter))
 	}
 	return nil
 }

@@ -28,13 +28,8 @@ type ExecutorConf struct {
 	// guidance. 0 is off.
 	Unstick int
 	// StopRadius is Config.StopRadius: a robot this close to its goal is
-	// where it should be, and never taken for pinned or stalled.
+	// where it should be, and never taken for pinned.
 	StopRadius float64
-	// LearnedAfter is Config.LearnedAfter: once the robot's
-	// straight-line distance to its goal has not come StallProgress
-	// nearer for LearnedAfter ticks, its plans are asked for with the
-	// learned distance (Ask.Learned) until the goal changes. 0 is off.
-	LearnedAfter int
 }
 
 // ExecutorConfFor returns the executor settings for policy pol with the
@@ -48,11 +43,7 @@ func ExecutorConfFor(pol Policy, openLoop, lookahead int) ExecutorConf {
 	}
 	c.Lookahead = lookahead
 	if p, ok := pol.(interface{ Config() Config }); ok {
-		pc := p.Config()
-		c.Unstick, c.StopRadius = pc.Unstick, pc.StopRadius
-		if pc.Distance != nil && pc.Objective != ObjectiveLearned {
-			c.LearnedAfter = pc.LearnedAfter
-		}
+		c.Unstick, c.StopRadius = p.Config().Unstick, p.Config().StopRadius
 	}
 	return c
 }
@@ -77,27 +68,10 @@ type Ask struct {
 	// the robot was pinned (ExecutorConf.Unstick) and the plan is asked
 	// for without guidance; this one included, k replans owe the same.
 	Unguided int
-	// Learned is true when the straight line has stalled the robot
-	// (ExecutorConf.LearnedAfter) and the plan is asked for with the learned
-	// distance.
-	Learned bool
-
-	progress progress // the learned-after rule's record, kept by Asked
-}
-
-// progress is the learned-after rule's record of a robot's way to its goal.
-type progress struct {
-	goal    [2]float64
-	mark    float64 // straight-line distance to goal at tick since (m)
-	since   int     // tick the robot last came StallProgress below mark
-	stalled bool
-	started bool
 }
 
 // Request is what the ask wants of a RequestPolicy.
-func (a Ask) Request() Request {
-	return Request{Obs: a.From, Goal: a.Goal, Unguided: a.Unguided > 0, Learned: a.Learned}
-}
+func (a Ask) Request() Request { return Request{Obs: a.From, Goal: a.Goal, Unguided: a.Unguided > 0} }
 
 // ErrLate is what Executor.Arrive returns for a plan that arrives with
 // none of its actions left to execute.
@@ -133,7 +107,6 @@ type Executor struct {
 	waiting  bool // a plan has been asked for and not handed back
 	lastAsk  int  // tick of the last ask
 	arrivals []int
-	progress progress // the learned-after rule's, as of the last ask
 }
 
 // NewExecutor returns an executor with no plan.
@@ -145,8 +118,6 @@ func NewExecutor(conf ExecutorConf) (*Executor, error) {
 		return nil, fmt.Errorf("executor: lookahead %d, want 0 (off), -1 (automatic) or a number of ticks", conf.Lookahead)
 	case conf.Unstick < 0:
 		return nil, fmt.Errorf("executor: unstick %d, want ≥ 0", conf.Unstick)
-	case conf.LearnedAfter < 0:
-		return nil, fmt.Errorf("executor: learned-after %d, want ≥ 0", conf.LearnedAfter)
 	}
 	return &Executor{conf: conf}, nil
 }
@@ -196,8 +167,6 @@ func (e *Executor) Retry(tick int) bool {
 func (e *Executor) Ask(tick int, obs, goal []float64) Ask {
 	e.takeOver(tick)
 	a := Ask{Tick: tick, Obs: slices.Clone(obs), From: slices.Clone(obs), Goal: slices.Clone(goal)}
-	a.progress = e.stall(tick, obs, goal)
-	a.Learned = a.progress.stalled
 	if e.plan == nil || e.fromRest {
 		return a
 	}
@@ -231,34 +200,10 @@ func (e *Executor) unguided(executed int, obs, goal []float64) (n int, pinned bo
 	return 0, false
 }
 
-// stall returns the learned-after rule's record (ExecutorConf.LearnedAfter)
-// updated for a robot at obs heading to goal at tick.
-func (e *Executor) stall(tick int, obs, goal []float64) progress {
-	if e.conf.LearnedAfter == 0 || len(obs) < 2 || len(goal) < 2 {
-		return progress{}
-	}
-	p := e.progress
-	d := math.Hypot(obs[0]-goal[0], obs[1]-goal[1])
-	switch {
-	case !p.started || p.goal != [2]float64{goal[0], goal[1]}:
-		return progress{goal: [2]float64{goal[0], goal[1]}, mark: d, since: tick, started: true}
-	case d < e.conf.StopRadius:
-		p.since = tick // arrived: holding still is not stalling
-	case d <= p.mark-StallProgress:
-		p.mark, p.since = d, tick
-	case tick-p.since >= e.conf.LearnedAfter:
-		p.stalled = true
-	}
-	return p
-}
-
 // Asked records that a was sent to the policy: no other plan is asked for
 // until it is handed back (Arrive) or given up (Cancel).
 func (e *Executor) Asked(a Ask) {
 	e.waiting, e.lastAsk = true, a.Tick
-	if e.conf.LearnedAfter > 0 {
-		e.progress = a.progress
-	}
 }
 
 // Arrive hands over the plan p made for ask a, at tick. Its actions for

@@ -236,10 +236,9 @@ func TestExecutorRefusesLatePlans(t *testing.T) {
 
 func TestNewExecutorRejectsBadConf(t *testing.T) {
 	for name, c := range map[string]ExecutorConf{
-		"open loop 0":            {},
-		"lookahead -2":           {OpenLoop: 1, Lookahead: -2},
-		"negative unstick":       {OpenLoop: 1, Unstick: -1},
-		"negative learned-after": {OpenLoop: 1, LearnedAfter: -1},
+		"open loop 0":      {},
+		"lookahead -2":     {OpenLoop: 1, Lookahead: -2},
+		"negative unstick": {OpenLoop: 1, Unstick: -1},
 	} {
 		if _, err := NewExecutor(c); err == nil {
 			t.Errorf("%s: want error", name)
@@ -401,23 +400,6 @@ func TestExecutorConfFor(t *testing.T) {
 	if got, want := ExecutorConfFor(p, 5, -1), (ExecutorConf{OpenLoop: 5, Lookahead: -1, Unstick: 7, StopRadius: 0.3}); got != want {
 		t.Errorf("planner: %+v, want %+v", got, want)
 	}
-	// The learned-after rule only with a distance to hand over, and not
-	// under the learned objective, which has it throughout.
-	for _, tc := range []struct {
-		c    Config
-		want int
-	}{
-		{Config{GuidanceScale: 1, LearnedAfter: 30, Distance: lineField{}}, 30},
-		{Config{GuidanceScale: 1, LearnedAfter: 30, Distance: lineField{}, Objective: ObjectiveLearned}, 0},
-	} {
-		p, err := New(toy(t), tc.c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := ExecutorConfFor(p, 5, 0).LearnedAfter; got != tc.want {
-			t.Errorf("objective %q, learned_after 30: executor's %d, want %d", tc.c.Objective, got, tc.want)
-		}
-	}
 	var plain Policy = constantPolicy{}
 	if got, want := ExecutorConfFor(plain, 1, 3), (ExecutorConf{OpenLoop: 1}); got != want {
 		t.Errorf("a plain policy: %+v, want %+v", got, want)
@@ -428,66 +410,4 @@ type constantPolicy struct{}
 
 func (constantPolicy) Plan(_ context.Context, obs, _ []float64) (*Plan, error) {
 	return &Plan{Actions: [][]float64{{0, 0}}}, nil
-}
-
-// The learned-after rule: a robot that has come no StallProgress nearer
-// its goal for LearnedAfter ticks is asked plans with the learned
-// distance from then on, until its goal changes; one that keeps coming
-// nearer, or waits at its goal, never is.
-func TestExecutorLearnedAfter(t *testing.T) {
-	conf := ExecutorConf{OpenLoop: 5, LearnedAfter: 40, StopRadius: 0.5}
-	goalA, goalB := []float64{5, 2}, []float64{1, 6}
-	learnedFrom := func(asks []Ask) int {
-		t.Helper()
-		first := -1
-		for _, a := range asks {
-			switch {
-			case a.Learned && first < 0:
-				first = a.Tick
-			case !a.Learned && first >= 0 && slices.Equal(a.Goal, asks[0].Goal):
-				t.Fatalf("tick %d: back to the straight line after stalling at %d", a.Tick, first)
-			}
-			if a.Request().Learned != a.Learned {
-				t.Fatalf("tick %d: request Learned %v, ask %v", a.Tick, a.Request().Learned, a.Learned)
-			}
-		}
-		return first
-	}
-	for _, tc := range []struct {
-		name string
-		obs  func(tick int) []float64
-		goal func(tick int) []float64
-		want int // tick of the first ask with the learned distance; -1 none
-	}{
-		{"standing 3 m off", func(int) []float64 { return []float64{2, 2, 0, 0} }, func(int) []float64 { return goalA }, 40},
-		// 1 cm a tick: 0.25 m every 25 ticks, within 40.
-		{"coming nearer", func(k int) []float64 { return []float64{2 + 0.01*float64(k), 2, 1, 0} }, func(int) []float64 { return goalA }, -1},
-		// Comes 0.2 m nearer, then back: 0.2 m is not progress.
-		{"coming 0.2 m nearer and back", func(k int) []float64 { return []float64{2 + 0.2*math.Sin(float64(k)/20), 2, 0, 0} }, func(int) []float64 { return goalA }, 40},
-		{"waiting at its goal", func(int) []float64 { return []float64{4.8, 2, 0, 0} }, func(int) []float64 { return goalA }, -1},
-	} {
-		_, asks := script{conf: conf, planLen: 20, ticks: 120, obs: tc.obs, goal: tc.goal}.run(t)
-		if got := learnedFrom(asks); got != tc.want {
-			t.Errorf("%s: first learned ask at tick %d, want %d", tc.name, got, tc.want)
-		}
-	}
-	// A new goal starts the count again.
-	goal := func(k int) []float64 {
-		if k < 60 {
-			return goalA
-		}
-		return goalB
-	}
-	_, asks := script{conf: conf, planLen: 20, ticks: 120, obs: func(int) []float64 { return []float64{2, 2, 0, 0} }, goal: goal}.run(t)
-	for _, a := range asks {
-		if want := (a.Tick >= 40 && a.Tick < 60) || a.Tick >= 100; a.Learned != want {
-			t.Errorf("goal changed at tick 60: ask at tick %d learned %v, want %v", a.Tick, a.Learned, want)
-		}
-	}
-	// Off by default.
-	conf.LearnedAfter = 0
-	_, asks = script{conf: conf, planLen: 20, ticks: 120, obs: func(int) []float64 { return []float64{2, 2, 0, 0} }, goal: func(int) []float64 { return goalA }}.run(t)
-	if got := learnedFrom(asks); got != -1 {
-		t.Errorf("learned_after 0: first learned ask at tick %d, want none", got)
-	}
 }

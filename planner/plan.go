@@ -37,10 +37,6 @@ type Request struct {
 	// Unguided asks for a plan sampled without the goal's guidance, from
 	// the model alone (Config.Unstick).
 	Unguided bool
-	// Learned asks for a plan guided by the learned distance
-	// (Config.Distance) although the objective is the straight line: the
-	// straight line has stalled this robot (Config.LearnedAfter).
-	Learned bool
 }
 
 // RequestPolicy is a Policy that takes Requests, several at once: it can

@@ -23,17 +23,14 @@ var DefaultDetour = [2]float64{1.3, 1.7}
 // Variant returns c as the named planner runs it. The method and its
 // ablations differ only in schedule and Monte Carlo samples, and df-td in
 // its distance to the goal; everything else is c's. df-td, and every
-// variant whose c.Objective is ObjectiveLearned or whose c.LearnedAfter is on,
-// keep c.Distance and need one; the others drop it. Under the learned
-// objective the learned-after rule has nothing to hand over and is off.
+// variant whose c.Objective is ObjectiveLearned, keep c.Distance and need
+// one; the others drop it.
 func Variant(name string, c Config) (Config, error) {
-	if name == VariantDFTD || c.UsesDistance() {
+	if name == VariantDFTD || c.Objective == ObjectiveLearned {
 		if c.Distance == nil {
 			return c, fmt.Errorf("planner variant %s with the learned objective: needs a learned distance model (dfplan train-distance)", name)
 		}
-		if name == VariantDFTD || c.Objective == ObjectiveLearned {
-			c.Objective, c.LearnedAfter = ObjectiveLearned, 0
-		}
+		c.Objective = ObjectiveLearned
 		if c.DetourTo == 0 {
 			// The learned distance where it says a wall is in the way,
 			// the straight line elsewhere: the learned distance alone

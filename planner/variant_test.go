@@ -93,26 +93,3 @@ func TestVariantObjectiveLearned(t *testing.T) {
 		t.Error("objective curvy: want an error")
 	}
 }
-
-// The learned-after rule keeps the distance (and needs one) and the
-// straight-line objective; under the learned objective it is off, having
-// nothing to hand over.
-func TestVariantLearnedAfter(t *testing.T) {
-	base := DefaultConfig
-	base.LearnedAfter = 100
-	if _, err := Variant(VariantDF, base); err == nil || !strings.Contains(err.Error(), "distance") {
-		t.Errorf("learned_after without a distance: err = %v, want one naming the missing distance", err)
-	}
-	base.Distance = lineField{}
-	got, err := Variant(VariantDFNoMCG, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Distance == nil || got.Objective == ObjectiveLearned || got.LearnedAfter != 100 || got.DetourTo == 0 {
-		t.Errorf("learned_after 100: %+v, want the distance, the straight-line objective, the rule and df-td's blend", got)
-	}
-	base.Objective = ObjectiveLearned
-	if got, _ := Variant(VariantDF, base); got.LearnedAfter != 0 {
-		t.Errorf("learned objective: learned_after %d, want 0 (off)", got.LearnedAfter)
-	}
-}

@@ -156,7 +156,6 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.Float64Var(&c.DetourFrom, "detour-from", d.DetourFrom, "df-td: keep the straight line to the goal where the learned distance is under this many times it")
 	fl.Float64Var(&c.DetourTo, "detour-to", d.DetourTo, fmt.Sprintf("df-td: use the learned distance where it is over this many times the straight line, blending from --detour-from (0 = %g … %g)", planner.DefaultDetour[0], planner.DefaultDetour[1]))
 	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
-	fl.IntVar(&c.LearnedAfter, "learned-after", d.LearnedAfter, fmt.Sprintf("df planners with the straight-line objective: a robot that has come no %g m nearer its goal in this many ticks plans with the learned distance (--distance, or the one shipped for the maze) until its goal changes (0 = off)", planner.StallProgress))
 }
 
 // withPlanFlags returns base with the planner flags given on fl's command
@@ -257,9 +256,9 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	if err := f.plan.Validate(); err != nil {
 		return planFlagError(cmd.Flags(), err, settingsFrom(source, f.preset))
 	}
-	learned := slices.Contains(names, planner.VariantDFTD) || (needModel && f.plan.UsesDistance())
+	learned := slices.Contains(names, planner.VariantDFTD) || (needModel && f.plan.Objective == planner.ObjectiveLearned)
 	if f.distance != "" && !learned {
-		return usagef("--distance %s: only df-td, and df planners with objective %s or learned_after, use a learned distance", f.distance, planner.ObjectiveLearned)
+		return usagef("--distance %s: only df-td, and df planners with objective %s, use a learned distance", f.distance, planner.ObjectiveLearned)
 	}
 	if learned {
 		if f.plan.Distance, f.distance, err = learnedDistance(f.distance, maze); err != nil {

@@ -510,7 +510,6 @@ func TestBenchBadInput(t *testing.T) {
 		{"discount above 1", []string{"--discount", "1.5"}, 2, "--discount 1.5: want 0 … 1"},
 		{"negative unstick", []string{"--unstick", "-1"}, 2, "--unstick -1: want 0 … 100"},
 		{"unstick above its bound", []string{"--unstick", "101"}, 2, "--unstick 101: want 0 … 100"},
-		{"negative learned-after", []string{"--learned-after", "-5"}, 2, "--learned-after -5: want 0 … 100000 ticks"},
 		{"a removed experiment's flag", []string{"--mcg-chain"}, 2, "unknown flag: --mcg-chain"},
 		{"a removed experiment's setting", []string{"--plan", writeTemp(t, "stall.yaml", "stall: 20\n")}, 2, "unknown key stall"},
 		{"mcg samples above their bound", []string{"--mcg-samples", "300"}, 2, "--mcg-samples 300: want 1 … 256"},

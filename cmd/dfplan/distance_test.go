@@ -106,32 +106,10 @@ func TestObjectiveLearned(t *testing.T) {
 	}
 }
 
-// The learned-after rule takes the maze's shipped distance and keeps the
-// straight-line objective; the node loads the distance for it too.
-func TestLearnedAfter(t *testing.T) {
-	c := benchDistanceConfig(t, "--planner", "df", "--learned-after", "50")
-	if c.Objective == planner.ObjectiveLearned || c.LearnedAfter != 50 || c.Distance != "shipped for umaze" {
-		t.Errorf("JSON config %+v: want the straight line, learned_after 50, the distance shipped for umaze", c)
-	}
-	maze, err := sim.LoadMaze("umaze")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan := writeTemp(t, "after.yaml", "learned_after: 50\n")
-	pol, err := newDFPolicy(maze, dfOptions{Plan: plan, Check: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := pol.(*planner.Planner).Config(); c.Distance == nil || c.LearnedAfter != 50 {
-		t.Errorf("node with learned_after 50: distance %v, learned_after %d; want the shipped distance and 50", c.Distance, c.LearnedAfter)
-	}
-}
-
 // distanceConfig is what the distance tests read of a bench JSON's config.
 type distanceConfig struct {
-	Objective    string `json:"objective"`
-	Distance     string `json:"distance"`
-	LearnedAfter int    `json:"learned_after"`
+	Objective string `json:"objective"`
+	Distance  string `json:"distance"`
 }
 
 // benchDistanceConfig runs a short umaze bench with args and returns the

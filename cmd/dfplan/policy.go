@@ -64,7 +64,7 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	if o.StopWeight != nil {
 		conf.StopWeight = *o.StopWeight
 	}
-	if conf.UsesDistance() {
+	if conf.Objective == planner.ObjectiveLearned {
 		if conf.Distance, _, err = learnedDistance("", maze); err != nil {
 			return nil, err
 		}
@@ -117,7 +117,9 @@ func planSettings(maze *sim.Maze, model *dynamics.Model, base planner.Config, mo
 	// The learned distance is loaded after the settings (learnedDistance):
 	// the file's other settings are checked with the straight line.
 	check := conf
-	check.Objective, check.LearnedAfter = "", 0
+	if check.Objective == planner.ObjectiveLearned {
+		check.Objective = ""
+	}
 	df, err := planner.Variant(planner.VariantDF, check)
 	if err != nil {
 		return conf, "", err
@@ -207,7 +209,7 @@ func learnedDistance(path string, maze *sim.Maze) (*distance.Model, string, erro
 	}
 	d, err := models.DistanceFor(maze.Name())
 	if err != nil {
-		return nil, "", usagef("the learned distance (df-td, objective: learned, learned_after): %v", err)
+		return nil, "", usagef("the learned objective (df-td, objective: learned): %v", err)
 	}
 	return d, "shipped for " + maze.Name(), nil
 }

@@ -47,10 +47,6 @@ type JSON struct {
 	// guidance to free a pinned robot (planner.Config.Unstick); null for
 	// planners that cannot tell a pinned robot.
 	PlansUnguided *float64 `json:"plans_unguided"`
-	// PlansLearned is the share of the executed plans guided by the
-	// learned distance because the straight line had stalled the robot
-	// (planner.Config.LearnedAfter); absent when none was.
-	PlansLearned *float64 `json:"plans_learned,omitempty"`
 	// MCGShift is the mean, over the executed plans that averaged their
 	// guidance over sampled futures, of how far that moved the gradient
 	// from plain guidance's (planner.Plan.MCGShift); absent for planners
@@ -94,14 +90,6 @@ func finite(v float64) *float64 {
 		return nil
 	}
 	return &v
-}
-
-// positive is finite(v) for v > 0, else nil.
-func positive(v float64) *float64 {
-	if !(v > 0) {
-		return nil
-	}
-	return finite(v)
 }
 
 // specXY returns each episode's start and goal position.
@@ -153,7 +141,6 @@ func (r *Result) ToJSON(config any) JSON {
 		PlanDriftM:      finite(s.DriftMean),
 		PlanInWall:      finite(s.InWallRate),
 		PlansUnguided:   finite(s.UnguidedRate),
-		PlansLearned:    positive(s.LearnedRate),
 		MCGShift:        finite(s.MCGShiftMean),
 		WallS:           r.Wall.Seconds(),
 		PlanDelay:       r.Delay,

@@ -105,10 +105,8 @@ type Result struct {
 	// StartedPlans and UnguidedPlans count the executed plans asked of a
 	// batch planner (only those can be asked without guidance) and those
 	// sampled without guidance to free a pinned robot
-	// (planner.Config.Unstick); LearnedPlans those guided by the learned
-	// distance because the straight line had stalled the robot
-	// (planner.Config.LearnedAfter).
-	StartedPlans, UnguidedPlans, LearnedPlans int
+	// (planner.Config.Unstick).
+	StartedPlans, UnguidedPlans int
 	// MCGShift holds planner.Plan.MCGShift of every executed plan that
 	// averaged its guidance over sampled futures (Monte Carlo Guidance
 	// with N > 1): how far that moved its gradient from plain guidance's.
@@ -271,9 +269,6 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 				if asks[i].Unguided > 0 {
 					res.UnguidedPlans++
 				}
-				if asks[i].Learned {
-					res.LearnedPlans++
-				}
 				if plans[i].MCGShift > 0 {
 					res.MCGShift = append(res.MCGShift, plans[i].MCGShift)
 				}
@@ -400,9 +395,6 @@ type Summary struct {
 	// guidance to free a pinned robot, among those that say where they
 	// were made from (NaN if none do: mppi, expert, random).
 	UnguidedRate float64
-	// LearnedRate is the share of those plans guided by the learned
-	// distance under the learned-after rule (NaN as UnguidedRate).
-	LearnedRate float64
 	// MCGShiftMean is the mean of Result.MCGShift (NaN if none: no plan
 	// averaged over futures).
 	MCGShiftMean float64
@@ -458,10 +450,9 @@ func (r *Result) Summarize() Summary {
 	if r.PlanFrames > 0 {
 		s.InWallRate = float64(r.PlanFramesInWall) / float64(r.PlanFrames)
 	}
-	s.UnguidedRate, s.LearnedRate = math.NaN(), math.NaN()
+	s.UnguidedRate = math.NaN()
 	if r.StartedPlans > 0 {
 		s.UnguidedRate = float64(r.UnguidedPlans) / float64(r.StartedPlans)
-		s.LearnedRate = float64(r.LearnedPlans) / float64(r.StartedPlans)
 	}
 	total := 0
 	for _, b := range r.BatchSize {
