@@ -252,26 +252,3 @@ func TestTrainBootstrappingStitchesPaths(t *testing.T) {
 		t.Errorf("far ends of the L %.2f apart, the legs' midpoints %.2f: want about 4 and 2, along the legs", d[0], d[1])
 	}
 }
-
-// Smoothed keeps the model's values; over a vanishing ±H its slope is the
-// model's derivative.
-func TestSmoothedSlope(t *testing.T) {
-	m, err := New(Config{Hidden: 16, Layers: 2, Fourier: 4, FourierScale: 3}, testNorm(), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pg := []float64{0.3, 1.7, 2.2, -0.4, 1.9, 2.5, 0.1, 3.3}
-	want, got := make([]float64, 4), make([]float64, 4)
-	dw := m.DistanceGrad(pg, want)
-	dg := Smoothed{Model: m, H: 1e-3}.DistanceGrad(pg, got)
-	for i := range 2 {
-		if dg[i] != dw[i] {
-			t.Errorf("pair %d: smoothed value %g, model's %g", i, dg[i], dw[i])
-		}
-	}
-	for i := range got {
-		if math.Abs(got[i]-want[i]) > 2e-2*(1+math.Abs(want[i])) {
-			t.Errorf("gradient[%d]: slope over ±1 mm %g, derivative %g", i, got[i], want[i])
-		}
-	}
-}

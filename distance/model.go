@@ -281,33 +281,6 @@ func (m *Model) DistanceGrad(pg []float64, grad []float64) []float64 {
 	return d
 }
 
-// Smoothed is a model whose gradient is its slope over ±H (m) along each
-// axis, by central differences, instead of its derivative at the point:
-// the learned distance has ripples shorter than a plan's scale
-// (experiments/distance, fieldcheck). Its values are the model's.
-type Smoothed struct {
-	*Model
-	H float64
-}
-
-// DistanceGrad implements guidance.Field.
-func (s Smoothed) DistanceGrad(pg []float64, grad []float64) []float64 {
-	n, h := len(pg)/4, s.H
-	q := make([]float64, 0, 20*n)
-	for i := range n {
-		px, py, gx, gy := pg[4*i], pg[4*i+1], pg[4*i+2], pg[4*i+3]
-		q = append(q, px, py, gx, gy, px+h, py, gx, gy, px-h, py, gx, gy, px, py+h, gx, gy, px, py-h, gx, gy)
-	}
-	d := s.Model.Distance(q)
-	out := make([]float64, n)
-	for i := range n {
-		r := d[5*i : 5*i+5]
-		out[i] = r[0]
-		grad[2*i], grad[2*i+1] = (r[1]-r[2])/(2*h), (r[3]-r[4])/(2*h)
-	}
-	return out
-}
-
 // Summary records how a model was trained.
 type Summary struct {
 	Command    string      `json:"command,omitempty"`

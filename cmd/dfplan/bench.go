@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/dfplan/dfplan/distance"
 	"github.com/dfplan/dfplan/dynamics"
 	"github.com/dfplan/dfplan/internal/atomicfile"
 	"github.com/dfplan/dfplan/internal/bench"
@@ -45,7 +44,6 @@ const maxPlanDelay = 1000
 type benchFlags struct {
 	maze, plannerName, task, model, jsonPath, plotPath, goal string
 	distance                                                 string
-	distanceSmooth                                           float64
 	planPath, tracePath, preset                              string
 	episodes, steps, batch, delay                            int
 	engine                                                   string
@@ -94,7 +92,6 @@ A table goes to stdout; logs and progress to stderr.`, planner.PresetPaper, pres
 	fl := cmd.Flags()
 	fl.StringVar(&f.maze, "maze", "umaze", "built-in maze name ("+strings.Join(sim.BuiltinMazes(), ", ")+") or a layout file")
 	fl.StringVar(&f.plannerName, "planner", "df", "planner: "+strings.Join(slices.Concat(benchPlanners, extraPlanners), ", ")+" or all")
-	fl.Float64Var(&f.distanceSmooth, "distance-smooth", 0, "experiment (session 27): take the learned distance's gradient as its slope over ± this many metres (0 = its derivative)")
 	fl.StringVar(&f.distance, "distance", "", "learned distance model (.safetensors from dfplan train-distance) that df-td, and the df planners whose settings say objective: learned, are guided by; default: the one shipped for --maze")
 	fl.StringVar(&f.task, "task", "single", "single (goal = the maze's G) or multi (random goal per episode)")
 	fl.StringVar(&f.goal, "goal", "", `goal "x,y" in state coordinates for every episode, instead of the task's`)
@@ -264,14 +261,8 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 		return usagef("--distance %s: only df-td, and df planners with objective %s, use a learned distance", f.distance, planner.ObjectiveLearned)
 	}
 	if learned {
-		var d *distance.Model
-		if d, f.distance, err = learnedDistance(f.distance, maze); err != nil {
+		if f.plan.Distance, f.distance, err = learnedDistance(f.distance, maze); err != nil {
 			return err
-		}
-		f.plan.Distance = d
-		if f.distanceSmooth > 0 {
-			f.plan.Distance = distance.Smoothed{Model: d, H: f.distanceSmooth}
-			f.distance += fmt.Sprintf(", slope over ±%g m", f.distanceSmooth)
 		}
 	}
 	var master string
