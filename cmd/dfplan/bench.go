@@ -180,7 +180,6 @@ func runBench(ctx context.Context, cmd *cobra.Command, f *benchFlags) error {
 	} else if !slices.Contains(benchPlanners, f.plannerName) && !slices.Contains(extraPlanners, f.plannerName) {
 		return usagef("--planner %q: unknown planner (want %s or all)", f.plannerName, strings.Join(slices.Concat(benchPlanners, extraPlanners), ", "))
 	}
-
 	base, err := presetConfig(f.preset)
 	if err != nil {
 		return err

@@ -240,8 +240,15 @@ func TestBenchTrace(t *testing.T) {
 // and returns the planner config its JSON records.
 func benchConfig(t *testing.T, args ...string) planner.Config {
 	t.Helper()
+	return benchJSONConfig[planner.Config](t, append([]string{"--planner", "df"}, args...)...)
+}
+
+// benchJSONConfig runs a one-episode, 4-step umaze bench with args (which
+// win over those defaults) and decodes the config its JSON records into T.
+func benchJSONConfig[T any](t *testing.T, args ...string) T {
+	t.Helper()
 	js := filepath.Join(t.TempDir(), "r.json")
-	args = append([]string{"bench", "--maze", "umaze", "--planner", "df", "--episodes", "1", "--steps", "4", "--json", js}, args...)
+	args = append([]string{"bench", "--maze", "umaze", "--episodes", "1", "--steps", "4", "--json", js}, args...)
 	r := runCLI(t, "", args...)
 	if r.code != 0 {
 		t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
@@ -251,7 +258,7 @@ func benchConfig(t *testing.T, args ...string) planner.Config {
 		t.Fatal(err)
 	}
 	var got struct {
-		Config planner.Config `json:"config"`
+		Config T `json:"config"`
 	}
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatalf("bad JSON: %v\n%s", err, raw)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,21 +115,5 @@ type distanceConfig struct {
 // objective and distance its JSON records.
 func benchDistanceConfig(t *testing.T, args ...string) distanceConfig {
 	t.Helper()
-	js := filepath.Join(t.TempDir(), "b.json")
-	args = append([]string{"bench", "--maze", "umaze", "--episodes", "1", "--steps", "4", "--horizon-tokens", "3",
-		"--sampling-steps", "2", "--json", js}, args...)
-	if r := runCLI(t, "", args...); r.code != 0 {
-		t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
-	}
-	b, err := os.ReadFile(js)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res struct {
-		Config distanceConfig `json:"config"`
-	}
-	if err := json.Unmarshal(b, &res); err != nil {
-		t.Fatal(err)
-	}
-	return res.Config
+	return benchJSONConfig[distanceConfig](t, append([]string{"--horizon-tokens", "3", "--sampling-steps", "2"}, args...)...)
 }
