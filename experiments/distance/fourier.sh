@@ -28,6 +28,10 @@
 #     pooled difference is positive by more than two standard errors, and
 #     then also on the fresh seed 5151 (40 pairs, both run here): positive.
 #  3. Otherwise the finding is written down; the configs stay as records.
+# Amended after scales 6 and 10 failed rule 1 (fieldcheck-out/large-f6-data.txt,
+# large-f10-data.txt: 0.72 / 0.63 and 0.68 / 0.60, both below the shipped
+# 0.77 / 0.74): the other side, scales 1.5 and 2 (configs/td-f1.5.yaml,
+# td-f2.yaml), same commands, under the same rules.
 # Usage (from experiments/distance): DFPLAN=binary fourier.sh FILE NAME SEED
 set -eu
 B=${DFPLAN:-dfplan}
