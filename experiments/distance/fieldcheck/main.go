@@ -8,6 +8,9 @@
 //
 //	go run ./experiments/distance/fieldcheck MAZE DIST.safetensors [PAIRS [DATA.npz]]
 //
+// DIST may name several models joined by commas; their mean distance
+// (and mean gradient) is checked.
+//
 // With DATA.npz, the positions are drawn from the data's observations
 // (where a model's plans mostly go) instead of uniformly over free space.
 package main
@@ -20,6 +23,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/golang/geo/r2"
 
@@ -161,10 +165,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	model, err := distance.Load(os.Args[2])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	var model mean
+	for _, path := range strings.Split(os.Args[2], ",") {
+		m, err := distance.Load(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		model = append(model, m)
 	}
 	pairs := 2000
 	if len(os.Args) > 3 {
@@ -296,4 +304,40 @@ func main() {
 		lo = hi
 	}
 	fmt.Printf("learned slope over ±0.2 m (cos > 0.5): all pairs %.2f, blocked pairs %.2f\n", share(cosM, 0.5), share(cosMb, 0.5))
+}
+
+// mean is the average of several distances and of their gradients.
+type mean []*distance.Model
+
+func (e mean) Distance(pg []float64) []float64 {
+	var sum []float64
+	for _, m := range e {
+		d := m.Distance(pg)
+		if sum == nil {
+			sum = make([]float64, len(d))
+		}
+		for i, v := range d {
+			sum[i] += v / float64(len(e))
+		}
+	}
+	return sum
+}
+
+func (e mean) DistanceGrad(pg []float64, grad []float64) []float64 {
+	clear(grad)
+	g := make([]float64, len(grad))
+	var sum []float64
+	for _, m := range e {
+		d := m.DistanceGrad(pg, g)
+		if sum == nil {
+			sum = make([]float64, len(d))
+		}
+		for i, v := range d {
+			sum[i] += v / float64(len(e))
+		}
+		for i, v := range g {
+			grad[i] += v / float64(len(e))
+		}
+	}
+	return sum
 }
