@@ -33,14 +33,6 @@
 # back, as the rule meant. The rule is unchanged.
 # Usage (from experiments/distance): DFPLAN=binary better-prior.sh MODEL SEED
 set -eu
-B=${DFPLAN:-dfplan}
-O=${O:-out}
-model=$1 seed=$2
-mkdir -p "$O"
-for task in single multi; do
-  out="$O/long-td-medium-$task-s$seed"
-  [ -f "$out.json" ] || $B bench --maze medium --task "$task" --planner df-td --model "$model" \
-    --distance ../../models/shipped/medium.distance.safetensors --plan ../../models/shipped/medium.plan.yaml \
-    --episodes 20 --seed "$seed" --batch 20 --json "$out.json" >"$out.txt" &
-done
-wait
+cd "$(dirname "$0")"
+./cells.sh long-td medium "$2" --planner df-td --model "$1" \
+  --distance ../../models/shipped/medium.distance.safetensors --plan ../../models/shipped/medium.plan.yaml

@@ -5,7 +5,7 @@
 # Why: the blend (1.3 … 1.7, chosen on medium in session 26) keeps the
 # straight line wherever the learned distance is under 1.3 times it. On
 # large the learned distance comes out at 1.22–1.41 times the straight
-# line all along the way round the wall row 4 for the goal (7, 9) (probe:
+# line all along the way round the wall row 4 for the goal (7, 9) (fieldcheck ... at 7,9:
 # (4, 1) 1.41, (3, 3) 1.27, (3, 5) 1.28, (5, 6) 1.25), where the straight
 # line pulls into the wall and the learned distance along the corridor;
 # five of the 14 single-task robots that never arrived on seed 2027 sit at
@@ -25,13 +25,5 @@
 # the fresh seed 5151 (40 pairs, both planners run here).
 # Usage (from experiments/distance): DFPLAN=binary blend.sh SEED
 set -eu
-B=${DFPLAN:-dfplan}
-O=${O:-out}
-seed=$1
-mkdir -p "$O"
-for task in single multi; do
-  out="$O/blend115-large-$task-s$seed"
-  [ -f "$out.json" ] || $B bench --maze large --task "$task" --planner df --detour-from 1.15 --detour-to 1.45 \
-    --episodes 20 --seed "$seed" --batch 20 --json "$out.json" >"$out.txt" &
-done
-wait
+cd "$(dirname "$0")"
+./cells.sh blend115 large "$1" --planner df --detour-from 1.15 --detour-to 1.45

@@ -7,7 +7,8 @@
 # single-task episodes). There the shipped distance says 13.4 and points
 # (−0.79, 0.61), through the wall, towards row 3, where it says about 10:
 # it is smooth across a 1 m wall, and its Fourier features (scale 3 rad/m)
-# are too slow to change sign within one (experiments/distance/probe).
+# are too slow to change sign within one (go run ./experiments/distance/fieldcheck large
+# models/shipped/large.distance.safetensors at 7,9 4.5,2.2).
 # More steps or width did not sharpen it (scale.sh); higher frequencies
 # may.
 #
@@ -34,13 +35,5 @@
 # td-f2.yaml), same commands, under the same rules.
 # Usage (from experiments/distance): DFPLAN=binary fourier.sh FILE NAME SEED
 set -eu
-B=${DFPLAN:-dfplan}
-O=${O:-out}
-file=$1 name=$2 seed=$3
-mkdir -p "$O"
-for task in single multi; do
-  out="$O/$name-large-$task-s$seed"
-  [ -f "$out.json" ] || $B bench --maze large --task "$task" --planner df --distance "$file" \
-    --episodes 20 --seed "$seed" --batch 20 --json "$out.json" >"$out.txt" &
-done
-wait
+cd "$(dirname "$0")"
+./cells.sh "$2" large "$3" --planner df --distance "$1"

@@ -24,19 +24,6 @@
 # tuning seeds' large show the report seeds' lead?), not part of the rule.
 # Usage (from experiments/distance): DFPLAN=binary slope.sh SEED
 set -eu
-B=${DFPLAN:-dfplan}
-O=${O:-out}
-seed=$1
-mkdir -p "$O"
-for task in single multi; do
-  out="$O/u05-large-$task-s$seed"
-  [ -f "$out.json" ] || $B bench --maze large --task "$task" --planner df --uncertainty 0.5 \
-    --episodes 20 --seed "$seed" --batch 20 --json "$out.json" >"$out.txt" &
-done
-wait
-for task in single multi; do
-  out="$O/fullseq-large-$task-s$seed"
-  [ -f "$out.json" ] || $B bench --maze large --task "$task" --planner fullseq \
-    --episodes 20 --seed "$seed" --batch 20 --json "$out.json" >"$out.txt" &
-done
-wait
+cd "$(dirname "$0")"
+./cells.sh u05 large "$1" --planner df --uncertainty 0.5
+./cells.sh fullseq large "$1" --planner fullseq

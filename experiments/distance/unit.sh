@@ -6,7 +6,8 @@
 # straight line. The shipped learned distances' gradients are far from it:
 # over random pairs of free positions at least 1 m apart, ‖∇d‖ has p10
 # 0.59, median 1.33, p90 2.47 on medium (large 0.58 / 1.40 / 2.71;
-# `go run ./experiments/distance/gradnorm MAZE models/shipped/MAZE.distance.safetensors 4000`).
+# measured by a tool since folded into fieldcheck, whose last line gives
+# the same at data positions; README.md, "The gradient at unit length").
 # So where the learned distance takes over, guidance pulls anywhere from
 # 0.6 to 2.5 times as hard as the straight line, and on medium df-td
 # reached goals later than df in many episodes it did not rescue
@@ -33,21 +34,7 @@
 #  3. Otherwise the change is removed and the finding written down.
 # Usage (from experiments/distance): DFPLAN=binary unit.sh SEED [MAZES]
 set -eu
-B=${DFPLAN:-dfplan}
-O=${O:-out}
-seed=$1
-mkdir -p "$O"
-cell() {
-  maze=$1 task=$2 planner=$3 name=$4
-  out="$O/$name-$maze-$task-s$seed"
-  [ -f "$out.json" ] || $B bench --maze "$maze" --task "$task" --planner "$planner" \
-    --distance "../../models/shipped/$maze.distance.safetensors" \
-    --episodes 20 --seed "$seed" --batch 20 --json "$out.json" >"$out.txt"
-}
+cd "$(dirname "$0")"
 for maze in ${2:-medium large}; do
-  for task in single multi; do
-    cell "$maze" "$task" df-td unit &
-    [ "$(jobs -r | wc -l)" -lt 2 ] || wait -n
-  done
+  ./cells.sh unit "$maze" "$1" --planner df-td --distance "../../models/shipped/$maze.distance.safetensors"
 done
-wait

@@ -8,6 +8,9 @@
 //
 //	go run ./experiments/distance/fieldcheck MAZE DIST.safetensors [PAIRS [DATA.npz]]
 //
+// With "at GX,GY X,Y ...", it prints instead the distance from each X,Y
+// to the goal GX,GY: its value, ratio to the straight line and pull.
+//
 // DIST may name several models joined by commas; their mean distance
 // (and mean gradient) is checked.
 //
@@ -157,7 +160,7 @@ var posOf func(r *rand.Rand) r2.Point
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: fieldcheck MAZE DIST.safetensors [PAIRS]")
+		fmt.Fprintln(os.Stderr, "usage: fieldcheck MAZE DIST.safetensors [PAIRS [DATA.npz]] | fieldcheck MAZE DIST.safetensors at GX,GY X,Y [X,Y ...]")
 		os.Exit(2)
 	}
 	maze, err := sim.LoadMaze(os.Args[1])
@@ -173,6 +176,10 @@ func main() {
 			os.Exit(1)
 		}
 		model = append(model, m)
+	}
+	if len(os.Args) > 3 && os.Args[3] == "at" {
+		probe(model, os.Args[4:])
+		return
 	}
 	pairs := 2000
 	if len(os.Args) > 3 {
@@ -206,7 +213,8 @@ func main() {
 	var geo, learned, line []float64
 	var cosL, cosS, cosLb, cosSb, cosM, cosMb []float64
 	bins := []float64{1, 3, math.Inf(1)}
-	var rOpen, rBlocked []float64 // learned / straight line
+	var rOpen, rBlocked []float64   // learned / straight line
+	var gradLen, gradLenB []float64 // ‖∇d‖
 	binL, binS := make([][]float64, len(bins)), make([][]float64, len(bins))
 	for len(geo) < pairs {
 		gc := freeCells[r.IntN(len(freeCells))]
@@ -229,6 +237,7 @@ func main() {
 			geo, learned, line = append(geo, dg[pc]), append(learned, d), append(line, e)
 			tx, ty := g.descent(dg, pc)
 			ln := math.Hypot(grad[0], grad[1])
+			gradLen = append(gradLen, ln)
 			cl := 0.0
 			if ln > 0 {
 				cl = (-grad[0]*tx - grad[1]*ty) / ln
@@ -258,6 +267,7 @@ func main() {
 			}
 			if dg[pc] > 1.3*e {
 				cosLb, cosSb, cosMb = append(cosLb, cl), append(cosSb, cs), append(cosMb, cm)
+				gradLenB = append(gradLenB, ln)
 			}
 		}
 	}
@@ -304,6 +314,7 @@ func main() {
 		lo = hi
 	}
 	fmt.Printf("learned slope over ±0.2 m (cos > 0.5): all pairs %.2f, blocked pairs %.2f\n", share(cosM, 0.5), share(cosMb, 0.5))
+	fmt.Printf("learned gradient's length (1 for a true distance), 10th / 50th / 90th percentile: all pairs %s, blocked pairs %s\n", pct(gradLen), pct(gradLenB))
 }
 
 // mean is the average of several distances and of their gradients.
@@ -340,4 +351,31 @@ func (e mean) DistanceGrad(pg []float64, grad []float64) []float64 {
 		}
 	}
 	return sum
+}
+
+// probe prints the distance from each position of args[1:] to the goal
+// args[0] (all "X,Y"): its value, the straight line, their ratio as
+// df-td's blend takes it (the straight line floored at 1 m), and the
+// direction and length of the pull −∇d.
+func probe(model mean, args []string) {
+	pts := make([][2]float64, len(args))
+	for i, a := range args {
+		if _, err := fmt.Sscanf(a, "%g,%g", &pts[i][0], &pts[i][1]); err != nil {
+			fmt.Fprintf(os.Stderr, "fieldcheck at: position %q: want X,Y\n", a)
+			os.Exit(2)
+		}
+	}
+	if len(pts) < 2 {
+		fmt.Fprintln(os.Stderr, "fieldcheck at: want a goal GX,GY and at least one position X,Y")
+		os.Exit(2)
+	}
+	goal := pts[0]
+	for _, p := range pts[1:] {
+		g := make([]float64, 2)
+		d := model.DistanceGrad([]float64{p[0], p[1], goal[0], goal[1]}, g)[0]
+		line := math.Hypot(p[0]-goal[0], p[1]-goal[1])
+		n := math.Hypot(g[0], g[1])
+		fmt.Printf("(%.1f, %.1f) → (%g, %g): d %.2f, straight line %.2f, ratio %.2f; pull (%.2f, %.2f), |∇d| %.2f\n",
+			p[0], p[1], goal[0], goal[1], d, line, d/math.Max(line, 1), -g[0]/n, -g[1]/n, n)
+	}
 }
