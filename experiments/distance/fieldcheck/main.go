@@ -168,7 +168,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	var model mean
+	var model meanField
 	for _, path := range strings.Split(os.Args[2], ",") {
 		m, err := distance.Load(path)
 		if err != nil {
@@ -317,10 +317,10 @@ func main() {
 	fmt.Printf("learned gradient's length (1 for a true distance), 10th / 50th / 90th percentile: all pairs %s, blocked pairs %s\n", pct(gradLen), pct(gradLenB))
 }
 
-// mean is the average of several distances and of their gradients.
-type mean []*distance.Model
+// meanField is the average of several distances and of their gradients.
+type meanField []*distance.Model
 
-func (e mean) Distance(pg []float64) []float64 {
+func (e meanField) Distance(pg []float64) []float64 {
 	var sum []float64
 	for _, m := range e {
 		d := m.Distance(pg)
@@ -334,7 +334,7 @@ func (e mean) Distance(pg []float64) []float64 {
 	return sum
 }
 
-func (e mean) DistanceGrad(pg []float64, grad []float64) []float64 {
+func (e meanField) DistanceGrad(pg []float64, grad []float64) []float64 {
 	clear(grad)
 	g := make([]float64, len(grad))
 	var sum []float64
@@ -357,7 +357,7 @@ func (e mean) DistanceGrad(pg []float64, grad []float64) []float64 {
 // args[0] (all "X,Y"): its value, the straight line, their ratio as
 // df-td's blend takes it (the straight line floored at 1 m), and the
 // direction and length of the pull −∇d.
-func probe(model mean, args []string) {
+func probe(model meanField, args []string) {
 	pts := make([][2]float64, len(args))
 	for i, a := range args {
 		if _, err := fmt.Sscanf(a, "%g,%g", &pts[i][0], &pts[i][1]); err != nil {
