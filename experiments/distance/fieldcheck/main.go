@@ -165,14 +165,14 @@ func main() {
 	}
 	maze, err := sim.LoadMaze(os.Args[1])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "fieldcheck:", err)
 		os.Exit(1)
 	}
 	var model meanField
 	for _, path := range strings.Split(os.Args[2], ",") {
 		m, err := distance.Load(path)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			fmt.Fprintln(os.Stderr, "fieldcheck:", err)
 			os.Exit(1)
 		}
 		model = append(model, m)
@@ -183,13 +183,16 @@ func main() {
 	}
 	pairs := 2000
 	if len(os.Args) > 3 {
-		pairs, _ = strconv.Atoi(os.Args[3])
+		if pairs, err = strconv.Atoi(os.Args[3]); err != nil || pairs < 1 {
+			fmt.Fprintf(os.Stderr, "fieldcheck: PAIRS %q: want a positive whole number\n", os.Args[3])
+			os.Exit(2)
+		}
 	}
 	var dataPos []int
 	if len(os.Args) > 4 {
 		ds, err := d4rl.Read(os.Args[4])
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			fmt.Fprintln(os.Stderr, "fieldcheck:", err)
 			os.Exit(1)
 		}
 		for i := 0; i < ds.N; i += 7 {
