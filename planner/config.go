@@ -51,13 +51,6 @@ type Config struct {
 	// pay the stop term. 0 means 2·StopRadius; at StopRadius the term only
 	// acts once the robot has arrived, and never slows its approach.
 	StopGate float64 `json:"stop_gate" yaml:"stop_gate"`
-	// ArrivedSchedule, when set, is the scheduling matrix for a robot
-	// within StopGate of its goal (one that has arrived), in place of
-	// Schedule: full_sequence denoises the whole plan at once, so the
-	// action executed now is drawn with the whole plan of staying at the
-	// goal, not before the future is known. "" plans every robot with
-	// Schedule.
-	ArrivedSchedule string `json:"arrived_schedule,omitempty" yaml:"arrived_schedule"`
 	// Unstick, when > 0, frees a robot pinned against something its model
 	// does not know, such as a wall its plans run through: when the
 	// open loop just executed moved the robot less than PinnedMoved
@@ -200,8 +193,6 @@ func (c Config) Validate() error {
 		return bad("stop_gate", c.StopGate, "want > 0 (0 = 2 × stop_radius)")
 	case c.StopWeight > 0 && c.GuidanceScale == 0:
 		return bad("stop_weight", c.StopWeight, "acts through guidance, and the guidance scale is 0")
-	case c.ArrivedSchedule != "" && c.ArrivedSchedule != Pyramid && c.ArrivedSchedule != FullSequence && c.ArrivedSchedule != Autoregressive:
-		return bad("arrived_schedule", c.ArrivedSchedule, fmt.Sprintf("want %s, %s or %s", Pyramid, FullSequence, Autoregressive))
 	case c.Objective != "" && c.Objective != ObjectiveLine && c.Objective != ObjectiveLearned:
 		return bad("objective", c.Objective, fmt.Sprintf("want %s or %s", ObjectiveLine, ObjectiveLearned))
 	case c.DetourTo != 0 && !(c.DetourFrom > 0 && c.DetourTo > c.DetourFrom && finite(c.DetourTo)):

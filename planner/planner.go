@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"sync"
 
@@ -27,10 +26,7 @@ type Planner struct {
 	mconf  dynamics.Config
 	norm   dynamics.Normalization
 	matrix [][]int
-	// arrived is the matrix for robots within StopGate of their goal
-	// (Config.ArrivedSchedule), nil when they plan with matrix.
-	arrived [][]int
-	mcg     *guidance.MonteCarlo
+	mcg    *guidance.MonteCarlo
 
 	mu  sync.Mutex
 	rng *rand.Rand
@@ -53,12 +49,6 @@ func New(model Model, conf Config) (*Planner, error) {
 	k, err := SchedulingMatrix(conf.Schedule, conf.SamplingSteps, conf.HorizonTokens, conf.Uncertainty)
 	if err != nil {
 		return nil, fmt.Errorf("planner config: %w", err)
-	}
-	var arrived [][]int
-	if conf.ArrivedSchedule != "" {
-		if arrived, err = SchedulingMatrix(conf.ArrivedSchedule, conf.SamplingSteps, conf.HorizonTokens, conf.Uncertainty); err != nil {
-			return nil, fmt.Errorf("planner config: arrived_schedule: %w", err)
-		}
 	}
 	norm := model.Normalization()
 	obj := &guidance.GoalReaching{
@@ -90,7 +80,6 @@ func New(model Model, conf Config) (*Planner, error) {
 		mconf:      mc,
 		norm:       norm,
 		matrix:     k,
-		arrived:    arrived,
 		mcg:        &guidance.MonteCarlo{Model: model, Objective: obj, Samples: conf.MCGSamples},
 		rng:        rand.New(rand.NewPCG(conf.Seed, 0x5eed)),
 		carryEvery: max(1, (conf.HorizonTokens+3)/4),
@@ -122,10 +111,8 @@ func (p *Planner) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*Pla
 	return p.PlanRequests(ctx, reqs)
 }
 
-// PlanRequests implements RequestPolicy: one plan per request, in one
-// batched pass per scheduling matrix (one, unless Config.ArrivedSchedule
-// gives arrived robots another). It stops between sampling rows when ctx
-// ends.
+// PlanRequests implements RequestPolicy: one plan per request, all in one
+// batched pass. It stops between sampling rows when ctx ends.
 func (p *Planner) PlanRequests(ctx context.Context, reqs []Request) ([]*Plan, error) {
 	if len(reqs) == 0 {
 		return nil, nil
@@ -133,63 +120,15 @@ func (p *Planner) PlanRequests(ctx context.Context, reqs []Request) ([]*Plan, er
 	if err := p.checkRequests(reqs); err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	plans := make([]*Plan, len(reqs))
-	for _, g := range p.groups(reqs) {
-		sub := make([]Request, len(g.idx))
-		for j, i := range g.idx {
-			sub[j] = reqs[i]
-		}
-		got, err := p.planGroup(ctx, g.matrix, sub)
-		if err != nil {
-			return nil, err
-		}
-		for j, i := range g.idx {
-			plans[i] = got[j]
-		}
-	}
-	return plans, nil
-}
-
-// group is the requests, by index, that plan with one scheduling matrix.
-type group struct {
-	matrix [][]int
-	idx    []int
-}
-
-// groups splits reqs by scheduling matrix: all of them with the
-// configured one, or, with an ArrivedSchedule, the robots that have not
-// arrived with it and those within StopGate of their goal with that.
-func (p *Planner) groups(reqs []Request) []group {
-	var away, there []int
-	for i, r := range reqs {
-		if p.arrived != nil && math.Hypot(r.Obs[0]-r.Goal[0], r.Obs[1]-r.Goal[1]) < p.conf.StopGate {
-			there = append(there, i)
-		} else {
-			away = append(away, i)
-		}
-	}
-	var gs []group
-	if len(away) > 0 {
-		gs = append(gs, group{p.matrix, away})
-	}
-	if len(there) > 0 {
-		gs = append(gs, group{p.arrived, there})
-	}
-	return gs
-}
-
-// planGroup samples one batched plan per request with the scheduling
-// matrix K. The caller holds p.mu.
-func (p *Planner) planGroup(ctx context.Context, K [][]int, reqs []Request) ([]*Plan, error) {
 	obs0 := p.normalizeObs(reqs)
 	goals := p.objectiveGoals(reqs, obs0)
 	unguided := make([]bool, len(reqs))
 	for i, r := range reqs {
 		unguided[i] = r.Unguided
 	}
-	x, shift, err := p.sample(ctx, K, obs0, goals, unguided)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	x, shift, err := p.sample(ctx, obs0, goals, unguided)
 	if err != nil {
 		return nil, err
 	}

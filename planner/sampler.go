@@ -15,10 +15,9 @@ import (
 //
 // obs0 holds the B normalized observations planned from, goals the B goals
 // in the model's position frame; plans i with unguided[i] take no guidance.
-// K[m][t] is the noise level of token t before row m, in sampling steps
-// (the scheduling matrix).
-func (p *Planner) sample(ctx context.Context, K [][]int, obs0 []float32, goals []guidance.Goal, unguided []bool) ([]float32, []float64, error) {
+func (p *Planner) sample(ctx context.Context, obs0 []float32, goals []guidance.Goal, unguided []bool) ([]float32, []float64, error) {
 	b, h, d := len(goals), p.conf.HorizonTokens, p.mconf.TokenDim()
+	K := p.matrix // K[m][t]: noise level of token t before row m, in sampling steps
 
 	// Row 0: every token is pure noise, x_t ~ N(0, I).
 	x := make([]float32, b*h*d)
