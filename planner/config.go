@@ -51,6 +51,15 @@ type Config struct {
 	// pay the stop term. 0 means 2·StopRadius; at StopRadius the term only
 	// acts once the robot has arrived, and never slows its approach.
 	StopGate float64 `json:"stop_gate" yaml:"stop_gate"`
+	// Hold, when > 0, stops a robot at its goal: within Hold (m) of its
+	// goal the robot brakes, action −(vx, vy) clamped to [−1, 1] (the
+	// maze2d ball loses about a quarter of its speed a tick), instead of
+	// executing its plan; it plans on as before, and executes its plans
+	// again once it is further out or its goal changes. The Executor
+	// applies it (ExecutorConf.Hold) from the robot's own odometry. The
+	// model's plans cannot stand still (its data never does), so without
+	// it a robot circles its goal at about 1 m/s. 0 is off.
+	Hold float64 `json:"hold,omitempty" yaml:"hold"`
 	// Unstick, when > 0, frees a robot pinned against something its model
 	// does not know, such as a wall its plans run through: when the
 	// open loop just executed moved the robot less than PinnedMoved
@@ -197,6 +206,8 @@ func (c Config) Validate() error {
 		return bad("objective", c.Objective, fmt.Sprintf("want %s or %s", ObjectiveLine, ObjectiveLearned))
 	case c.DetourTo != 0 && !(c.DetourFrom > 0 && c.DetourTo > c.DetourFrom && finite(c.DetourTo)):
 		return bad("detour_to", c.DetourTo, fmt.Sprintf("want > detour_from (%g) > 0, or 0 (off)", c.DetourFrom))
+	case !(c.Hold >= 0) || !finite(c.Hold):
+		return bad("hold", c.Hold, "want ≥ 0 (0 = off)")
 	case c.Unstick < 0 || c.Unstick > MaxUnstick:
 		return bad("unstick", c.Unstick, fmt.Sprintf("want 0 … %d", MaxUnstick))
 	}

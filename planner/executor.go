@@ -30,6 +30,9 @@ type ExecutorConf struct {
 	// StopRadius is Config.StopRadius: a robot this close to its goal is
 	// where it should be, and never taken for pinned.
 	StopRadius float64
+	// Hold is Config.Hold: a robot this close to its goal brakes
+	// (Executor.Brake). 0 is off.
+	Hold float64
 }
 
 // ExecutorConfFor returns the executor settings for policy pol with the
@@ -43,7 +46,7 @@ func ExecutorConfFor(pol Policy, openLoop, lookahead int) ExecutorConf {
 	}
 	c.Lookahead = lookahead
 	if p, ok := pol.(interface{ Config() Config }); ok {
-		c.Unstick, c.StopRadius = p.Config().Unstick, p.Config().StopRadius
+		c.Unstick, c.StopRadius, c.Hold = p.Config().Unstick, p.Config().StopRadius, p.Config().Hold
 	}
 	return c
 }
@@ -118,6 +121,8 @@ func NewExecutor(conf ExecutorConf) (*Executor, error) {
 		return nil, fmt.Errorf("executor: lookahead %d, want 0 (off), -1 (automatic) or a number of ticks", conf.Lookahead)
 	case conf.Unstick < 0:
 		return nil, fmt.Errorf("executor: unstick %d, want ≥ 0", conf.Unstick)
+	case !(conf.Hold >= 0) || math.IsInf(conf.Hold, 0):
+		return nil, fmt.Errorf("executor: hold %v, want ≥ 0", conf.Hold)
 	}
 	return &Executor{conf: conf}, nil
 }
@@ -258,6 +263,25 @@ func (e *Executor) Action(tick int) (a []float64, ok bool) {
 	e.next++
 	e.ran++
 	return a, ok
+}
+
+// Brake returns the action that stops a robot at obs that is within
+// ExecutorConf.Hold of goal, −(vx, vy) clamped to [−1, 1], to execute in
+// place of Action's; ok is false when the robot is further out, Hold is
+// off or obs has no velocity (x, y, vx, vy, …). Call it after Action,
+// which keeps the plan's place.
+func (e *Executor) Brake(obs, goal []float64) (a []float64, ok bool) {
+	if e.conf.Hold <= 0 || len(obs) < 4 || len(goal) < 2 || math.Hypot(obs[0]-goal[0], obs[1]-goal[1]) >= e.conf.Hold {
+		return nil, false
+	}
+	a = []float64{-obs[2], -obs[3]}
+	for i := range a {
+		a[i] = max(-1, min(1, a[i]))
+	}
+	if _, bad := nonFinite(a); bad {
+		return nil, false
+	}
+	return a, true
 }
 
 // Executing returns the plan being executed, how it was asked for, the

@@ -631,6 +631,9 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 		return nil
 	}
 	planned, ok := c.ex.Action(tick)
+	if b, hold := c.ex.Brake(c.state, c.goal); hold {
+		return b // at the goal (planner.Config.Hold)
+	}
 	if !ok {
 		return nil
 	}

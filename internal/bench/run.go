@@ -286,6 +286,9 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 			r := &run[e]
 			r.arrive(step, c.Delay)
 			a, ok := r.ex.Action(step)
+			if b, hold := r.ex.Brake(states[e][:], []float64{res.Specs[e].Goal.X, res.Specs[e].Goal.Y}); hold {
+				a, ok = b, true
+			}
 			if !ok {
 				a = []float64{0, 0} // no plan, or it ran out: stand still
 			}
