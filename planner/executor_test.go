@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -410,4 +411,39 @@ type constantPolicy struct{}
 
 func (constantPolicy) Plan(_ context.Context, obs, _ []float64) (*Plan, error) {
 	return &Plan{Actions: [][]float64{{0, 0}}}, nil
+}
+
+// Brake stops a robot within Hold of its goal, −velocity clamped to the
+// action range, and leaves every other robot to its plan.
+func TestExecutorBrake(t *testing.T) {
+	e, err := NewExecutor(ExecutorConf{OpenLoop: 1, Hold: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	goal := []float64{3, 3}
+	for _, tc := range []struct {
+		obs  []float64
+		want []float64
+	}{
+		{[]float64{3.2, 3.1, 0.4, -2}, []float64{-0.4, 1}},
+		{[]float64{3, 3, 0, 0}, []float64{0, 0}},
+		{[]float64{3.5, 3, 0.4, 0}, nil}, // 0.5 out: not held
+		{[]float64{3.1, 3}, nil},         // no velocity
+	} {
+		a, ok := e.Brake(tc.obs, goal)
+		if ok != (tc.want != nil) || !slices.Equal(a, tc.want) {
+			t.Errorf("Brake(%v) = %v, %v; want %v", tc.obs, a, ok, tc.want)
+		}
+	}
+	off, _ := NewExecutor(ExecutorConf{OpenLoop: 1})
+	if _, ok := off.Brake([]float64{3, 3, 1, 1}, goal); ok {
+		t.Error("Brake with hold 0 acted")
+	}
+	if _, err := NewExecutor(ExecutorConf{OpenLoop: 1, Hold: math.Inf(1)}); err == nil {
+		t.Error("an infinite hold was accepted")
+	}
+	var fe *FieldError
+	if err := (Config{SamplingSteps: 1, MCGSamples: 1, Hold: -1}).Validate(); !errors.As(err, &fe) || fe.Field != "hold" {
+		t.Errorf("hold -1: %v, want a FieldError for hold", err)
+	}
 }

@@ -732,3 +732,27 @@ func TestStepLookaheadEdges(t *testing.T) {
 		t.Errorf("Lookahead -2: error %v, want one naming it", err)
 	}
 }
+
+// With planner.Config.Hold, a robot at its goal is sent the brake, not its
+// plan's actions, and still asks for plans; out of reach it runs its plan.
+func TestStepHoldBrakesAtTheGoal(t *testing.T) {
+	n, c, _ := stepNode(t, NodeConf{Policy: playedPolicy{conf: planner.Config{Hold: 0.5}}, OpenLoop: 2})
+	odom := func(at time.Time, x, y, vx, vy float64) {
+		n.odomIn <- odomMsg{at: at, state: []float64{x, y, vx, vy}, frame: "odom"}
+	}
+	odom(ms(0), 1.2, 1, 0.3, -2)
+	sendGoalMsg(n, 1, 1, "odom")
+	n.step(c, ms(10))
+	answer(n, takeRequest(t, n), constPlan(10, 1, 1))
+	odom(ms(20), 1.2, 1, 0.3, -2)
+	if a := n.step(c, ms(20)); !slices.Equal(a, []float64{-0.3, 1}) {
+		t.Errorf("0.2 m from the goal: action %v, want the brake [-0.3 1]", a)
+	}
+	odom(ms(30), 1.2, 1, 0, 0)
+	n.step(c, ms(30))
+	takeRequest(t, n) // the open loop of 2 has run: it plans on
+	odom(ms(40), 2, 1, 0, 0)
+	if a := n.step(c, ms(40)); !slices.Equal(a, []float64{1, 1}) {
+		t.Errorf("1 m from the goal: action %v, want the plan's [1 1]", a)
+	}
+}

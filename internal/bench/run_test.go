@@ -608,3 +608,53 @@ func TestReportShowsNodeTiming(t *testing.T) {
 		t.Errorf("a simulator run reports node timing: %q", buf.String())
 	}
 }
+
+// pushing plans full force along +x, as a model that never stands still
+// would at its goal.
+type pushing struct{ batchCounter }
+
+func (f *pushing) PlanBatch(ctx context.Context, obs, goals [][]float64) ([]*planner.Plan, error) {
+	plans, err := f.batchCounter.PlanBatch(ctx, obs, goals)
+	for _, p := range plans {
+		for j := range p.Actions {
+			p.Actions[j] = []float64{1, 0.5}
+		}
+	}
+	return plans, err
+}
+
+// With planner.Config.Hold a robot that starts at its goal brakes there
+// and stays, whatever its plans say, and still asks for its plans; without
+// it, the same plans drive it away.
+func TestRunHoldBrakesAtTheGoal(t *testing.T) {
+	m, err := sim.LoadMaze("open")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := sim.EpisodeSpecs(m, sim.SingleTask, 3, 1)[0].Start
+	goal := r2.Point{X: start[0], Y: start[1]}
+	run := func(hold float64) (*Result, *pushing) {
+		p := &pushing{}
+		c := Config{Maze: m, Episodes: 1, Seed: 3, Steps: 100, Goal: &goal}
+		r, err := Run(context.Background(), c, Planner{Name: "push", Batch: withRule{batch{p}, planner.Config{Hold: hold}}, OpenLoop: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, p
+	}
+	held, p := run(0.5)
+	if h := held.Summarize().HoldRate; h != 1 {
+		t.Errorf("hold 0.5: %.2f of the steps at the goal, want all", h)
+	}
+	end := held.Paths[0][len(held.Paths[0])-1]
+	if d := end.Sub(goal).Norm(); d >= 0.5 {
+		t.Errorf("hold 0.5: ends %.2f m from the goal", d)
+	}
+	if len(p.sizes) != 34 {
+		t.Errorf("hold 0.5: %d plans asked for in 100 steps at open loop 3, want 34", len(p.sizes))
+	}
+	free, _ := run(0)
+	if h := free.Summarize().HoldRate; h >= 0.5 {
+		t.Errorf("without hold: %.2f of the steps at the goal; the test's plans should drive the robot away", h)
+	}
+}
