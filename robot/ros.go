@@ -149,6 +149,7 @@ type Params struct {
 	Plan         string        // ~plan (node, df policy)
 	Preset       string        // ~preset (node, df policy)
 	StopWeight   *float64      // ~stop_weight (node, df policy); nil when unset, as 0 turns the term off
+	Hold         *float64      // ~hold, m (node, df policy); nil when unset, as 0 turns it off
 	Lookahead    *int          // ~lookahead, ticks (node): -1 automatic, 0 off; nil when unset
 }
 
@@ -230,6 +231,10 @@ func ReadParams(address, ns, name string) (Params, error) {
 	if _, ok := key("stop_weight"); ok {
 		w := num("stop_weight")
 		p.StopWeight = &w
+	}
+	if _, ok := key("hold"); ok {
+		h := num("hold")
+		p.Hold = &h
 	}
 	return p, firstErr
 }

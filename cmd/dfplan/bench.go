@@ -155,6 +155,7 @@ func addPlanFlags(fl *pflag.FlagSet, c *planner.Config, d planner.Config) {
 	fl.StringVar(&c.Objective, "objective", d.Objective, fmt.Sprintf("df planners: the distance to the goal that guidance shortens: %s (straight, the default) or %s (learned from the data: --distance, or the one shipped for the maze)", planner.ObjectiveLine, planner.ObjectiveLearned))
 	fl.Float64Var(&c.DetourFrom, "detour-from", d.DetourFrom, "df-td: keep the straight line to the goal where the learned distance is under this many times it")
 	fl.Float64Var(&c.DetourTo, "detour-to", d.DetourTo, fmt.Sprintf("df-td: use the learned distance where it is over this many times the straight line, blending from --detour-from (0 = %g … %g)", planner.DefaultDetour[0], planner.DefaultDetour[1]))
+	fl.Float64Var(&c.Hold, "hold", d.Hold, "df planners: a robot within this distance (m) of its goal brakes from its own odometry instead of executing its plan, and plans on (0 = off)")
 	fl.IntVar(&c.Unstick, "unstick", d.Unstick, "df planners: after an open loop that moved the robot under 5 cm where its plan said over 20 cm, plan this many replans without guidance (0 = off; see the README)")
 }
 

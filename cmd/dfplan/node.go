@@ -42,7 +42,7 @@ var nodePolicies = []string{"df", "waypoint"}
 type nodeFlags struct {
 	name, maze, model, policy string
 	plan, preset              string
-	rate, stopWeight          float64
+	rate, stopWeight, hold    float64
 	openLoop, lookahead       int
 	odomTimeout, planDeadline time.Duration
 	healthEvery               time.Duration
@@ -69,7 +69,7 @@ The master comes from ROS_MASTER_URI (default http://127.0.0.1:11311), this
 node's address from ROS_IP or ROS_HOSTNAME. If the master is unreachable the
 node retries with back-off until interrupted. Private parameters ~rate,
 ~open_loop, ~odom_timeout (s), ~plan_deadline (s), ~model, ~maze, ~policy,
-~plan, ~preset, ~stop_weight and ~lookahead are read at start; flags given on the command line
+~plan, ~preset, ~stop_weight, ~hold and ~lookahead are read at start; flags given on the command line
 override them.
 
 The df policy's settings are, each over the one before:
@@ -78,7 +78,7 @@ The df policy's settings are, each over the one before:
        %-9s %s (dfplan bench's)
   2. the settings shipped with the maze's model
      (models/shipped/MAZE.plan.yaml, if any), or --plan (~plan);
-  3. --stop-weight (~stop_weight).
+  3. --stop-weight (~stop_weight) and --hold (~hold).
 'dfplan bench --preset %s' scores the planner the node runs.
 
 Ctrl-C (SIGINT) or SIGTERM stops the robot and exits with status 130 or
@@ -109,6 +109,7 @@ node logs it and registers again (topics and its private parameters).`,
 	fl.StringVar(&f.preset, "preset", defaultNodePreset, "planner preset the df policy's settings start from: "+planner.PresetRealtime+" (plans in a few control ticks) or "+planner.PresetPaper+" (dfplan bench's default) (~preset)")
 	fl.StringVar(&f.plan, "plan", "", "YAML file of df planner settings over the preset's; default: the settings shipped with --maze's model, if any (~plan)")
 	fl.Float64Var(&f.stopWeight, "stop-weight", 0, "df policy: near the goal the robot also pays this weight × planned speed, so plans stop there (0 = off; default: the planner settings') (~stop_weight)")
+	fl.Float64Var(&f.hold, "hold", 0, "df policy: within this distance (m) of its goal the robot brakes instead of executing its plan, and plans on (0 = off; default: the planner settings', realtime's 0.5) (~hold)")
 	fl.IntVar(&f.lookahead, "lookahead", -1, "replan from the state predicted this many ticks on (the odometry extrapolated at its velocity), and execute the new plan from its first action then; -1 = automatic: the median of the last plans' arrival times (the default, by a rule written before its runs: experiments/lookahead/README.md, rule 2); 0 = off: plan from the latest odometry and execute from the action for the tick the plan arrives (~lookahead)")
 	fl.DurationVar(&f.healthEvery, "health-every", time.Minute, "log the node's health (goroutines, heap, open files, replans, their latency and control ticks per plan, safety ticks) this often; 0 = never")
 	fl.DurationVar(&f.planDeadline, "plan-deadline", robot.DefaultPlanDeadline, "stop the robot while a plan takes longer than this (~plan_deadline, seconds)")
@@ -141,6 +142,8 @@ func (f *nodeFlags) validate() error {
 		return fmt.Errorf("health-every %v: want ≥ 0 (0 = never)", f.healthEvery)
 	case !(f.stopWeight >= 0) || math.IsInf(f.stopWeight, 0):
 		return fmt.Errorf("stop weight %g: want >= 0", f.stopWeight)
+	case !(f.hold >= 0) || math.IsInf(f.hold, 0):
+		return fmt.Errorf("hold %g m: want >= 0 (0 = off)", f.hold)
 	case f.plan != "" && f.policy != "df":
 		return fmt.Errorf("plan %s: planner settings are for the df policy; policy %s uses none", f.plan, f.policy)
 	case !contains(nodePolicies, f.policy):
@@ -221,6 +224,7 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 	planFrom := "--plan"
 	set("plan", p.Plan != "", func() { f.plan, planFrom = p.Plan, "~plan" })
 	set("stop-weight", p.StopWeight != nil, func() { f.stopWeight = *p.StopWeight })
+	set("hold", p.Hold != nil, func() { f.hold = *p.Hold })
 	set("lookahead", p.Lookahead != nil, func() { f.lookahead = *p.Lookahead })
 	set("preset", p.Preset != "", func() { f.preset = p.Preset })
 	if _, err := planner.Preset(f.preset); err != nil {
@@ -241,6 +245,9 @@ func runNode(ctx context.Context, stop func(), fl *pflag.FlagSet, f *nodeFlags, 
 		o := dfOptions{Preset: f.preset, Model: f.model, Plan: f.plan, PlanFrom: planFrom}
 		if fl.Changed("stop-weight") || p.StopWeight != nil {
 			o.StopWeight = &f.stopWeight
+		}
+		if fl.Changed("hold") || p.Hold != nil {
+			o.Hold = &f.hold
 		}
 		if pol, err = newNodePolicy(maze, o); err != nil {
 			return fmt.Errorf("policy %s: %w", f.policy, err)
@@ -318,6 +325,9 @@ func checkNodePlan(fl *pflag.FlagSet, f *nodeFlags) error {
 	o := dfOptions{Preset: f.preset, Model: f.model, Plan: f.plan, Check: true}
 	if fl.Changed("stop-weight") {
 		o.StopWeight = &f.stopWeight
+	}
+	if fl.Changed("hold") {
+		o.Hold = &f.hold
 	}
 	_, err = newNodePolicy(maze, o)
 	return err

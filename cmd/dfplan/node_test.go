@@ -49,6 +49,7 @@ func TestNodeUsageErrors(t *testing.T) {
 		{"lookahead", []string{"node", "--lookahead", "-2"}, "lookahead -2"},
 		{"negative health period", []string{"node", "--health-every", "-1s"}, "health-every -1s"},
 		{"negative stop weight", []string{"node", "--stop-weight", "-1"}, "stop weight -1"},
+		{"negative hold", []string{"node", "--hold", "-1"}, "hold -1 m: want >= 0"},
 		{"settings without the df policy", []string{"node", "--policy", "waypoint", "--plan", "p.yaml"}, "plan p.yaml: planner settings are for the df policy"},
 		{"odom timeout", []string{"node", "--odom-timeout", "-1s"}, "odometry timeout"},
 		{"deadline", []string{"node", "--plan-deadline", "0s"}, "plan deadline"},
@@ -146,19 +147,23 @@ func TestNodeBadParameter(t *testing.T) {
 	}
 }
 
-// ~stop_weight reaches the df planner, and --stop-weight overrides it.
+// ~stop_weight and ~hold reach the df planner, and --stop-weight and
+// --hold override them.
 func TestNodeStopWeightReachesPlanner(t *testing.T) {
 	rostest.Require(t, "rosparam")
 	rostest.Master(t)
 	withSignalContext(t, context.Background())
-	var got float64
+	var got, gotHold float64
 	old := newNodePolicy
 	var gotPlan, gotPreset string
 	newNodePolicy = func(_ *sim.Maze, o dfOptions) (planner.Policy, error) {
 		gotPreset = o.Preset
-		got = -1 // unset
+		got, gotHold = -1, -1 // unset
 		if o.StopWeight != nil {
 			got = *o.StopWeight
+		}
+		if o.Hold != nil {
+			gotHold = *o.Hold
 		}
 		gotPlan = o.PlanFrom + " " + o.Plan
 		return nil, errors.New("policy captured")
@@ -185,6 +190,18 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 			t.Errorf("node %v: exit %d, stderr %q, stop weight %g; want 1, the policy's error and %g", tc.args, r.code, r.stderr, got, tc.want)
 		}
 	}
+	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/hold", "0.3")
+	for _, tc := range []struct {
+		args []string
+		want float64
+	}{{nil, 0.3}, {[]string{"--hold", "0"}, 0}} {
+		gotHold = -2
+		r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
+		if r.code != 1 || !strings.Contains(r.stderr, "policy captured") || gotHold != tc.want {
+			t.Errorf("node %v with ~hold 0.3: exit %d, stderr %q, hold %g; want 1, the policy's error and %g", tc.args, r.code, r.stderr, gotHold, tc.want)
+		}
+	}
+	rostest.Run(t, 30*time.Second, "rosparam", "delete", "/dfplan/hold")
 	// ~plan and --plan reach the policy, named by where they came from.
 	file := writeTemp(t, "p.yaml", "guidance_scale: 4\n")
 	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/plan", file)

@@ -27,8 +27,8 @@ type dfOptions struct {
 	// maze's model, if any, when Model is "". PlanFrom names where Plan
 	// came from in messages ("--plan" if empty).
 	Plan, PlanFrom string
-	// StopWeight, when set, overrides the settings' stop weight.
-	StopWeight *float64
+	// StopWeight and Hold, when set, override the settings'.
+	StopWeight, Hold *float64
 	// Check builds the planner only to check the settings: nothing is
 	// logged.
 	Check bool
@@ -63,6 +63,9 @@ func newDFPolicy(maze *sim.Maze, o dfOptions) (planner.Policy, error) {
 	}
 	if o.StopWeight != nil {
 		conf.StopWeight = *o.StopWeight
+	}
+	if o.Hold != nil {
+		conf.Hold = *o.Hold
 	}
 	if conf.Objective == planner.ObjectiveLearned {
 		if conf.Distance, _, err = learnedDistance("", maze); err != nil {
