@@ -36,6 +36,11 @@ func TestPreset(t *testing.T) {
 	if paper.SamplingSteps < rt.SamplingSteps || paper.MCGSamples < rt.MCGSamples || paper.HorizonTokens < rt.HorizonTokens {
 		t.Errorf("paper %+v costs less than realtime %+v", paper, rt)
 	}
+	// The node's robots stop at their goal; the benchmark's df executes
+	// its plans, as the paper's method does.
+	if rt.Hold <= 0 || paper.Hold != 0 {
+		t.Errorf("hold: realtime %g, paper %g; want realtime's > 0 and paper's 0", rt.Hold, paper.Hold)
+	}
 	_, err := Preset("fast")
 	if want := `planner preset "fast": want paper or realtime`; err == nil || err.Error() != want {
 		t.Errorf("unknown preset: error %v, want %q", err, want)

@@ -134,7 +134,11 @@ func presetSummary(name string) string {
 	if c.OpenLoop == 0 {
 		loop = "open loop one token"
 	}
-	return fmt.Sprintf("%d sampling steps, guidance %g, MCG %d, %d tokens, %s", c.SamplingSteps, c.GuidanceScale, c.MCGSamples, c.HorizonTokens, loop)
+	s := fmt.Sprintf("%d sampling steps, guidance %g, MCG %d, %d tokens, %s", c.SamplingSteps, c.GuidanceScale, c.MCGSamples, c.HorizonTokens, loop)
+	if c.Hold > 0 {
+		s += fmt.Sprintf(", brakes within %g m of the goal", c.Hold)
+	}
+	return s
 }
 
 // addPlanFlags registers the df planner flags on fl, bound to c, with the

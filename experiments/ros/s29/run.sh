@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The realtime preset with hold (a robot within 0.5 m of its goal brakes;
+# session 29, experiments/brake/) through the ROS node in real time and in
+# the simulator (which waits for plans): seed 2027, single-task, 50
+# episodes a maze, on an otherwise idle 2-core machine. The cells of
+# ../s23/run.sh and ../s24/run.sh, for every maze.
+# Usage: DFPLAN=binary experiments/ros/s29/run.sh
+set -eu
+D=${OUT:-$(dirname "$0")}
+B=${DFPLAN:-dfplan}
+rosmaster --core -p 11429 >/tmp/s29-master.log 2>&1 &
+M=$!
+trap 'kill $M' EXIT
+sleep 3
+export ROS_MASTER_URI=http://127.0.0.1:11429
+for maze in umaze medium large; do
+  for mode in ros sim; do
+    extra=(--ros)
+    [ $mode = sim ] && extra=(--batch 25)
+    $B bench --maze $maze --task single --planner df --episodes 50 --seed 2027 --preset realtime "${extra[@]}" \
+      --json "$D/$maze-single-df-$mode-rt.json" >"$D/$maze-single-df-$mode-rt.txt"
+  done
+done
+echo done
