@@ -169,38 +169,28 @@ func TestNodeStopWeightReachesPlanner(t *testing.T) {
 		return nil, errors.New("policy captured")
 	}
 	t.Cleanup(func() { newNodePolicy = old })
-	for _, tc := range []struct {
+	// expect runs the node with each args and wants the value *got of
+	// what (-1 = unset) to be want.
+	type run struct {
 		args []string
 		want float64
-	}{{nil, -1}, {[]string{"--stop-weight", "0"}, 0}} {
-		got = -2
-		r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
-		if r.code != 1 || !strings.Contains(r.stderr, "policy captured") || got != tc.want {
-			t.Errorf("node %v without ~stop_weight: exit %d, stderr %q, stop weight %g; want 1, the policy's error and %g (-1 = unset)", tc.args, r.code, r.stderr, got, tc.want)
+	}
+	expect := func(what string, got *float64, runs ...run) {
+		t.Helper()
+		for _, tc := range runs {
+			*got = -2
+			r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
+			if r.code != 1 || !strings.Contains(r.stderr, "policy captured") || *got != tc.want {
+				t.Errorf("node %v: exit %d, stderr %q, %s %g; want 1, the policy's error and %g (-1 = unset)", tc.args, r.code, r.stderr, what, *got, tc.want)
+			}
 		}
 	}
+	expect("stop weight", &got, run{nil, -1}, run{[]string{"--stop-weight", "0"}, 0})
 	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/stop_weight", "1.5")
-	for _, tc := range []struct {
-		args []string
-		want float64
-	}{{nil, 1.5}, {[]string{"--stop-weight", "2"}, 2}} {
-		got = -2
-		r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
-		if r.code != 1 || !strings.Contains(r.stderr, "policy captured") || got != tc.want {
-			t.Errorf("node %v: exit %d, stderr %q, stop weight %g; want 1, the policy's error and %g", tc.args, r.code, r.stderr, got, tc.want)
-		}
-	}
+	expect("stop weight", &got, run{nil, 1.5}, run{[]string{"--stop-weight", "2"}, 2})
+	expect("hold", &gotHold, run{nil, -1})
 	rostest.Run(t, 30*time.Second, "rosparam", "set", "/dfplan/hold", "0.3")
-	for _, tc := range []struct {
-		args []string
-		want float64
-	}{{nil, 0.3}, {[]string{"--hold", "0"}, 0}} {
-		gotHold = -2
-		r := runCLI(t, "", append([]string{"node"}, tc.args...)...)
-		if r.code != 1 || !strings.Contains(r.stderr, "policy captured") || gotHold != tc.want {
-			t.Errorf("node %v with ~hold 0.3: exit %d, stderr %q, hold %g; want 1, the policy's error and %g", tc.args, r.code, r.stderr, gotHold, tc.want)
-		}
-	}
+	expect("hold", &gotHold, run{nil, 0.3}, run{[]string{"--hold", "0"}, 0})
 	rostest.Run(t, 30*time.Second, "rosparam", "delete", "/dfplan/hold")
 	// ~plan and --plan reach the policy, named by where they came from.
 	file := writeTemp(t, "p.yaml", "guidance_scale: 4\n")

@@ -6,19 +6,14 @@
 # ../s23/run.sh and ../s24/run.sh, for every maze.
 # Usage: DFPLAN=binary experiments/ros/s29/run.sh
 set -eu
-D=${OUT:-$(dirname "$0")}
-B=${DFPLAN:-dfplan}
-rosmaster --core -p 11429 >/tmp/s29-master.log 2>&1 &
-M=$!
-trap 'kill $M' EXIT
+cd "$(dirname "$0")"
+rosmaster --core -p 11429 >/tmp/s29-master.log 2>&1 & trap "kill $!" EXIT
 sleep 3
-export ROS_MASTER_URI=http://127.0.0.1:11429
 for maze in umaze medium large; do
   for mode in ros sim; do
-    extra=(--ros)
-    [ $mode = sim ] && extra=(--batch 25)
-    $B bench --maze $maze --task single --planner df --episodes 50 --seed 2027 --preset realtime "${extra[@]}" \
-      --json "$D/$maze-single-df-$mode-rt.json" >"$D/$maze-single-df-$mode-rt.txt"
+    how=--ros; [ $mode = sim ] && how="--batch 25"
+    ROS_MASTER_URI=http://127.0.0.1:11429 ${DFPLAN:-dfplan} bench --maze $maze --task single --planner df \
+      --episodes 50 --seed 2027 --preset realtime $how --json $maze-single-df-$mode-rt.json >$maze-single-df-$mode-rt.txt
   done
 done
 echo done
