@@ -31,7 +31,7 @@ type ExecutorConf struct {
 	// where it should be, and never taken for pinned.
 	StopRadius float64
 	// Hold is Config.Hold: a robot this close to its goal brakes
-	// (Executor.Brake). 0 is off.
+	// (Executor.Brake), and is never taken for pinned. 0 is off.
 	Hold float64
 }
 
@@ -195,8 +195,8 @@ func (e *Executor) unguided(executed int, obs, goal []float64) (n int, pinned bo
 	switch {
 	case e.conf.Unstick == 0:
 		return 0, false
-	case math.Hypot(obs[0]-goal[0], obs[1]-goal[1]) < e.conf.StopRadius:
-		return 0, false
+	case math.Hypot(obs[0]-goal[0], obs[1]-goal[1]) < max(e.conf.StopRadius, e.conf.Hold):
+		return 0, false // where it should be: a robot braking there does not move as planned
 	case e.ask.Unguided > 1:
 		return e.ask.Unguided - 1, false
 	case Pinned(e.plan, e.ask, executed, obs):

@@ -195,6 +195,18 @@ func TestExecutorTiming(t *testing.T) {
 			},
 		},
 		{
+			name: "a robot braking within Hold of its goal is never pinned",
+			s:    script{conf: ExecutorConf{OpenLoop: 3, Unstick: 2, StopRadius: 0.1, Hold: 0.5}, planLen: 10, ticks: 7, obs: still, goal: func(int) []float64 { return []float64{1.3, 2} }},
+			want: "?0.0 0.1 0.2 ?1.0 1.1 1.2 ?2.0",
+			asks: func(t *testing.T, asks []Ask) {
+				for _, a := range asks {
+					if a.Unguided != 0 {
+						t.Errorf("ask at tick %d: unguided %d, want 0", a.Tick, a.Unguided)
+					}
+				}
+			},
+		},
+		{
 			name: "a plan the robot waited for at rest does not tell a pinned robot",
 			s:    script{conf: ExecutorConf{OpenLoop: 3, Unstick: 2, StopRadius: 0.5}, delay: 2, planLen: 10, ticks: 7, obs: still, goal: goal},
 			want: "?- - 0.2 ?0.3 0.4 1.2 ?1.3",
@@ -394,11 +406,11 @@ func TestUnguidedRequestsTakeNoGuidance(t *testing.T) {
 // Only a planner's own executor settings carry its unstick rule, and only
 // policies that take requests look ahead.
 func TestExecutorConfFor(t *testing.T) {
-	p, err := New(toy(t), Config{GuidanceScale: 1, Unstick: 7, StopRadius: 0.3})
+	p, err := New(toy(t), Config{GuidanceScale: 1, Unstick: 7, StopRadius: 0.3, Hold: 0.4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ExecutorConfFor(p, 5, -1), (ExecutorConf{OpenLoop: 5, Lookahead: -1, Unstick: 7, StopRadius: 0.3}); got != want {
+	if got, want := ExecutorConfFor(p, 5, -1), (ExecutorConf{OpenLoop: 5, Lookahead: -1, Unstick: 7, StopRadius: 0.3, Hold: 0.4}); got != want {
 		t.Errorf("planner: %+v, want %+v", got, want)
 	}
 	var plain Policy = constantPolicy{}
