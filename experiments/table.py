@@ -15,6 +15,8 @@ def load(folder):
         with open(path) as f:
             r = json.load(f)
         for o in r if isinstance(r, list) else [r]:
+            if o.get("config", {}).get("hold", 0) > 0:
+                continue  # df + hold (results/hold.sh): the brief's row only
             rows[(o["task"], o["maze"], o["planner"])] = o
     return rows
 

@@ -25,6 +25,12 @@ planners = [
     ("expert", "expert: the data's waypoint controller (reads the map)"),
     ("random", "random"),
 ]
+# Rows shown when every cell of theirs is there: df with hold 0.5 (its
+# robots brake within 0.5 m of the goal; not the paper's method, which
+# executes its plans; results/hold.sh).
+optional = [
+    ("df-hold", "df + hold: brakes within 0.5 m of its goal (dfplan node's goal tolerance)"),
+]
 # The paper's numbers (Chen et al. 2024, Diffusion Forcing), as
 # DESIGN §5 quotes them: single-task umaze/medium/large, then multi-task.
 paper = [
@@ -41,7 +47,10 @@ def load(where):
         with open(path) as f:
             o = json.load(f)
         if isinstance(o, dict) and "planner" in o:
-            cells[(o["task"], o["maze"], o["planner"])] = o
+            p = o["planner"]
+            if o.get("config", {}).get("hold", 0) > 0:
+                p += "-hold"
+            cells[(o["task"], o["maze"], p)] = o
     return cells
 
 
@@ -57,7 +66,9 @@ def main():
           "%s episodes per cell, seed %s; the paper's rows are its published numbers\n" % ("/".join(eps), "/".join(seeds)))
     print("| planner | " + " | ".join(f"{m} {t}" for t in tasks for m in mazes) + " |")
     print("|---|" + "---|" * (len(mazes) * len(tasks)))
-    for p, label in planners:
+    shown = planners + [(p, label) for p, label in optional
+                        if all((t, m, p) in cells for t in tasks for m in mazes)]
+    for p, label in shown:
         row = []
         for t in tasks:
             for m in mazes:
