@@ -520,6 +520,7 @@ type control struct {
 	frameWarned string
 	rotWarned   bool // the rotated-odometry warning was logged
 	clampWarned bool // the out-of-range-action warning was logged
+	holding     bool // braking at the goal (planner.Config.Hold), as last logged
 }
 
 // newControl returns the tick loop's state at time now, before any input.
@@ -631,7 +632,20 @@ func (n *Node) step(c *control, now time.Time) []float64 {
 		return nil
 	}
 	planned, ok := c.ex.Action(tick)
-	if b, hold := c.ex.Brake(c.state, c.goal); hold {
+	b, hold := c.ex.Brake(c.state, c.goal)
+	if hold != c.holding {
+		c.holding = hold
+		d := math.NaN()
+		if len(c.state) >= 2 {
+			d = math.Hypot(c.state[0]-c.goal[0], c.state[1]-c.goal[1])
+		}
+		if hold {
+			n.log.Info("at the goal: braking", "distance", d)
+		} else {
+			n.log.Info("left the goal's tolerance: executing plans", "distance", d)
+		}
+	}
+	if hold {
 		return b // at the goal (planner.Config.Hold)
 	}
 	if !ok {
@@ -678,7 +692,7 @@ func (n *Node) newGoal(c *control, g goalMsg) {
 	if g.cancel != nil {
 		defer close(g.cancel)
 		n.dropPlans(c)
-		c.goal = nil
+		c.goal, c.holding = nil, false
 		c.wd.clear(FaultBadGoal)
 		c.wd.clear(FaultGoalBlocked)
 		n.log.Info("goal cancelled")
@@ -709,6 +723,7 @@ func (n *Node) newGoal(c *control, g goalMsg) {
 	close(n.goalTaken)
 	n.goalTaken = make(chan struct{})
 	n.statsMu.Unlock()
+	c.holding = false
 	n.log.Info("new goal", "x", g.goal[0], "y", g.goal[1])
 }
 

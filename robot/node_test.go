@@ -736,7 +736,7 @@ func TestStepLookaheadEdges(t *testing.T) {
 // With planner.Config.Hold, a robot at its goal is sent the brake, not its
 // plan's actions, and still asks for plans; out of reach it runs its plan.
 func TestStepHoldBrakesAtTheGoal(t *testing.T) {
-	n, c, _ := stepNode(t, NodeConf{Policy: playedPolicy{conf: planner.Config{Hold: 0.5}}, OpenLoop: 2})
+	n, c, logs := stepNode(t, NodeConf{Policy: playedPolicy{conf: planner.Config{Hold: 0.5}}, OpenLoop: 2})
 	odom := func(at time.Time, x, y, vx, vy float64) {
 		n.odomIn <- odomMsg{at: at, state: []float64{x, y, vx, vy}, frame: "odom"}
 	}
@@ -754,5 +754,9 @@ func TestStepHoldBrakesAtTheGoal(t *testing.T) {
 	odom(ms(40), 2, 1, 0, 0)
 	if a := n.step(c, ms(40)); !slices.Equal(a, []float64{1, 1}) {
 		t.Errorf("1 m from the goal: action %v, want the plan's [1 1]", a)
+	}
+	// Arriving and leaving are logged once each.
+	if a, l := logs.count("at the goal: braking"), logs.count("left the goal's tolerance"); a != 1 || l != 1 {
+		t.Errorf("logged arriving %d and leaving %d times, want once each", a, l)
 	}
 }
