@@ -194,13 +194,14 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 		}
 	}
 	states := make([]sim.State, n)
+	goals := make([][]float64, n) // each episode's goal (x, y), as the executors take it
 	run := make([]running, n)
 	ahead := 0 // planner.ExecutorConf.Lookahead
 	if res.Lookahead {
 		ahead = c.Delay
 	}
 	for e, s := range res.Specs {
-		states[e] = s.Start
+		states[e], goals[e] = s.Start, []float64{s.Goal.X, s.Goal.Y}
 		res.FirstReach[e] = -1
 		res.Paths[e] = append(make([]r2.Point, 0, steps+1), r2.Point{X: s.Start[0], Y: s.Start[1]})
 		pol := planner.Policy(p.Batch)
@@ -228,8 +229,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 			r.arrive(step, c.Delay)
 			if r.ex.Due(step) {
 				need = append(need, e)
-				goal := res.Specs[e].Goal
-				asks = append(asks, r.ex.Ask(step, states[e][:], []float64{goal.X, goal.Y}))
+				asks = append(asks, r.ex.Ask(step, states[e][:], goals[e]))
 			}
 		}
 		if len(need) > 0 {
@@ -286,7 +286,7 @@ func Run(ctx context.Context, c Config, p Planner) (*Result, error) {
 			r := &run[e]
 			r.arrive(step, c.Delay)
 			a, ok := r.ex.Action(step)
-			if b, hold := r.ex.Brake(states[e][:], []float64{res.Specs[e].Goal.X, res.Specs[e].Goal.Y}); hold {
+			if b, hold := r.ex.Brake(states[e][:], goals[e]); hold {
 				a, ok = b, true
 			}
 			if !ok {
